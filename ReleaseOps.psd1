@@ -1,0 +1,30 @@
+@{
+    RootModule           = 'ReleaseOps.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0e6f7e-3c1d-4a53-9a7e-7f2d8a4c1e90'
+    Author               = 'ReleaseOps'
+    CompanyName          = 'ReleaseOps'
+    Copyright            = '(c) ReleaseOps. MIT License.'
+    Description          = 'Release management and server process automation: git flow releases, nodes on DigitalOcean, AWS, Scaleway and client servers, SSH bootstrap, direct access, and migrations.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    # The pipeline types: one netstandard2.0 assembly for both editions, loaded in PowerShell's default context.
+    RequiredAssemblies   = @('ReleaseOps.Model.dll')
+    FormatsToProcess     = @('ReleaseOps.Format.ps1xml')
+    TypesToProcess       = @('ReleaseOps.Types.ps1xml')
+    CmdletsToExport      = @(
+        'Get-ReleaseOpsProject'
+        'Resolve-DirectHostName'
+        'Select-HostingProvider'
+        'Test-ReleaseOpsEnvironment'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('release', 'gitflow', 'ssh', 'devops', 'digitalocean', 'aws', 'scaleway', 'migration')
+            ProjectUri = 'https://github.com/countable-web/releaseops'
+        }
+    }
+}

@@ -1,0 +1,143 @@
+#requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests, benchmarks and packages ReleaseOps.
+.DESCRIPTION
+    Run it with the pinned PowerShell from the local tool manifest:
+        dotnet tool restore
+        dotnet pwsh -NoProfile -File ./build.ps1 Build
+    Build lays out an importable module at out/ReleaseOps. Test builds, then runs xunit (the engine) and Pester 5
+    (the cmdlets, in a fresh pwsh -NoProfile -NonInteractive against out/) and ends with 'N passed, N failed'.
+    Bench runs bench/*.Bench.ps1. Package zips out/ReleaseOps into artifacts/.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Bench', 'Package', 'Clean')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release',
+
+    # Runs only the Pester files whose names match (Test task).
+    [string] $PesterFilter = '*'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$root = $PSScriptRoot
+$out = Join-Path $root 'out/ReleaseOps'
+$artifacts = Join-Path $root 'artifacts'
+
+function Invoke-Native([string] $File, [string[]] $Arguments) {
+    & $File @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$File $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    $editions = @{ core = 'net8.0'; desktop = 'net472' }
+    if (Test-Path $out) { Remove-Item $out -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $out, "$out/en-US"
+
+    foreach ($edition in $editions.Keys) {
+        $publish = Join-Path $artifacts "publish/$edition"
+        if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
+        Invoke-Native dotnet @('publish', "$root/src/ReleaseOps/ReleaseOps.csproj", '-c', $Configuration, '-f', $editions[$edition], '-o', $publish, '--nologo', '-v', 'quiet')
+        $target = Join-Path $out $edition
+        $deps = Join-Path $target 'deps'
+        $null = New-Item -ItemType Directory -Path $deps -Force
+        # The cmdlets sit in <edition>/; the engine and every dependency go to <edition>/deps, where only the
+        # module's own resolver finds them. PowerShell itself is never shipped; the model sits at the root.
+        foreach ($item in Get-ChildItem $publish) {
+            switch -Wildcard ($item.Name) {
+                'ReleaseOps.dll' { Copy-Item $item.FullName $target; break }
+                'ReleaseOps.pdb' { Copy-Item $item.FullName $target; break }
+                'ReleaseOps.Model.*' { Copy-Item $item.FullName $out -Force; break }
+                'System.Management.Automation.dll' { break }
+                '*.deps.json' { break }
+                default { Copy-Item $item.FullName $deps -Recurse }
+            }
+        }
+    }
+
+    Copy-Item "$root/ReleaseOps.psd1" $out
+    Copy-Item "$root/module/*" $out -Recurse -Force
+
+    # MAML help from docs/*.md, checked against the cmdlets' own metadata (a fresh process imports the module).
+    $maml = Join-Path $out 'en-US/ReleaseOps.dll-Help.xml'
+    Invoke-Native (Get-PwshPath) @('-NoProfile', '-NonInteractive', '-File', "$root/tools/New-MamlHelp.ps1", '-ModulePath', "$out/ReleaseOps.psd1", '-DocsPath', "$root/docs", '-OutFile', $maml)
+    foreach ($edition in $editions.Keys) {
+        $null = New-Item -ItemType Directory -Path "$out/$edition/en-US" -Force
+        Copy-Item $maml "$out/$edition/en-US/"
+    }
+
+    Write-Host "Built $out"
+}
+
+function Get-PwshPath {
+    # The pinned tool runs under the dotnet host, so the process path is dotnet; the apphost sits in $PSHOME.
+    Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $artifacts 'test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $results
+
+    # Test-only downloads: Pester, and other versions of our dependencies for the isolation test.
+    Invoke-Native dotnet @('restore', "$root/tests/TestDependencies/TestDependencies.csproj", '--nologo', '-v', 'quiet')
+
+    $trx = Join-Path $results 'core.trx'
+    & dotnet test "$root/tests/ReleaseOps.Core.Tests/ReleaseOps.Core.Tests.csproj" -c $Configuration --nologo `
+        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+    $xunitExit = $LASTEXITCODE
+    $xunitPassed = 0; $xunitFailed = 0
+    if (Test-Path $trx) {
+        [xml] $doc = Get-Content $trx -Raw
+        $counters = $doc.TestRun.ResultSummary.Counters
+        $xunitPassed = [int] $counters.passed
+        $xunitFailed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted + [int] $counters.notExecuted
+    }
+    elseif ($xunitExit -ne 0) { $xunitFailed = 1 }
+
+    $summary = Join-Path $results 'pester.json'
+    & (Get-PwshPath) -NoProfile -NonInteractive -File "$root/tests/Invoke-PesterTests.ps1" -ModulePath "$out/ReleaseOps.psd1" -SummaryPath $summary -Filter $PesterFilter
+    $pesterPassed = 0; $pesterFailed = 1
+    if (Test-Path $summary) {
+        $s = Get-Content $summary -Raw | ConvertFrom-Json
+        $pesterPassed = $s.Passed; $pesterFailed = $s.Failed + $s.Skipped + $s.NotRun + $s.ContainerFailed
+    }
+
+    Write-Host "xunit: $xunitPassed passed, $xunitFailed failed; Pester: $pesterPassed passed, $pesterFailed failed"
+    $failed = $xunitFailed + $pesterFailed
+    Write-Host "$($xunitPassed + $pesterPassed) passed, $failed failed"
+    if ($failed -gt 0 -or $xunitExit -ne 0) { exit 1 }
+}
+
+function Invoke-Bench {
+    if (-not (Test-Path "$out/ReleaseOps.psd1")) { Invoke-Build }
+    foreach ($bench in Get-ChildItem "$root/bench" -Filter '*.Bench.ps1') {
+        Write-Host "== $($bench.Name)"
+        Invoke-Native (Get-PwshPath) @('-NoProfile', '-NonInteractive', '-File', $bench.FullName, '-ModulePath', "$out/ReleaseOps.psd1")
+    }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $manifest = Import-PowerShellDataFile "$root/ReleaseOps.psd1"
+    $zip = Join-Path $artifacts "ReleaseOps-$($manifest.ModuleVersion).zip"
+    if (Test-Path $zip) { Remove-Item $zip }
+    Compress-Archive -Path $out -DestinationPath $zip
+    Write-Host "Packaged $zip"
+}
+
+foreach ($t in $Task) {
+    switch ($t) {
+        'Clean' { Remove-Item $out, $artifacts -Recurse -Force -ErrorAction SilentlyContinue }
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+        'Bench' { Invoke-Bench }
+        'Package' { Invoke-Package }
+    }
+}

@@ -1,0 +1,57 @@
+using System;
+
+namespace ReleaseOps.Core
+{
+    /// <summary>
+    /// The kind of failure. The names match System.Management.Automation.ErrorCategory, which the cmdlets map to;
+    /// the engine does not reference PowerShell.
+    /// </summary>
+    public enum FailureCategory
+    {
+        InvalidArgument,
+        InvalidData,
+        ObjectNotFound,
+        InvalidOperation,
+        ResourceUnavailable,
+        ConnectionError,
+        SecurityError,
+        PermissionDenied,
+        AuthenticationError,
+        LimitsExceeded,
+        OperationTimeout,
+        NotImplemented,
+        NotInstalled,
+        ResourceExists,
+        OperationStopped,
+    }
+
+    /// <summary>
+    /// A failure the admin can act on. ErrorId is stable and PascalCase; tests and scripts match on it.
+    /// RecommendedAction tells the admin what to do. Messages never contain secrets.
+    /// </summary>
+    public sealed class ReleaseOpsException : Exception
+    {
+        public ReleaseOpsException(string errorId, FailureCategory category, string message, string recommendedAction,
+            object? target = null, Exception? inner = null)
+            : base(message, inner)
+        {
+            if (string.IsNullOrWhiteSpace(errorId))
+            {
+                throw new ArgumentException("An error id is required.", nameof(errorId));
+            }
+
+            ErrorId = errorId;
+            Category = category;
+            RecommendedAction = recommendedAction;
+            Target = target;
+        }
+
+        public string ErrorId { get; }
+
+        public FailureCategory Category { get; }
+
+        public string RecommendedAction { get; }
+
+        public object? Target { get; }
+    }
+}

@@ -1,0 +1,46 @@
+namespace ReleaseOps
+{
+    /// <summary>The name that reaches a node itself, bypassing load balancers and CDNs.</summary>
+    public sealed class DirectHostNameResult
+    {
+        /// <summary>Creates a result.</summary>
+        public DirectHostNameResult(string inputName, string hostName, string directHostName, DirectNameRule rule)
+        {
+            InputName = inputName;
+            HostName = hostName;
+            DirectHostName = directHostName;
+            Rule = rule;
+        }
+
+        /// <summary>The name as it was given.</summary>
+        public string InputName { get; }
+
+        /// <summary>The normalized public name: lower case, ASCII (punycode), no trailing dot, no leading www.</summary>
+        public string HostName { get; }
+
+        /// <summary>The direct name, for example direct.cryptsend.io or kmc-direct.countable.ca.</summary>
+        public string DirectHostName { get; }
+
+        /// <summary>Which rule produced the direct name.</summary>
+        public DirectNameRule Rule { get; }
+
+        /// <inheritdoc />
+        public override string ToString() => DirectHostName;
+    }
+
+    /// <summary>The rule that mapped a public name to its direct name.</summary>
+    public enum DirectNameRule
+    {
+        /// <summary>direct. was put in front of the name.</summary>
+        DirectPrefix,
+
+        /// <summary>-direct was put on the first label, under one of the agency's own domains.</summary>
+        OwnDomainSuffix,
+
+        /// <summary>The name was already a direct name and is returned as it is.</summary>
+        AlreadyDirect,
+
+        /// <summary>The input was an IP address, returned unchanged.</summary>
+        IpAddress,
+    }
+}

@@ -1,0 +1,59 @@
+using System.Collections.Generic;
+
+namespace ReleaseOps
+{
+    /// <summary>A project's settings, read from releaseops.psd1 in its repository.</summary>
+    public sealed class ReleaseOpsProject
+    {
+        /// <summary>The project slug, a DNS label such as cortico.</summary>
+        public string Slug { get; set; } = string.Empty;
+
+        /// <summary>The project's display name.</summary>
+        public string Name { get; set; } = string.Empty;
+
+        /// <summary>The repository's folder.</summary>
+        public string RepositoryPath { get; set; } = string.Empty;
+
+        /// <summary>The settings file that was read.</summary>
+        public string SettingsPath { get; set; } = string.Empty;
+
+        /// <summary>The integration branch that is staged automatically (develop).</summary>
+        public string DevelopBranch { get; set; } = "develop";
+
+        /// <summary>The release branch (master or main).</summary>
+        public string ReleaseBranch { get; set; } = "master";
+
+        /// <summary>The git remote to fetch from and push to.</summary>
+        public string Remote { get; set; } = "origin";
+
+        /// <summary>The release tag scheme: CalVer or SemVer.</summary>
+        public string TagScheme { get; set; } = "CalVer";
+
+        /// <summary>The staging nodes' host names.</summary>
+        public IReadOnlyList<string> StagingNodes { get; set; } = new string[0];
+
+        /// <summary>The production nodes' host names.</summary>
+        public IReadOnlyList<string> ProductionNodes { get; set; } = new string[0];
+
+        /// <summary>The hosting provider, when one is set.</summary>
+        public HostingProvider? Provider { get; set; }
+
+        /// <summary>The provider's region or zone.</summary>
+        public string? Region { get; set; }
+
+        /// <summary>The DNS zone that holds the project's records.</summary>
+        public string? DnsZone { get; set; }
+
+        /// <summary>The end-to-end test command that gates a release, run against staging.</summary>
+        public string? EndToEndTestCommand { get; set; }
+
+        /// <summary>The Jenkins job whose result gates a release, such as cortico/e2e.</summary>
+        public string? JenkinsJob { get; set; }
+
+        /// <summary>The Jenkins server's URL.</summary>
+        public string? JenkinsUrl { get; set; }
+
+        /// <inheritdoc />
+        public override string ToString() => Slug;
+    }
+}

@@ -1,0 +1,175 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using ReleaseOps.Core;
+
+namespace ReleaseOps
+{
+    /// <summary>
+    /// The base of every ReleaseOps cmdlet. Ctrl+C (StopProcessing) cancels the engine's token; records that the
+    /// engine reports from worker threads are queued and written on the pipeline thread; every progress activity is
+    /// closed with a Completed record; engine failures become error records with their stable ids.
+    /// </summary>
+    public abstract class ReleaseOpsCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource cancellation = new();
+        private bool disposed;
+
+        /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
+        protected CancellationToken CancellationToken => cancellation.Token;
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            if (!disposed)
+            {
+                disposed = true;
+                cancellation.Dispose();
+            }
+
+            GC.SuppressFinalize(this);
+        }
+
+        /// <inheritdoc />
+        protected override void StopProcessing() => cancellation.Cancel();
+
+        /// <summary>
+        /// Runs engine work on a worker thread while this (pipeline) thread writes what it reports. Engine failures
+        /// surface as <see cref="ReleaseOpsException"/>; cancellation as PipelineStoppedException.
+        /// </summary>
+        protected T RunEngine<T>(Func<IOperationReporter, CancellationToken, Task<T>> work)
+        {
+            using var queue = new BlockingCollection<Action>();
+            var reporter = new PipelineReporter(this, a => queue.Add(a));
+            var task = Task.Run(async () =>
+            {
+                try
+                {
+                    return await work(reporter, cancellation.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    queue.CompleteAdding();
+                }
+            });
+
+            try
+            {
+                foreach (var record in queue.GetConsumingEnumerable())
+                {
+                    record();
+                }
+            }
+            finally
+            {
+                reporter.CompleteOpenActivities();
+            }
+
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        /// <summary>Runs quick engine work on the pipeline thread itself, with a reporter that writes at once.</summary>
+        protected T RunEngine<T>(Func<IOperationReporter, T> work)
+        {
+            var reporter = new PipelineReporter(this, a => a());
+            try
+            {
+                return work(reporter);
+            }
+            finally
+            {
+                reporter.CompleteOpenActivities();
+            }
+        }
+
+        /// <summary>Runs work for one input; a ReleaseOpsException becomes a non-terminating error for that input.</summary>
+        protected void ForEachInput(object? target, Action work)
+        {
+            try
+            {
+                work();
+            }
+            catch (ReleaseOpsException ex)
+            {
+                WriteError(ToErrorRecord(ex, target));
+            }
+        }
+
+        /// <summary>Stops the whole call with the engine's error.</summary>
+        protected void ThrowFailure(ReleaseOpsException ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));
+
+        /// <summary>Maps an engine failure to an ErrorRecord with its id, category, target and recommended action.</summary>
+        protected static ErrorRecord ToErrorRecord(ReleaseOpsException ex, object? target)
+        {
+            if (ex is null)
+            {
+                throw new ArgumentNullException(nameof(ex));
+            }
+
+            var category = Enum.TryParse<ErrorCategory>(ex.Category.ToString(), out var c) ? c : ErrorCategory.NotSpecified;
+            var record = new ErrorRecord(ex, ex.ErrorId, category, ex.Target ?? target)
+            {
+                ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.RecommendedAction },
+            };
+            return record;
+        }
+
+        private sealed class PipelineReporter : IOperationReporter
+        {
+            private readonly ReleaseOpsCmdlet cmdlet;
+            private readonly Action<Action> post;
+            private readonly ConcurrentDictionary<int, string> open = new();
+
+            public PipelineReporter(ReleaseOpsCmdlet cmdlet, Action<Action> post)
+            {
+                this.cmdlet = cmdlet;
+                this.post = post;
+            }
+
+            public void Verbose(string message) => post(() => cmdlet.WriteVerbose(message));
+
+            public void Warning(string message) => post(() => cmdlet.WriteWarning(message));
+
+            public void Debug(string message) => post(() => cmdlet.WriteDebug(message));
+
+            public void Progress(int activityId, string activity, string status, int percent, int parentActivityId = -1)
+            {
+                open[activityId] = activity;
+                post(() => cmdlet.WriteProgress(new ProgressRecord(activityId, activity, string.IsNullOrEmpty(status) ? activity : status)
+                {
+                    PercentComplete = Math.Max(-1, Math.Min(100, percent)),
+                    ParentActivityId = parentActivityId,
+                }));
+            }
+
+            public void CompleteProgress(int activityId, string activity)
+            {
+                open.TryRemove(activityId, out _);
+                post(() => cmdlet.WriteProgress(Completed(activityId, activity)));
+            }
+
+            /// <summary>Closes what the engine left open (on failure or cancellation); runs on the pipeline thread.</summary>
+            public void CompleteOpenActivities()
+            {
+                foreach (var pair in new List<KeyValuePair<int, string>>(open))
+                {
+                    open.TryRemove(pair.Key, out _);
+                    cmdlet.WriteProgress(Completed(pair.Key, pair.Value));
+                }
+            }
+
+            private static ProgressRecord Completed(int id, string activity) =>
+                new(id, activity, "Completed") { RecordType = ProgressRecordType.Completed, PercentComplete = 100 };
+        }
+    }
+}
