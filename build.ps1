@@ -102,7 +102,9 @@ function Invoke-Test {
     elseif ($xunitExit -ne 0) { $xunitFailed = 1 }
 
     $summary = Join-Path $results 'pester.json'
-    & (Get-PwshPath) -NoProfile -NonInteractive -File "$root/tests/Invoke-PesterTests.ps1" -ModulePath "$out/ReleaseOps.psd1" -SummaryPath $summary -Filter $PesterFilter
+    $pesterArgs = @('-NoProfile', '-NonInteractive', '-File', "$root/tests/Invoke-PesterTests.ps1", '-ModulePath', "$out/ReleaseOps.psd1", '-SummaryPath', $summary)
+    if ($PesterFilter -ne '*') { $pesterArgs += @('-Filter', $PesterFilter) }
+    & (Get-PwshPath) @pesterArgs
     $pesterPassed = 0; $pesterFailed = 1
     if (Test-Path $summary) {
         $s = Get-Content $summary -Raw | ConvertFrom-Json

@@ -148,7 +148,8 @@ namespace ReleaseOps.Core
             string ascii;
             try
             {
-                ascii = Idn.GetAscii(name.ToLowerInvariant());
+                // Most names are plain ASCII; IDN mapping is only needed for the others.
+                ascii = name.All(c => c < 0x80) ? name.ToLowerInvariant() : Idn.GetAscii(name.ToLowerInvariant());
             }
             catch (ArgumentException)
             {

@@ -80,7 +80,7 @@ namespace ReleaseOps.Core
                 if (canada && !req.AllowAwsCanada)
                 {
                     throw new ReleaseOpsException("ConflictingHostingRequirements", FailureCategory.InvalidArgument,
-                        $"The data must stay in Canada (rule 3: DigitalOcean Toronto), but {string.Join(", ", services)} only AWS provides (rule 2).",
+                        $"The data must stay in Canada (rule 3: DigitalOcean Toronto), but only AWS provides {string.Join(", ", services)} (rule 2).",
                         "Pass -AllowAwsCanada to use AWS's Canadian region (ca-central-1), drop the AWS-only services, or have the client provide servers.",
                         req.Project);
                 }

@@ -11,7 +11,8 @@ namespace ReleaseOps
     /// <summary>
     /// The base of every ReleaseOps cmdlet. Ctrl+C (StopProcessing) cancels the engine's token; records that the
     /// engine reports from worker threads are queued and written on the pipeline thread; every progress activity is
-    /// closed with a Completed record; engine failures become error records with their stable ids.
+    /// closed with a Completed record (except after Ctrl+C, when PowerShell accepts no more records and the host
+    /// clears the display itself); engine failures become error records with their stable ids.
     /// </summary>
     public abstract class ReleaseOpsCmdlet : PSCmdlet, IDisposable
     {
@@ -164,6 +165,13 @@ namespace ReleaseOps
                 foreach (var pair in new List<KeyValuePair<int, string>>(open))
                 {
                     open.TryRemove(pair.Key, out _);
+                    if (cmdlet.Stopping)
+                    {
+                        // A stopped pipeline refuses every record (PipelineStoppedException); the host clears its
+                        // progress display when the pipeline ends.
+                        continue;
+                    }
+
                     cmdlet.WriteProgress(Completed(pair.Key, pair.Value));
                 }
             }

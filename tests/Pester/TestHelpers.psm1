@@ -1,0 +1,92 @@
+# Shared fixtures for the Pester tests: a fresh pwsh, a real sshd on loopback, and HTTP-level fakes.
+
+function Get-TestPwsh {
+    Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+}
+
+function Get-FreePort {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+function Invoke-FreshPwsh {
+    <# Runs a script in a fresh pwsh -NoProfile -NonInteractive and returns its output lines and exit code. #>
+    param([Parameter(Mandatory)] [string] $Script, [string] $WorkingDirectory = [System.IO.Path]::GetTempPath())
+    $file = Join-Path ([System.IO.Path]::GetTempPath()) ("ro-" + [guid]::NewGuid().ToString('N') + '.ps1')
+    Set-Content -Path $file -Value $Script
+    try {
+        Push-Location $WorkingDirectory
+        $output = & (Get-TestPwsh) -NoProfile -NonInteractive -File $file 2>&1
+        [pscustomobject]@{ Output = @($output | ForEach-Object { "$_" }); ExitCode = $LASTEXITCODE }
+    }
+    finally {
+        Pop-Location
+        Remove-Item $file -ErrorAction SilentlyContinue
+    }
+}
+
+function Start-TestSshd {
+    <# A real OpenSSH server on 127.0.0.1 with its own host key, accepting one client key for the current user. #>
+    $dir = Join-Path ([System.IO.Path]::GetTempPath()) ("ro-sshd-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    $null = New-Item -ItemType Directory -Path $dir
+    & ssh-keygen -q -t ed25519 -N '' -f "$dir/host_ed25519" | Out-Null
+    & ssh-keygen -q -t ed25519 -N '' -f "$dir/id_ed25519" -C releaseops-test | Out-Null
+    Copy-Item "$dir/id_ed25519.pub" "$dir/authorized_keys"
+    & chmod 600 "$dir/authorized_keys"
+    $port = Get-FreePort
+    @"
+Port $port
+ListenAddress 127.0.0.1
+HostKey $dir/host_ed25519
+AuthorizedKeysFile $dir/authorized_keys
+PidFile $dir/sshd.pid
+UsePAM no
+StrictModes no
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+"@ | Set-Content "$dir/sshd_config"
+    if (-not (Test-Path /run/sshd)) { $null = New-Item -ItemType Directory -Path /run/sshd }
+    $process = Start-Process -FilePath /usr/sbin/sshd -ArgumentList @('-D', '-e', '-f', "$dir/sshd_config") -PassThru -RedirectStandardError "$dir/sshd.log"
+    $deadline = [DateTime]::UtcNow.AddSeconds(10)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        try { $c = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $port); $c.Dispose(); break } catch { Start-Sleep -Milliseconds 50 }
+    }
+    $fingerprint = ((& ssh-keygen -lf "$dir/host_ed25519.pub") -split ' ')[1]
+    [pscustomobject]@{
+        Process = $process; Port = $port; Directory = $dir; IdentityFile = "$dir/id_ed25519"
+        HostKeyFingerprint = $fingerprint; User = [Environment]::UserName
+    }
+}
+
+function Stop-TestSshd {
+    param($Sshd)
+    if ($Sshd) {
+        if (-not $Sshd.Process.HasExited) { $Sshd.Process.Kill($true); $Sshd.Process.WaitForExit() }
+        Remove-Item $Sshd.Directory -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
+function Start-Ec2Fake {
+    <# The EC2 Query API's DescribeRegions, at the HTTP level, in its own pwsh process. #>
+    param([switch] $Hang)
+    $port = Get-FreePort
+    $log = Join-Path ([System.IO.Path]::GetTempPath()) ("ro-ec2-" + [guid]::NewGuid().ToString('N') + '.log')
+    $args = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'fakes/Ec2Fake.ps1'), '-Port', $port, '-LogPath', $log)
+    if ($Hang) { $args += '-Hang' }
+    $process = Start-Process -FilePath (Get-TestPwsh) -ArgumentList $args -PassThru
+    $deadline = [DateTime]::UtcNow.AddSeconds(20)
+    while ([DateTime]::UtcNow -lt $deadline -and -not (Test-Path $log)) { Start-Sleep -Milliseconds 50 }
+    [pscustomobject]@{ Process = $process; Port = $port; Uri = "http://127.0.0.1:$port/"; LogPath = $log }
+}
+
+function Stop-Ec2Fake {
+    param($Fake)
+    if ($Fake) {
+        if (-not $Fake.Process.HasExited) { $Fake.Process.Kill($true); $Fake.Process.WaitForExit() }
+        Remove-Item $Fake.LogPath -ErrorAction SilentlyContinue
+    }
+}
+
+Export-ModuleMember -Function *
