@@ -13,7 +13,15 @@
     FormatsToProcess     = @('ReleaseOps.Format.ps1xml')
     TypesToProcess       = @('ReleaseOps.Types.ps1xml')
     CmdletsToExport      = @(
+        'Add-NodeSshKey'
+        'Copy-NodeItem'
+        'Enter-DirectNode'
+        'Get-NodeHistory'
+        'Get-ProjectNode'
         'Get-ReleaseOpsProject'
+        'Invoke-NodeCommand'
+        'New-ProjectNode'
+        'Remove-ProjectNode'
         'Resolve-DirectHostName'
         'Select-HostingProvider'
         'Test-ReleaseOpsEnvironment'

@@ -53,6 +53,15 @@ $maml = 'http://schemas.microsoft.com/maml/2004/10'
 $cmd = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
 $dev = 'http://schemas.microsoft.com/maml/dev/2004/10'
 $problems = [System.Collections.Generic.List[string]]::new()
+# Text for parameters that several cmdlets share; a cmdlet's own page wins.
+$sharedParameters = @{}
+$sharedPage = Join-Path $DocsPath 'shared/Parameters.md'
+if (Test-Path $sharedPage) {
+    $shared = Read-DocPage $sharedPage
+    foreach ($key in $shared['PARAMETERS'].Keys) {
+        if ($key -match '^-(\w+)$') { $sharedParameters[$Matches[1]] = Split-Paragraphs $shared['PARAMETERS'][$key] }
+    }
+}
 $settings = [System.Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [System.Text.UTF8Encoding]::new($false) }
 $null = New-Item -ItemType Directory -Path (Split-Path $OutFile) -Force
 $w = [System.Xml.XmlWriter]::Create($OutFile, $settings)
@@ -79,9 +88,12 @@ foreach ($c in $module.ExportedCmdlets.Values | Sort-Object Name) {
     }
     $parameters = @($c.Parameters.Values | Where-Object { $_.Name -notin $common -or $_.Name -in 'WhatIf', 'Confirm' })
     foreach ($p in $parameters) {
+        if (-not $parameterDocs[$p.Name] -and $sharedParameters[$p.Name]) { $parameterDocs[$p.Name] = $sharedParameters[$p.Name] }
+    }
+    foreach ($p in $parameters) {
         if (-not $parameterDocs[$p.Name] -and -not $shouldProcessText[$p.Name]) { $problems.Add("$($c.Name): parameter -$($p.Name) is not described") }
     }
-    foreach ($name in $parameterDocs.Keys) {
+    foreach ($name in @($parameterDocs.Keys)) {
         if ($name -notin $parameters.Name) { $problems.Add("$($c.Name): the page describes -$name, which the cmdlet does not have") }
     }
 

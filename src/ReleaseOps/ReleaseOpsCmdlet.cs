@@ -41,15 +41,23 @@ namespace ReleaseOps
         /// Runs engine work on a worker thread while this (pipeline) thread writes what it reports. Engine failures
         /// surface as <see cref="ReleaseOpsException"/>; cancellation as PipelineStoppedException.
         /// </summary>
-        protected T RunEngine<T>(Func<IOperationReporter, CancellationToken, Task<T>> work)
+        protected T RunEngine<T>(Func<IOperationReporter, CancellationToken, Task<T>> work) =>
+            RunEngine<T>((reporter, _, token) => work(reporter, token));
+
+        /// <summary>
+        /// As above; the work may also post actions (such as WriteObject of a result that just arrived) that run on the
+        /// pipeline thread, in order.
+        /// </summary>
+        protected T RunEngine<T>(Func<IOperationReporter, Action<Action>, CancellationToken, Task<T>> work)
         {
             using var queue = new BlockingCollection<Action>();
-            var reporter = new PipelineReporter(this, a => queue.Add(a));
+            void Post(Action a) => queue.Add(a);
+            var reporter = new PipelineReporter(this, Post);
             var task = Task.Run(async () =>
             {
                 try
                 {
-                    return await work(reporter, cancellation.Token).ConfigureAwait(false);
+                    return await work(reporter, Post, cancellation.Token).ConfigureAwait(false);
                 }
                 finally
                 {

@@ -90,21 +90,25 @@ Describe 'Help examples really run' {
         $script:needsInfrastructure = @{ 'Test-ReleaseOpsEnvironment' = @(2) }
     }
 
-    It 'runs every example of <Name> without errors' -ForEach $cmdlets {
+    It 'runs every example of <Name> in a fresh pwsh, without errors' -ForEach $cmdlets {
         $i = 0
         foreach ($e in (Get-Help $Name -Examples).Examples.Example) {
             $i++
             if ($needsInfrastructure[$Name] -contains $i) { continue }
-            $dir = Join-Path $TestDrive "$Name-$i"
-            $null = New-Item -ItemType Directory -Path $dir
-            $ps = [powershell]::Create()
+            # Each example gets a home of its own (with a key in ~/.ssh), so nothing reads or writes the real ~/.ssh.
+            $home_ = Join-Path $TestDrive "$Name-$i"
+            $null = New-Item -ItemType Directory -Path "$home_/.ssh", "$home_/work"
+            & ssh-keygen -q -t ed25519 -N '' -f "$home_/.ssh/id_ed25519" | Out-Null
+            $script = "Set-Location '$home_/work'; Import-Module '$($env:RELEASEOPS_MODULE)'; `$ErrorActionPreference = 'Stop'`n" + $e.Code
+            $saved = $env:HOME
             try {
-                $null = $ps.AddScript("Set-Location '$dir'; Import-Module '$($env:RELEASEOPS_MODULE)'; `$ErrorActionPreference = 'Stop'").AddStatement().AddScript($e.Code)
-                $out = $ps.Invoke()
-                $ps.HadErrors | Should -BeFalse -Because "example $i of $Name reported: $($ps.Streams.Error | Out-String)"
-                $out.Count | Should -BeGreaterThan 0 -Because "example $i of $Name should produce output"
+                $env:HOME = $home_
+                $r = Invoke-FreshPwsh -Script $script -WorkingDirectory "$home_/work"
             }
-            finally { $ps.Dispose() }
+            finally { $env:HOME = $saved }
+            $r.ExitCode | Should -Be 0 -Because "example $i of $Name reported: $($r.Output -join "`n")"
+            ($r.Output -join '') | Should -Not -BeNullOrEmpty -Because "example $i of $Name should produce output"
+            ($r.Output -join "`n") | Should -Not -Match 'Exception|Error:' -Because "example $i of $Name printed: $($r.Output -join "`n")"
         }
     }
 }

@@ -1,0 +1,403 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace ReleaseOps.Core.Ssh
+{
+    /// <summary>How to reach nodes: the OpenSSH configuration, known_hosts, keys and policies.</summary>
+    public sealed class SshConnectOptions
+    {
+        /// <summary>The ssh_config file; default ~/.ssh/config (absent is fine).</summary>
+        public string? ConfigFile { get; set; }
+
+        /// <summary>The known_hosts file; default UserKnownHostsFile from the config, else ~/.ssh/known_hosts.</summary>
+        public string? KnownHostsFile { get; set; }
+
+        public HostKeyPolicy HostKeyPolicy { get; set; } = HostKeyPolicy.Strict;
+
+        /// <summary>The user, over the config's User (as ssh -l does).</summary>
+        public string? User { get; set; }
+
+        /// <summary>The port, over the config's Port (as ssh -p does).</summary>
+        public int? Port { get; set; }
+
+        /// <summary>Private keys to try first, over the config's IdentityFile (as ssh -i does).</summary>
+        public IReadOnlyList<string> IdentityFiles { get; set; } = Array.Empty<string>();
+
+        /// <summary>The passphrase of encrypted keys.</summary>
+        public SecureString? Passphrase { get; set; }
+
+        public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+        /// <summary>Records new known_hosts entries hashed, as HashKnownHosts yes does.</summary>
+        public bool HashKnownHosts { get; set; }
+
+        public SshConnectOptions With(Action<SshConnectOptions> change)
+        {
+            var copy = (SshConnectOptions)MemberwiseClone();
+            change(copy);
+            return copy;
+        }
+    }
+
+    /// <summary>An authenticated SSH connection to a node, with the jump hosts it goes through.</summary>
+    public sealed class NodeSession : IDisposable
+    {
+        private readonly List<IDisposable> chain;
+
+        internal NodeSession(string name, SshHostSettings settings, SshClient client, string fingerprint, List<IDisposable> chain, SshConnectOptions options)
+        {
+            Name = name;
+            this.Info = client.ConnectionInfo;
+            Settings = settings;
+            Client = client;
+            HostKeyFingerprint = fingerprint;
+            this.chain = chain;
+            Options = options;
+        }
+
+        /// <summary>The node as it was named.</summary>
+        public string Name { get; }
+
+        public SshHostSettings Settings { get; }
+
+        public SshClient Client { get; }
+
+        public string HostKeyFingerprint { get; }
+
+        public SshConnectOptions Options { get; }
+
+        public string User => Settings.User;
+
+        public bool IsRoot => Settings.User == "root";
+
+        public string Endpoint => Settings.HostName + ":" + Settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        private ConnectionInfo Info { get; }
+
+        /// <summary>Opens an SFTP channel to the same node, by the same route, and insists on the same host key.</summary>
+        public async Task<SftpClient> OpenSftpAsync(CancellationToken token)
+        {
+            var sftp = new SftpClient(Info);
+            string? seen = null;
+            sftp.HostKeyReceived += (_, e) =>
+            {
+                seen = KnownHostsFile.Fingerprint(e.HostKey);
+                e.CanTrust = seen == HostKeyFingerprint;
+            };
+            try
+            {
+                await sftp.ConnectAsync(token).ConfigureAwait(false);
+                return sftp;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                sftp.Dispose();
+                throw seen is not null && seen != HostKeyFingerprint
+                    ? new ReleaseOpsException("HostKeyMismatch", FailureCategory.SecurityError,
+                        $"The host key of {Name} changed between connections: {HostKeyFingerprint}, then {seen}.", "Find out why the node's key changed before you connect again.", Name, ex)
+                    : new ReleaseOpsException("SftpUnavailable", FailureCategory.ResourceUnavailable,
+                        $"{Name}: the SFTP subsystem is not available: {ex.Message}", "Enable 'Subsystem sftp' in the node's sshd_config.", Name, ex);
+            }
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                Client.Dispose();
+            }
+            finally
+            {
+                for (var i = chain.Count - 1; i >= 0; i--)
+                {
+                    chain[i].Dispose();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens SSH connections the way OpenSSH would: ssh_config (Host blocks, Include, HostName, User, Port,
+    /// IdentityFile, IdentitiesOnly, ProxyJump), known_hosts with the Strict or AcceptNew policy, and keys from ~/.ssh
+    /// (ed25519, ecdsa, rsa, encrypted ones with a passphrase).
+    /// </summary>
+    /// <remarks>
+    /// SSH.NET has no ssh-agent client, so keys come from files only. Key exchange prefers curve25519-sha256:
+    /// SSH.NET's post-quantum hybrids are implemented in managed code and cost several milliseconds of CPU per
+    /// connection, which adds up across a fan-out to hundreds of nodes; OpenSSH servers all offer curve25519.
+    /// </remarks>
+    public static class NodeConnector
+    {
+        private static readonly string[] PreferredKex = { "curve25519-sha256", "curve25519-sha256@libssh.org" };
+
+        public static async Task<NodeSession> ConnectAsync(string name, SshConnectOptions options, IOperationReporter reporter, CancellationToken token)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new ReleaseOpsException("InvalidHostName", FailureCategory.InvalidArgument, "The host name is empty.", "Pass a host name, an address or an ssh_config alias.");
+            }
+
+            var config = options.ConfigFile is null ? SshConfig.LoadDefault() : SshConfig.Load(options.ConfigFile);
+            var settings = config.Resolve(name.Trim(), options.User, options.Port);
+            var chain = new List<IDisposable>();
+            try
+            {
+                // Jump hosts first, each reached through the one before it (ssh -J a,b target). Every hop's host key
+                // is checked against its own name, not the local forward's address.
+                var hops = settings.ProxyJump.Select(j => (Name: j.Host, Settings: config.Resolve(j.Host, j.User, j.Port))).ToList();
+                string? viaHost = null;
+                var viaPort = 0;
+                for (var i = 0; i < hops.Count; i++)
+                {
+                    var hop = hops[i].Settings;
+                    reporter.Verbose($"Connecting to jump host {hop.User}@{hop.HostName}:{hop.Port}.");
+                    var jump = await OpenAsync(hops[i].Name, hop, viaHost, viaPort, options, chain, reporter, token).ConfigureAwait(false);
+                    chain.Add(jump.Client);
+                    var next = i + 1 < hops.Count ? hops[i + 1].Settings : settings;
+                    var forward = new ForwardedPortLocal("127.0.0.1", 0, next.HostName, (uint)next.Port);
+                    jump.Client.AddForwardedPort(forward);
+                    forward.Start();
+                    chain.Add(forward);
+                    viaHost = "127.0.0.1";
+                    viaPort = (int)forward.BoundPort;
+                }
+
+                reporter.Verbose($"Connecting to {settings.User}@{settings.HostName}:{settings.Port}{(viaHost is null ? string.Empty : " through " + hops.Count + " jump host(s)")}.");
+                var opened = await OpenAsync(name, settings, viaHost, viaPort, options, chain, reporter, token).ConfigureAwait(false);
+                return new NodeSession(name, settings, opened.Client, opened.Fingerprint, chain, options);
+            }
+            catch
+            {
+                for (var i = chain.Count - 1; i >= 0; i--)
+                {
+                    chain[i].Dispose();
+                }
+
+                throw;
+            }
+        }
+
+        /// <summary>The known_hosts file that applies: the option, the config's UserKnownHostsFile, else ~/.ssh/known_hosts.</summary>
+        public static string KnownHostsPath(SshConnectOptions options, SshHostSettings settings) =>
+            options.KnownHostsFile ?? settings.UserKnownHostsFile ?? Path.Combine(Home(), ".ssh", "known_hosts");
+
+        private static async Task<(SshClient Client, string Fingerprint)> OpenAsync(
+            string name, SshHostSettings settings, string? viaHost, int viaPort, SshConnectOptions options,
+            List<IDisposable> chain, IOperationReporter reporter, CancellationToken token)
+        {
+            var keys = LoadKeys(name, settings, options);
+            var auth = new PrivateKeyAuthenticationMethod(settings.User, keys.ToArray());
+            var info = new ConnectionInfo(viaHost ?? settings.HostName, viaHost is null ? settings.Port : viaPort, settings.User, auth)
+            {
+                Timeout = settings.ConnectTimeoutSeconds is int t ? TimeSpan.FromSeconds(t) : options.ConnectTimeout,
+            };
+            Prefer(info.KeyExchangeAlgorithms, PreferredKex);
+
+            var known = new KnownHostsFile(KnownHostsPath(options, settings));
+            var prior = known.Check(settings.HostName, settings.Port, "none", Array.Empty<byte>());
+            if (prior.KnownKeyTypes.Count > 0)
+            {
+                // Ask for the key type we already know, as OpenSSH does, so a node with several keys is not "changed".
+                Prefer(info.HostKeyAlgorithms, prior.KnownKeyTypes.SelectMany(AlgorithmsFor).ToArray());
+            }
+
+            HostKeyCheck? check = null;
+            byte[] presented = Array.Empty<byte>();
+            var presentedType = string.Empty;
+            var client = new SshClient(info);
+            client.HostKeyReceived += (_, e) =>
+            {
+                presented = e.HostKey;
+                presentedType = KeyType(e.HostKey, e.HostKeyName);
+                check = known.Check(settings.HostName, settings.Port, presentedType, e.HostKey);
+                e.CanTrust = check.Status == HostKeyStatus.Known
+                    || (check.Status == HostKeyStatus.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew);
+            };
+
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+                timeout.CancelAfter(info.Timeout + TimeSpan.FromSeconds(5));
+                await client.ConnectAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                client.Dispose();
+                keys.ForEach(k => k.Dispose());
+                throw Translate(ex, name, settings, check, known.Path, keys.Count);
+            }
+            catch
+            {
+                client.Dispose();
+                keys.ForEach(k => k.Dispose());
+                throw;
+            }
+
+            // The keys stay open for later channels (SFTP) and are disposed with the session.
+            chain.AddRange(keys);
+            if (check is null)
+            {
+                client.Dispose();
+                keys.ForEach(k => k.Dispose());
+                throw new ReleaseOpsException("HostKeyUnverified", FailureCategory.SecurityError,
+                    $"{name} did not present a host key.", "Check the node's sshd.", name);
+            }
+
+            if (check.Status == HostKeyStatus.Unknown)
+            {
+                known.Add(settings.HostName, settings.Port, presentedType, presented, options.HashKnownHosts);
+                reporter.Warning($"Trusted the new host key of {name} ({KnownHostsFile.HostPattern(settings.HostName, settings.Port)}) on first use: {check.PresentedFingerprint}. It is recorded in {known.Path}.");
+            }
+
+            return (client, check.PresentedFingerprint);
+        }
+
+        private static Exception Translate(Exception ex, string name, SshHostSettings s, HostKeyCheck? check, string knownPath, int keyCount)
+        {
+            var where = KnownHostsFile.HostPattern(s.HostName, s.Port);
+            if (check is not null && check.Status != HostKeyStatus.Known && ex is SshConnectionException or SshException)
+            {
+                switch (check.Status)
+                {
+                    case HostKeyStatus.Unknown:
+                        return new ReleaseOpsException("HostKeyUnknown", FailureCategory.SecurityError,
+                            $"The host key of {name} ({where}) is not known: {check.PresentedFingerprint}.",
+                            $"Check the fingerprint against the provider's console or the node itself, then run again with -HostKeyPolicy AcceptNew to record it in {knownPath}, or add it there yourself (ssh-keyscan -p {s.Port} {s.HostName}).",
+                            name, ex);
+                    case HostKeyStatus.Changed:
+                        return new ReleaseOpsException("HostKeyMismatch", FailureCategory.SecurityError,
+                            $"The host key of {name} ({where}) has CHANGED. It presented {check.PresentedFingerprint}, but {knownPath}{(check.Line is int l ? ":" + l : string.Empty)} records {string.Join(", ", check.KnownFingerprints)}. Someone may be intercepting the connection, or the node was rebuilt.",
+                            $"Find out why the key changed. If the node was rebuilt, remove the old entry (ssh-keygen -R '{where}' -f {knownPath}) and connect again.",
+                            name, ex);
+                    case HostKeyStatus.Revoked:
+                        return new ReleaseOpsException("HostKeyRevoked", FailureCategory.SecurityError,
+                            $"The host key of {name} ({where}), {check.PresentedFingerprint}, is marked @revoked in {knownPath}.",
+                            "Do not connect. Give the node a new host key and record it.", name, ex);
+                }
+            }
+
+            return ex switch
+            {
+                SshAuthenticationException => new ReleaseOpsException("AuthenticationFailed", FailureCategory.AuthenticationError,
+                    $"{s.User}@{name} refused all {keyCount} key(s) offered: {ex.Message}",
+                    $"Install your public key for {s.User} on the node (Add-NodeSshKey, or the provider's console), or pass -IdentityFile and -User.", name, ex),
+                SocketException or SshOperationTimeoutException or OperationCanceledException or TimeoutException => new ReleaseOpsException("NodeUnreachable", FailureCategory.ConnectionError,
+                    $"Cannot reach {name} at {s.HostName}:{s.Port}: {ex.Message}",
+                    "Check the address, the port, the firewall and that sshd runs; for a jump host, check ProxyJump.", name, ex),
+                SshConnectionException => new ReleaseOpsException("SshConnectionFailed", FailureCategory.ConnectionError,
+                    $"The SSH connection to {name} ({s.HostName}:{s.Port}) failed: {ex.Message}", "Check that the node runs an SSH server on that port.", name, ex),
+                ReleaseOpsException r => r,
+                _ => new ReleaseOpsException("SshConnectionFailed", FailureCategory.ConnectionError,
+                    $"The SSH connection to {name} ({s.HostName}:{s.Port}) failed: {ex.Message}", "Check the node and your SSH settings.", name, ex),
+            };
+        }
+
+        private static List<PrivateKeyFile> LoadKeys(string name, SshHostSettings settings, SshConnectOptions options)
+        {
+            var explicitFiles = options.IdentityFiles.Select(Expand).ToList();
+            foreach (var f in explicitFiles.Where(f => !File.Exists(f)))
+            {
+                throw new ReleaseOpsException("IdentityFileNotFound", FailureCategory.ObjectNotFound,
+                    $"The identity file {f} does not exist.", "Pass the path of a private key (ed25519, ecdsa or rsa).", f);
+            }
+
+            var candidates = explicitFiles.Concat(settings.IdentityFiles.Where(File.Exists)).Distinct().ToList();
+            var keys = new List<PrivateKeyFile>();
+            var passphrase = options.Passphrase is null ? null : Plain(options.Passphrase);
+            foreach (var file in candidates)
+            {
+                try
+                {
+                    keys.Add(passphrase is null ? new PrivateKeyFile(file) : new PrivateKeyFile(file, passphrase));
+                }
+                catch (SshPassPhraseNullOrEmptyException ex)
+                {
+                    throw new ReleaseOpsException("PassphraseRequired", FailureCategory.AuthenticationError,
+                        $"The key {file} is encrypted and no passphrase was given.", "Pass -Passphrase (Read-Host -AsSecureString, or from a secret store).", file, ex);
+                }
+                catch (SshException ex) when (passphrase is not null && ex.Message.IndexOf("passphrase", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    throw new ReleaseOpsException("PassphraseIncorrect", FailureCategory.AuthenticationError,
+                        $"The passphrase does not open the key {file}.", "Check the passphrase for this key.", file, ex);
+                }
+                catch (Exception ex) when (ex is SshException or InvalidOperationException or ArgumentException or FormatException or NotSupportedException)
+                {
+                    if (explicitFiles.Contains(file))
+                    {
+                        throw new ReleaseOpsException("IdentityFileInvalid", FailureCategory.InvalidData,
+                            $"{file} is not a private key that SSH.NET can read: {ex.Message}", "Pass an OpenSSH private key (ed25519, ecdsa or rsa).", file, ex);
+                    }
+                }
+            }
+
+            if (keys.Count == 0)
+            {
+                throw new ReleaseOpsException("NoIdentityFile", FailureCategory.AuthenticationError,
+                    $"No private key was found to log in to {name} as {settings.User}.",
+                    "Create a key (ssh-keygen -t ed25519), name one with -IdentityFile, or set IdentityFile in ~/.ssh/config. ssh-agent is not supported.", name);
+            }
+
+            return keys;
+        }
+
+        private static string Plain(SecureString secure)
+        {
+            var ptr = Marshal.SecureStringToGlobalAllocUnicode(secure);
+            try
+            {
+                return Marshal.PtrToStringUni(ptr) ?? string.Empty;
+            }
+            finally
+            {
+                Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+            }
+        }
+
+        /// <summary>The key's type as known_hosts names it: the first string of the SSH wire blob (ssh-rsa for rsa-sha2-*).</summary>
+        private static string KeyType(byte[] blob, string fallback)
+        {
+            if (blob.Length > 4)
+            {
+                var length = (blob[0] << 24) | (blob[1] << 16) | (blob[2] << 8) | blob[3];
+                if (length > 0 && length <= blob.Length - 4 && length < 64)
+                {
+                    return System.Text.Encoding.ASCII.GetString(blob, 4, length);
+                }
+            }
+
+            return fallback.StartsWith("rsa-sha2-", StringComparison.Ordinal) ? "ssh-rsa" : fallback;
+        }
+
+        private static IEnumerable<string> AlgorithmsFor(string keyType) => keyType switch
+        {
+            "ssh-rsa" => new[] { "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa" },
+            _ => new[] { keyType },
+        };
+
+        private static void Prefer<T>(IDictionary<string, T> algorithms, IReadOnlyList<string> first)
+        {
+            var entries = algorithms.ToList();
+            var ordered = first.Where(algorithms.ContainsKey).Select(k => entries.First(e => e.Key == k))
+                .Concat(entries.Where(e => !first.Contains(e.Key))).ToList();
+            algorithms.Clear();
+            foreach (var e in ordered)
+            {
+                algorithms.Add(e.Key, e.Value);
+            }
+        }
+
+        private static string Expand(string path) =>
+            path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Home(), path.Substring(2)) : Path.GetFullPath(path);
+
+        private static string Home() => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+    }
+}

@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ReleaseOps.Core.Ssh
+{
+    /// <summary>A node to reach: a name (alias, address or node name) with an optional port and user.</summary>
+    public sealed class NodeTarget
+    {
+        public NodeTarget(string hostName, int? port = null, string? user = null)
+        {
+            HostName = hostName;
+            Port = port;
+            User = user;
+        }
+
+        public string HostName { get; }
+
+        public int? Port { get; }
+
+        public string? User { get; }
+
+        public override string ToString() => Port is int p ? HostName + ":" + p.ToString(System.Globalization.CultureInfo.InvariantCulture) : HostName;
+    }
+
+    /// <summary>Runs work on many nodes at once, at most ThrottleLimit at a time. One node's failure never stops the others.</summary>
+    public static class NodeFanOut
+    {
+        public const int ProgressActivity = 4200;
+
+        public static async Task RunAsync<T>(
+            IReadOnlyList<NodeTarget> targets,
+            SshConnectOptions options,
+            int throttleLimit,
+            string activity,
+            Func<NodeSession, CancellationToken, Task<T>> work,
+            Action<NodeTarget, T?, ReleaseOpsException?> completed,
+            IOperationReporter reporter,
+            CancellationToken token)
+            where T : class
+        {
+            if (targets.Count == 0)
+            {
+                return;
+            }
+
+            using var gate = new SemaphoreSlim(Math.Max(1, throttleLimit));
+            var done = 0;
+            reporter.Progress(ProgressActivity, activity, $"0 of {targets.Count} nodes", 0);
+            var tasks = targets.Select(async target =>
+            {
+                await gate.WaitAsync(token).ConfigureAwait(false);
+                T? result = null;
+                ReleaseOpsException? failure = null;
+                try
+                {
+                    var o = options.With(x =>
+                    {
+                        x.Port = target.Port ?? options.Port;
+                        x.User = target.User ?? options.User;
+                    });
+                    using var session = await NodeConnector.ConnectAsync(target.HostName, o, reporter, token).ConfigureAwait(false);
+                    result = await work(session, token).ConfigureAwait(false);
+                }
+                catch (ReleaseOpsException ex)
+                {
+                    failure = ex;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    failure = new ReleaseOpsException("NodeOperationFailed", FailureCategory.ConnectionError,
+                        $"{target}: {ex.Message}", "Check the node and run the command again.", target.HostName, ex);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+
+                completed(target, result, failure);
+                var n = Interlocked.Increment(ref done);
+                reporter.Progress(ProgressActivity, activity, $"{n} of {targets.Count} nodes ({target})", n * 100 / targets.Count);
+            }).ToList();
+
+            try
+            {
+                await Task.WhenAll(tasks).ConfigureAwait(false);
+            }
+            finally
+            {
+                reporter.CompleteProgress(ProgressActivity, activity);
+            }
+        }
+    }
+}

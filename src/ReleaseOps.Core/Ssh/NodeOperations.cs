@@ -1,0 +1,215 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ReleaseOps.Core.Ssh
+{
+    /// <summary>An OpenSSH public key line, parsed and checked.</summary>
+    public sealed class PublicKey
+    {
+        private static readonly string[] Types =
+        {
+            "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+            "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
+        };
+
+        private PublicKey(string type, string base64, string comment, byte[] blob)
+        {
+            Type = type;
+            Base64 = base64;
+            Comment = comment;
+            Fingerprint = KnownHostsFile.Fingerprint(blob);
+        }
+
+        public string Type { get; }
+
+        public string Base64 { get; }
+
+        public string Comment { get; }
+
+        public string Fingerprint { get; }
+
+        /// <summary>The line written to authorized_keys: type, key and comment (options are not carried over).</summary>
+        public string Line => Comment.Length > 0 ? $"{Type} {Base64} {Comment}" : $"{Type} {Base64}";
+
+        /// <summary>Parses "type base64 [comment]" (as in a .pub file); options before the type are skipped.</summary>
+        public static PublicKey Parse(string text)
+        {
+            var line = (text ?? string.Empty).Trim();
+            var fields = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+            var at = Array.FindIndex(fields, f => Types.Contains(f));
+            if (line.IndexOf('\n') >= 0 || at < 0 || at + 1 >= fields.Length)
+            {
+                throw Invalid(text, "it is not one OpenSSH public key line (type, base64 key, comment)");
+            }
+
+            byte[] blob;
+            try
+            {
+                blob = Convert.FromBase64String(fields[at + 1]);
+            }
+            catch (FormatException)
+            {
+                throw Invalid(text, "its key is not base64");
+            }
+
+            if (blob.Length < 8)
+            {
+                throw Invalid(text, "its key is too short");
+            }
+
+            var length = (blob[0] << 24) | (blob[1] << 16) | (blob[2] << 8) | blob[3];
+            var inner = length > 0 && length <= blob.Length - 4 ? System.Text.Encoding.ASCII.GetString(blob, 4, length) : string.Empty;
+            if (inner != fields[at])
+            {
+                throw Invalid(text, $"its key says it is {inner}, not {fields[at]}");
+            }
+
+            return new PublicKey(fields[at], fields[at + 1], string.Join(" ", fields.Skip(at + 2)), blob);
+        }
+
+        private static ReleaseOpsException Invalid(string? text, string why)
+        {
+            var shown = text is null ? string.Empty : (text.Length > 60 ? text.Substring(0, 60) + "..." : text);
+            return new ReleaseOpsException("InvalidPublicKey", FailureCategory.InvalidArgument,
+                $"'{shown}' is not a valid public key: {why}.", "Pass the contents of a .pub file, such as (Get-Content ~/.ssh/id_ed25519.pub).", text);
+        }
+    }
+
+    /// <summary>Operations on nodes built on <see cref="NodeCommandRunner"/>, with every value quoted.</summary>
+    public static class NodeOperations
+    {
+        private const string AddKeyScript = @"set -e
+user=""$1""; type=""$2""; key=""$3""; line=""$4""
+entry=$(getent passwd ""$user"") || { echo ""releaseops: no user $user on this node"" >&2; exit 3; }
+home=$(printf '%s' ""$entry"" | cut -d: -f6)
+group=$(id -gn ""$user"")
+dir=""$home/.ssh""; file=""$dir/authorized_keys""
+mkdir -p ""$dir""; touch ""$file""
+chmod 700 ""$dir""; chmod 600 ""$file""; chown ""$user:$group"" ""$dir"" ""$file""
+if awk -v t=""$type"" -v k=""$key"" '{ for (i = 1; i < NF; i++) if ($i == t && $(i + 1) == k) found = 1 } END { exit !found }' ""$file""; then
+  echo ""present $file""
+else
+  if [ -s ""$file"" ] && [ -n ""$(tail -c 1 ""$file"")"" ]; then echo >> ""$file""; fi
+  printf '%s\n' ""$line"" >> ""$file""
+  echo ""added $file""
+fi";
+
+        private const string HistoryScript = @"sep=$(printf '\036')
+getent passwd | while IFS=: read -r name _ uid _ _ home _; do
+  [ -n ""$home"" ] || continue
+  for f in ""$home/.bash_history"" ""$home/.zsh_history""; do
+    [ -f ""$f"" ] || continue
+    if [ -n ""$1"" ] && [ ""$1"" != ""$name"" ]; then continue; fi
+    printf '%s %s %s\n' ""$sep"" ""$name"" ""$f""
+    cat -- ""$f""
+    echo
+  done
+done";
+
+        public static async Task<NodeSshKeyResult> AddSshKeyAsync(NodeSession session, PublicKey key, string? forUser, IOperationReporter reporter, CancellationToken token)
+        {
+            var user = string.IsNullOrEmpty(forUser) ? session.User : forUser!;
+            var request = new NodeCommandRequest
+            {
+                Command = AddKeyScript,
+                Arguments = new[] { user, key.Type, key.Base64, key.Line },
+                Sudo = user != session.User,
+                Timeout = TimeSpan.FromMinutes(1),
+            };
+            var result = await NodeCommandRunner.RunAsync(session, request, null, reporter, token).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                throw result.ExitCode == 3
+                    ? new ReleaseOpsException("NodeUserNotFound", FailureCategory.ObjectNotFound, $"{session.Name}: there is no user {user}.", "Create the user first (Add-NodeUser), or pass an existing -ForUser.", session.Name)
+                    : Failed(session, result, "install the key");
+            }
+
+            var words = result.Output.Trim().Split(new[] { ' ' }, 2);
+            return new NodeSshKeyResult
+            {
+                HostName = session.Name,
+                User = user,
+                Fingerprint = key.Fingerprint,
+                Comment = key.Comment,
+                Status = words[0] == "added" ? "Added" : "AlreadyPresent",
+                Path = words.Length > 1 ? words[1] : string.Empty,
+            };
+        }
+
+        public static async Task<IReadOnlyList<NodeHistoryEntry>> ReadHistoryAsync(NodeSession session, string? ofUser, IOperationReporter reporter, CancellationToken token)
+        {
+            var request = new NodeCommandRequest { Command = HistoryScript, Arguments = new[] { ofUser ?? string.Empty }, Sudo = !session.IsRoot, Timeout = TimeSpan.FromMinutes(2) };
+            var result = await NodeCommandRunner.RunAsync(session, request, null, reporter, token).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                throw Failed(session, result, "read the command history");
+            }
+
+            return ParseHistory(session.Name, result.Output);
+        }
+
+        /// <summary>
+        /// Parses the history dump: a "\x1e user file" header, then the file. bash writes "#&lt;epoch&gt;" before a command
+        /// when HISTTIMEFORMAT is set (the bootstrap sets it); zsh's extended format is ": &lt;epoch&gt;:&lt;elapsed&gt;;command".
+        /// </summary>
+        public static IReadOnlyList<NodeHistoryEntry> ParseHistory(string host, string dump)
+        {
+            var entries = new List<NodeHistoryEntry>();
+            string user = string.Empty, source = string.Empty;
+            DateTimeOffset? pending = null;
+            var index = 0;
+            foreach (var raw in dump.Split('\n'))
+            {
+                var line = raw.TrimEnd('\r');
+                if (line.Length > 0 && line[0] == '\x1e')
+                {
+                    var parts = line.Substring(1).Trim().Split(new[] { ' ' }, 2);
+                    user = parts[0];
+                    source = parts.Length > 1 ? parts[1] : string.Empty;
+                    pending = null;
+                    index = 0;
+                    continue;
+                }
+
+                if (line.Length > 1 && line[0] == '#' && long.TryParse(line.Substring(1), NumberStyles.None, CultureInfo.InvariantCulture, out var epoch))
+                {
+                    pending = DateTimeOffset.FromUnixTimeSeconds(epoch);
+                    continue;
+                }
+
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                var command = line;
+                DateTimeOffset? time = pending;
+                if (line.StartsWith(": ", StringComparison.Ordinal) && line.IndexOf(';') > 2)
+                {
+                    var head = line.Substring(2, line.IndexOf(';') - 2).Split(':');
+                    if (long.TryParse(head[0], NumberStyles.None, CultureInfo.InvariantCulture, out var zepoch))
+                    {
+                        time = DateTimeOffset.FromUnixTimeSeconds(zepoch);
+                        command = line.Substring(line.IndexOf(';') + 1);
+                    }
+                }
+
+                entries.Add(new NodeHistoryEntry { HostName = host, User = user, Time = time, Command = command, Source = source, Index = ++index });
+                pending = null;
+            }
+
+            return entries;
+        }
+
+        private static ReleaseOpsException Failed(NodeSession session, NodeCommandResult result, string what) =>
+            result.FailureId == "SudoFailed"
+                ? new ReleaseOpsException("SudoFailed", FailureCategory.PermissionDenied, $"{session.Name}: {session.User} cannot {what} without passwordless sudo: {result.Error.Trim()}",
+                    "Log in as root, or give the user passwordless sudo on the node.", session.Name)
+                : new ReleaseOpsException("NodeCommandFailed", FailureCategory.InvalidOperation, $"{session.Name}: could not {what} (exit {result.ExitCode}): {result.Error.Trim()}",
+                    "Read the error; run the same step with Invoke-NodeCommand to see more.", session.Name);
+    }
+}

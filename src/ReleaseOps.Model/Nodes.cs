@@ -1,0 +1,176 @@
+using System;
+using System.Collections.Generic;
+
+namespace ReleaseOps
+{
+    /// <summary>How an unknown host key is treated. A changed or revoked key is always refused.</summary>
+    public enum HostKeyPolicy
+    {
+        /// <summary>An unknown key is an error that says how to trust it (the default).</summary>
+        Strict,
+
+        /// <summary>An unknown key is trusted on first use and recorded in known_hosts.</summary>
+        AcceptNew,
+    }
+
+    /// <summary>A node (server) of a project, on a provider.</summary>
+    public sealed class ProjectNode
+    {
+        /// <summary>The provider that hosts it.</summary>
+        public HostingProvider Provider { get; set; }
+
+        /// <summary>The provider's id for it.</summary>
+        public string Id { get; set; } = string.Empty;
+
+        /// <summary>The node's name: the project slug, or slug-clientname.</summary>
+        public string Name { get; set; } = string.Empty;
+
+        /// <summary>The project slug.</summary>
+        public string Project { get; set; } = string.Empty;
+
+        /// <summary>The region or zone.</summary>
+        public string? Region { get; set; }
+
+        /// <summary>The provider's size.</summary>
+        public string? Size { get; set; }
+
+        /// <summary>The public IPv4 address.</summary>
+        public string? PublicIPv4 { get; set; }
+
+        /// <summary>The public IPv6 address.</summary>
+        public string? PublicIPv6 { get; set; }
+
+        /// <summary>The address that SSH connects to.</summary>
+        public string HostName { get; set; } = string.Empty;
+
+        /// <summary>The SSH port.</summary>
+        public int Port { get; set; } = 22;
+
+        /// <summary>The initial SSH user (root, ubuntu, ec2-user).</summary>
+        public string User { get; set; } = "root";
+
+        /// <summary>The node's direct host name, when it has a public name.</summary>
+        public string? DirectHostName { get; set; }
+
+        /// <summary>The node's SSH host key fingerprint, when the provider reports it.</summary>
+        public string? HostKeyFingerprint { get; set; }
+
+        /// <summary>When it was created.</summary>
+        public DateTimeOffset Created { get; set; }
+
+        /// <summary>The provider's tags.</summary>
+        public IReadOnlyList<string> Tags { get; set; } = new string[0];
+
+        /// <summary>The provider's status (active, running, ...).</summary>
+        public string Status { get; set; } = string.Empty;
+
+        /// <inheritdoc />
+        public override string ToString() => Name;
+    }
+
+    /// <summary>What a command did on one node.</summary>
+    public sealed class NodeCommandResult
+    {
+        /// <summary>The node as it was named (an ssh_config alias, an address or a node name).</summary>
+        public string HostName { get; set; } = string.Empty;
+
+        /// <summary>The address and port that were connected to, as host:port.</summary>
+        public string Endpoint { get; set; } = string.Empty;
+
+        /// <summary>The user that ran the command.</summary>
+        public string User { get; set; } = string.Empty;
+
+        /// <summary>The command line that ran (arguments quoted).</summary>
+        public string Command { get; set; } = string.Empty;
+
+        /// <summary>The remote exit code; null when the command did not finish (connection failed, timed out or was stopped).</summary>
+        public int? ExitCode { get; set; }
+
+        /// <summary>Standard output.</summary>
+        public string Output { get; set; } = string.Empty;
+
+        /// <summary>Standard error.</summary>
+        public string Error { get; set; } = string.Empty;
+
+        /// <summary>How long it took, connection included.</summary>
+        public TimeSpan Duration { get; set; }
+
+        /// <summary>True when the command exited with 0.</summary>
+        public bool Succeeded { get; set; }
+
+        /// <summary>Why it did not succeed: the error id (NonZeroExit, CommandTimedOut, HostKeyUnknown, ...), or null.</summary>
+        public string? FailureId { get; set; }
+
+        /// <inheritdoc />
+        public override string ToString() => Output;
+    }
+
+    /// <summary>What Add-NodeSshKey did on one node.</summary>
+    public sealed class NodeSshKeyResult
+    {
+        /// <summary>The node.</summary>
+        public string HostName { get; set; } = string.Empty;
+
+        /// <summary>The user whose authorized_keys holds the key.</summary>
+        public string User { get; set; } = string.Empty;
+
+        /// <summary>The key's fingerprint (SHA256:...).</summary>
+        public string Fingerprint { get; set; } = string.Empty;
+
+        /// <summary>The key's comment.</summary>
+        public string Comment { get; set; } = string.Empty;
+
+        /// <summary>Added, or AlreadyPresent.</summary>
+        public string Status { get; set; } = string.Empty;
+
+        /// <summary>The authorized_keys file.</summary>
+        public string Path { get; set; } = string.Empty;
+    }
+
+    /// <summary>One command from the shared command history of a node.</summary>
+    public sealed class NodeHistoryEntry
+    {
+        /// <summary>The node.</summary>
+        public string HostName { get; set; } = string.Empty;
+
+        /// <summary>The user who ran it.</summary>
+        public string User { get; set; } = string.Empty;
+
+        /// <summary>When it ran, where the history records time; null otherwise.</summary>
+        public DateTimeOffset? Time { get; set; }
+
+        /// <summary>The command line.</summary>
+        public string Command { get; set; } = string.Empty;
+
+        /// <summary>The history file it came from.</summary>
+        public string Source { get; set; } = string.Empty;
+
+        /// <summary>Its position in that file.</summary>
+        public int Index { get; set; }
+
+        /// <inheritdoc />
+        public override string ToString() => Command;
+    }
+
+    /// <summary>One file copied by Copy-NodeItem.</summary>
+    public sealed class NodeCopyResult
+    {
+        /// <summary>The node.</summary>
+        public string HostName { get; set; } = string.Empty;
+
+        /// <summary>Upload or Download.</summary>
+        public string Direction { get; set; } = string.Empty;
+
+        /// <summary>Where it came from.</summary>
+        public string Source { get; set; } = string.Empty;
+
+        /// <summary>Where it went.</summary>
+        public string Destination { get; set; } = string.Empty;
+
+        /// <summary>Its size in bytes.</summary>
+        public long Length { get; set; }
+
+        /// <summary>How long it took.</summary>
+        public TimeSpan Duration { get; set; }
+    }
+}

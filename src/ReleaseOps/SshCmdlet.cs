@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using ReleaseOps.Core;
+using ReleaseOps.Core.Ssh;
+
+namespace ReleaseOps
+{
+    /// <summary>
+    /// The base of the cmdlets that reach nodes over SSH. Nodes arrive as names (ssh_config aliases or addresses),
+    /// or as objects with HostName, Port and User properties (ProjectNode), from the pipeline. Each node is confirmed
+    /// (ShouldProcess) as it arrives, on the pipeline thread; the work then fans out in EndProcessing.
+    /// </summary>
+    public abstract class SshCmdlet : ReleaseOpsCmdlet
+    {
+        private readonly List<NodeTarget> targets = new();
+
+        /// <summary>The nodes: ssh_config aliases, addresses, or objects with a HostName property.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("ComputerName")]
+        [ValidateNotNullOrEmpty]
+        public string[] HostName { get; set; } = Array.Empty<string>();
+
+        /// <summary>The SSH port, over ssh_config's Port.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; }
+
+        /// <summary>The user to log in as, over ssh_config's User.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("UserName")]
+        public string? User { get; set; }
+
+        /// <summary>Private keys to try first.</summary>
+        [Parameter]
+        public string[]? IdentityFile { get; set; }
+
+        /// <summary>The passphrase of encrypted keys.</summary>
+        [Parameter]
+        public SecureString? Passphrase { get; set; }
+
+        /// <summary>Strict (default) or AcceptNew.</summary>
+        [Parameter]
+        public HostKeyPolicy HostKeyPolicy { get; set; } = HostKeyPolicy.Strict;
+
+        /// <summary>The ssh_config file (default ~/.ssh/config).</summary>
+        [Parameter]
+        public string? ConfigFile { get; set; }
+
+        /// <summary>The known_hosts file (default ~/.ssh/known_hosts).</summary>
+        [Parameter]
+        public string? KnownHostsFile { get; set; }
+
+        /// <summary>How many nodes are worked on at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int ThrottleLimit { get; set; } = 32;
+
+        /// <summary>The ShouldProcess action for one node.</summary>
+        protected abstract string Action { get; }
+
+        /// <summary>The progress activity's text.</summary>
+        protected abstract string Activity { get; }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            foreach (var name in HostName)
+            {
+                var target = new NodeTarget(name, MyInvocation.BoundParameters.ContainsKey(nameof(Port)) || Port > 0 ? Port : null, string.IsNullOrEmpty(User) ? null : User);
+                if (ShouldProcess(target.ToString(), Action))
+                {
+                    targets.Add(target);
+                }
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void EndProcessing()
+        {
+            if (targets.Count == 0)
+            {
+                return;
+            }
+
+            var options = new SshConnectOptions
+            {
+                ConfigFile = ConfigFile is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigFile),
+                KnownHostsFile = KnownHostsFile is null ? null : GetUnresolvedProviderPathFromPSPath(KnownHostsFile),
+                HostKeyPolicy = HostKeyPolicy,
+                IdentityFiles = IdentityFile is null ? Array.Empty<string>() : Array.ConvertAll(IdentityFile, GetUnresolvedProviderPathFromPSPath),
+                Passphrase = Passphrase,
+            };
+            try
+            {
+                Prepare();
+            }
+            catch (ReleaseOpsException ex)
+            {
+                ThrowFailure(ex);
+            }
+
+            RunEngine<object?>(async (reporter, post, token) =>
+            {
+                await RunAsync(targets, options, reporter, post, token).ConfigureAwait(false);
+                return null;
+            });
+        }
+
+        /// <summary>Checks and prepares the call's own parameters, on the pipeline thread, before any node is reached.</summary>
+        protected virtual void Prepare()
+        {
+        }
+
+        /// <summary>Does the work on the nodes; post runs an action (WriteObject, WriteError) on the pipeline thread.</summary>
+        protected abstract Task RunAsync(IReadOnlyList<NodeTarget> nodes, SshConnectOptions options, IOperationReporter reporter, Action<Action> post, CancellationToken token);
+
+        /// <summary>Fans work out to the nodes and writes each result, or an error for each failed node.</summary>
+        protected Task FanOutAsync<T>(IReadOnlyList<NodeTarget> nodes, SshConnectOptions options, Func<NodeSession, CancellationToken, Task<T>> work,
+            Action<T> write, IOperationReporter reporter, Action<Action> post, CancellationToken token)
+            where T : class =>
+            NodeFanOut.RunAsync(nodes, options, ThrottleLimit, Activity, work, (target, result, failure) =>
+            {
+                if (result is not null)
+                {
+                    post(() => write(result));
+                }
+
+                if (failure is not null)
+                {
+                    post(() => WriteError(ToErrorRecord(failure, target.HostName)));
+                }
+            }, reporter, token);
+    }
+}
