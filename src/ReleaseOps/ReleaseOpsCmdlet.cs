@@ -101,6 +101,22 @@ namespace ReleaseOps
             }
         }
 
+        /// <summary>
+        /// ShouldProcess for destructive cmdlets: -Force skips the confirmation prompt (scheduled tasks and Jenkins
+        /// have no one to answer it), unless -Confirm is given explicitly; -WhatIf always wins.
+        /// </summary>
+        protected bool ShouldProcessUnlessForced(string target, string action, bool force)
+        {
+            var bound = MyInvocation.BoundParameters;
+            if (force && !bound.ContainsKey("Confirm") && !bound.ContainsKey("WhatIf"))
+            {
+                WriteVerbose($"{action} on {target}: confirmed by -Force.");
+                return true;
+            }
+
+            return ShouldProcess(target, action);
+        }
+
         /// <summary>Runs work for one input; a ReleaseOpsException becomes a non-terminating error for that input.</summary>
         protected void ForEachInput(object? target, Action work)
         {

@@ -9,7 +9,7 @@ function New-SshTestContext {
     $config = Join-Path $Directory 'ssh_config'
     Set-Content -Path $config -Value '# empty: the tests do not read ~/.ssh/config'
     $known = Join-Path $Directory 'known_hosts'
-    [pscustomobject]@{
+    $script:context = [pscustomobject]@{
         Directory      = $Directory
         IdentityFile   = Join-Path $Directory 'id_ed25519'
         PublicKeyFile  = Join-Path $Directory 'id_ed25519.pub'
@@ -33,11 +33,13 @@ function New-SshTestContext {
             'Remove-ProjectNode:KnownHostsFile' = $known
         }
     }
+    $script:context
 }
 
 function New-TestNode {
     param([Parameter(Mandatory)] [string] $Client, [string] $Project = 'pester')
-    New-ProjectNode -Provider Sandbox -Project $Project -Client $Client -ErrorAction Stop
+    # $PSDefaultParameterValues does not reach into this module's scope, so the context is passed on here.
+    New-ProjectNode -Provider Sandbox -Project $Project -Client $Client -PublicKey $script:context.PublicKeyFile -KnownHostsFile $script:context.KnownHostsFile -ErrorAction Stop
 }
 
 Export-ModuleMember -Function *

@@ -27,6 +27,9 @@ namespace ReleaseOps.Core.Sandbox
 
         /// <summary>How long to wait for sshd to listen.</summary>
         public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+        /// <summary>More sshd_config lines, such as PermitOpen or LogLevel.</summary>
+        public IReadOnlyList<string> SshdConfigLines { get; set; } = Array.Empty<string>();
     }
 
     /// <summary>
@@ -149,7 +152,7 @@ namespace ReleaseOps.Core.Sandbox
                 for (var attempt = 0; ; attempt++)
                 {
                     var port = options.Port > 0 ? options.Port : FreePort();
-                    File.WriteAllText(Path.Combine(stage, "sshd_config"), SshdConfig(port));
+                    File.WriteAllText(Path.Combine(stage, "sshd_config"), SshdConfig(port) + string.Join("\n", options.SshdConfigLines) + "\n");
                     File.WriteAllText(Path.Combine(stage, "start.sh"), StartScript(dir, stage, options.Name));
                     var process = StartUnshare(Path.Combine(stage, "start.sh"));
                     var node = new SandboxNode(options.Name, port, process, dir, parts[0] + " " + parts[1], fingerprint);
@@ -463,6 +466,8 @@ namespace ReleaseOps.Core.Sandbox
         public IReadOnlyList<string> AuthorizedKeys { get; set; } = Array.Empty<string>();
 
         public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+        public IReadOnlyList<string> SshdConfigLines { get; set; } = Array.Empty<string>();
     }
 
     /// <summary>Sandbox nodes need Linux namespaces; Windows PowerShell 5.1 runs only on Windows.</summary>

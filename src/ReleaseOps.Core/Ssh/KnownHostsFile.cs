@@ -195,6 +195,80 @@ namespace ReleaseOps.Core.Ssh
             }
         }
 
+        /// <summary>The key types recorded for the host, so that a client can ask the server for one of them.</summary>
+        public IReadOnlyList<string> KnownKeyTypes(string host, int port)
+        {
+            var pattern = HostPattern(host, port);
+            return Parse(ReadForCheck()).Where(e => e.Marker == Marker.None && e.Matches(pattern))
+                .Select(e => e.KeyType).Distinct(StringComparer.Ordinal).ToList();
+        }
+
+        /// <summary>
+        /// Removes the entries recorded for exactly this host, plain or hashed, as ssh-keygen -R does; wildcard
+        /// patterns that merely match it, and @revoked lines, stay. Returns how many lines were removed. Takes the
+        /// same locks as Add.
+        /// </summary>
+        public int Remove(string host, int port)
+        {
+            var pattern = HostPattern(host, port);
+            if (!File.Exists(Path))
+            {
+                return 0;
+            }
+
+            var timeout = LockTimeout < TimeSpan.Zero ? TimeSpan.Zero : LockTimeout;
+            var clock = Stopwatch.StartNew();
+            var gate = Gates.GetOrAdd(LockKey(), _ => new Gate());
+            if (!Monitor.TryEnter(gate.Writers, timeout))
+            {
+                throw Locked(timeout, null);
+            }
+
+            try
+            {
+                using var osLock = AcquireOsLock(clock, timeout);
+                using var stream = OpenForAppend();
+                var lines = Utf8.GetString(ReadAll(stream)).Split('\n');
+                var kept = new List<string>();
+                var removed = 0;
+                for (var i = 0; i < lines.Length; i++)
+                {
+                    var entry = ParseLine(lines[i], i + 1);
+                    if (entry is not null && entry.Marker == Marker.None && entry.IsExactly(pattern))
+                    {
+                        removed++;
+                        continue;
+                    }
+
+                    kept.Add(lines[i]);
+                }
+
+                if (removed > 0)
+                {
+                    var bytes = Utf8.GetBytes(string.Join("\n", kept));
+                    lock (gate.Io)
+                    {
+                        try
+                        {
+                            stream.SetLength(0);
+                            stream.Write(bytes, 0, bytes.Length);
+                            stream.Flush();
+                        }
+                        catch (IOException e)
+                        {
+                            throw Unwritable(FailureCategory.ResourceUnavailable, e);
+                        }
+                    }
+                }
+
+                return removed;
+            }
+            finally
+            {
+                Monitor.Exit(gate.Writers);
+            }
+        }
+
         /// <summary>"SHA256:" and the unpadded base64 of the key blob's SHA-256, as ssh-keygen -l prints it.</summary>
         public static string Fingerprint(byte[] keyBlob)
         {
@@ -712,6 +786,12 @@ namespace ReleaseOps.Core.Ssh
             public string File { get; }
 
             public int Line { get; }
+
+            /// <summary>Whether the entry names exactly this host: its hash, or one of its plain names (no wildcards).</summary>
+            public bool IsExactly(string pattern) =>
+                _salt is not null && _hash is not null
+                    ? Matches(pattern)
+                    : _hosts.Split(',').Any(h => string.Equals(h, pattern, StringComparison.OrdinalIgnoreCase));
 
             /// <summary>Whether the host field applies to the host pattern (lower-case "host" or "[host]:port").</summary>
             public bool Matches(string pattern)

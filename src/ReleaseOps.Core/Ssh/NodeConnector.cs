@@ -203,14 +203,15 @@ namespace ReleaseOps.Core.Ssh
             Prefer(info.KeyExchangeAlgorithms, PreferredKex);
 
             var known = new KnownHostsFile(KnownHostsPath(options, settings));
-            var prior = known.Check(settings.HostName, settings.Port, "none", Array.Empty<byte>());
-            if (prior.KnownKeyTypes.Count > 0)
+            var knownTypes = known.KnownKeyTypes(settings.HostName, settings.Port);
+            if (knownTypes.Count > 0)
             {
                 // Ask for the key type we already know, as OpenSSH does, so a node with several keys is not "changed".
-                Prefer(info.HostKeyAlgorithms, prior.KnownKeyTypes.SelectMany(AlgorithmsFor).ToArray());
+                Prefer(info.HostKeyAlgorithms, knownTypes.SelectMany(AlgorithmsFor).ToArray());
             }
 
             HostKeyCheck? check = null;
+            var trusted = false;
             byte[] presented = Array.Empty<byte>();
             var presentedType = string.Empty;
             var client = new SshClient(info);
@@ -221,6 +222,7 @@ namespace ReleaseOps.Core.Ssh
                 check = known.Check(settings.HostName, settings.Port, presentedType, e.HostKey);
                 e.CanTrust = check.Status == HostKeyStatus.Known
                     || (check.Status == HostKeyStatus.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew);
+                trusted = e.CanTrust;
             };
 
             try
@@ -233,7 +235,7 @@ namespace ReleaseOps.Core.Ssh
             {
                 client.Dispose();
                 keys.ForEach(k => k.Dispose());
-                throw Translate(ex, name, settings, check, known.Path, keys.Count);
+                throw Translate(ex, name, settings, trusted ? null : check, known.Path, keys.Count);
             }
             catch
             {
@@ -324,7 +326,7 @@ namespace ReleaseOps.Core.Ssh
                     throw new ReleaseOpsException("PassphraseRequired", FailureCategory.AuthenticationError,
                         $"The key {file} is encrypted and no passphrase was given.", "Pass -Passphrase (Read-Host -AsSecureString, or from a secret store).", file, ex);
                 }
-                catch (SshException ex) when (passphrase is not null && ex.Message.IndexOf("passphrase", StringComparison.OrdinalIgnoreCase) >= 0)
+                catch (SshException ex) when (passphrase is not null && IsEncrypted(file))
                 {
                     throw new ReleaseOpsException("PassphraseIncorrect", FailureCategory.AuthenticationError,
                         $"The passphrase does not open the key {file}.", "Check the passphrase for this key.", file, ex);
@@ -347,6 +349,24 @@ namespace ReleaseOps.Core.Ssh
             }
 
             return keys;
+        }
+
+        /// <summary>Whether the key needs a passphrase: SSH.NET says so when asked to open it without one.</summary>
+        private static bool IsEncrypted(string file)
+        {
+            try
+            {
+                using var probe = new PrivateKeyFile(file);
+                return false;
+            }
+            catch (SshPassPhraseNullOrEmptyException)
+            {
+                return true;
+            }
+            catch (Exception ex) when (ex is SshException or InvalidOperationException or ArgumentException or FormatException or NotSupportedException)
+            {
+                return false;
+            }
         }
 
         private static string Plain(SecureString secure)

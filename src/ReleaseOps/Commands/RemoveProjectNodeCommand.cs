@@ -26,7 +26,7 @@ namespace ReleaseOps.Commands
         protected override void ProcessRecord()
         {
             var node = InputObject;
-            if (!ShouldProcess($"{node.Name} ({node.Provider} {node.Id})", "Delete the node"))
+            if (!ShouldProcessUnlessForced($"{node.Name} ({node.Provider} {node.Id})", "Delete the node", Force))
             {
                 return;
             }
