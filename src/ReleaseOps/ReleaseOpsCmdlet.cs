@@ -51,7 +51,19 @@ namespace ReleaseOps
         protected T RunEngine<T>(Func<IOperationReporter, Action<Action>, CancellationToken, Task<T>> work)
         {
             using var queue = new BlockingCollection<Action>();
-            void Post(Action a) => queue.Add(a);
+            void Post(Action a)
+            {
+                // Libraries may report late (SSH.NET raises progress on the thread pool); after the work ends, drop it.
+                try
+                {
+                    queue.Add(a);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Also ObjectDisposedException, which derives from it.
+                }
+            }
+
             var reporter = new PipelineReporter(this, Post);
             var task = Task.Run(async () =>
             {

@@ -138,6 +138,7 @@ namespace ReleaseOps.Core.Ssh
     public static class NodeConnector
     {
         private static readonly string[] PreferredKex = { "curve25519-sha256", "curve25519-sha256@libssh.org" };
+        private static readonly string[] DefaultKeyNames = { "id_rsa", "id_ecdsa", "id_ed25519" };
 
         public static async Task<NodeSession> ConnectAsync(string name, SshConnectOptions options, IOperationReporter reporter, CancellationToken token)
         {
@@ -313,6 +314,13 @@ namespace ReleaseOps.Core.Ssh
             }
 
             var candidates = explicitFiles.Concat(settings.IdentityFiles.Where(File.Exists)).Distinct().ToList();
+            if (candidates.Count == 0 && !settings.IdentitiesOnly)
+            {
+                // ssh reads ~ from the password database; PowerShell's ~ is $HOME. Where they differ (sudo without -H,
+                // containers, a scheduled task's profile), the keys in $HOME/.ssh are offered too.
+                var home = Path.Combine(Home(), ".ssh");
+                candidates = DefaultKeyNames.Select(n => Path.Combine(home, n)).Where(File.Exists).ToList();
+            }
             var keys = new List<PrivateKeyFile>();
             var passphrase = options.Passphrase is null ? null : Plain(options.Passphrase);
             foreach (var file in candidates)

@@ -40,11 +40,10 @@ namespace ReleaseOps.Core.Ssh
                 using (var stream = File.OpenRead(file))
                 {
                     var partial = target + ".partial";
-                    await Task.Run(() => sftp.UploadFile(stream, partial, true, uploaded =>
-                    {
-                        token.ThrowIfCancellationRequested();
-                        reporter.Progress(ProgressActivity, $"Uploading to {session.Name}", $"{Or(relative, Path.GetFileName(file))}: {Bytes(start + (long)uploaded)} of {Bytes(total)}", (int)((start + (long)uploaded) * 100 / total));
-                    }), token).ConfigureAwait(false);
+                    var report = new LateProgressGuard();
+                    await Task.Run(() => sftp.UploadFile(stream, partial, true, uploaded => report.Run(() =>
+                        reporter.Progress(ProgressActivity, $"Uploading to {session.Name}", $"{Or(relative, Path.GetFileName(file))}: {Bytes(start + (long)uploaded)} of {Bytes(total)}", (int)((start + (long)uploaded) * 100 / total)))), token).ConfigureAwait(false);
+                    report.Finish();
                     if (sftp.Exists(target))
                     {
                         sftp.DeleteFile(target);
@@ -90,11 +89,10 @@ namespace ReleaseOps.Core.Ssh
                 {
                     using (var stream = File.Create(partial))
                     {
-                        await Task.Run(() => sftp.DownloadFile(file, stream, downloaded =>
-                        {
-                            token.ThrowIfCancellationRequested();
-                            reporter.Progress(ProgressActivity, $"Downloading from {session.Name}", $"{file}: {Bytes(start + (long)downloaded)} of {Bytes(total)}", (int)((start + (long)downloaded) * 100 / total));
-                        }), token).ConfigureAwait(false);
+                        var report = new LateProgressGuard();
+                        await Task.Run(() => sftp.DownloadFile(file, stream, downloaded => report.Run(() =>
+                            reporter.Progress(ProgressActivity, $"Downloading from {session.Name}", $"{file}: {Bytes(start + (long)downloaded)} of {Bytes(total)}", (int)((start + (long)downloaded) * 100 / total)))), token).ConfigureAwait(false);
+                        report.Finish();
                     }
 
                     if (File.Exists(target))
@@ -186,6 +184,32 @@ namespace ReleaseOps.Core.Ssh
         {
             var i = path.TrimEnd('/').LastIndexOf('/');
             return i <= 0 ? "/" : path.Substring(0, i);
+        }
+
+        /// <summary>SSH.NET raises progress on the thread pool, sometimes after the transfer ended; those reports are dropped.</summary>
+        private sealed class LateProgressGuard
+        {
+            private readonly object gate = new();
+            private bool finished;
+
+            public void Run(Action report)
+            {
+                lock (gate)
+                {
+                    if (!finished)
+                    {
+                        report();
+                    }
+                }
+            }
+
+            public void Finish()
+            {
+                lock (gate)
+                {
+                    finished = true;
+                }
+            }
         }
 
         private static string Bytes(long n) => n < 1024 * 1024 ? $"{n / 1024.0:0.#} KB" : $"{n / 1048576.0:0.#} MB";

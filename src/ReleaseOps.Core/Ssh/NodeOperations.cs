@@ -205,6 +205,26 @@ done";
             return entries;
         }
 
+        /// <summary>
+        /// Orders entries by time across users and files. A command without a time of its own sorts right after the
+        /// command before it in the same file (it ran after it), and files keep their own order.
+        /// </summary>
+        public static IEnumerable<NodeHistoryEntry> InTimeOrder(IEnumerable<NodeHistoryEntry> entries)
+        {
+            var keyed = new List<(DateTimeOffset Key, NodeHistoryEntry Entry)>();
+            foreach (var file in entries.GroupBy(e => (e.HostName, e.Source)))
+            {
+                var last = DateTimeOffset.MinValue;
+                foreach (var e in file.OrderBy(e => e.Index))
+                {
+                    last = e.Time ?? last;
+                    keyed.Add((last, e));
+                }
+            }
+
+            return keyed.OrderBy(k => k.Key).ThenBy(k => k.Entry.Source, StringComparer.Ordinal).ThenBy(k => k.Entry.Index).Select(k => k.Entry);
+        }
+
         private static ReleaseOpsException Failed(NodeSession session, NodeCommandResult result, string what) =>
             result.FailureId == "SudoFailed"
                 ? new ReleaseOpsException("SudoFailed", FailureCategory.PermissionDenied, $"{session.Name}: {session.User} cannot {what} without passwordless sudo: {result.Error.Trim()}",

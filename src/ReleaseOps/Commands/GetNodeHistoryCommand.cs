@@ -70,7 +70,7 @@ namespace ReleaseOps.Commands
                     entries = entries.Where(e => regex.IsMatch(e.Command));
                 }
 
-                var list = entries.OrderBy(e => e.Time ?? DateTimeOffset.MinValue).ThenBy(e => e.User, StringComparer.Ordinal).ThenBy(e => e.Index).ToList();
+                var list = NodeOperations.InTimeOrder(entries).ToList();
                 return Last > 0 ? list.Skip(Math.Max(0, list.Count - Last)).ToList() : list;
             }, list => list.ForEach(WriteObject), reporter, post, token);
     }
