@@ -38,7 +38,7 @@ Describe 'Get-NodeHistory' {
         ($node | Get-NodeHistory -ForUser dana).Command | Should -Be @('sudo systemctl restart nginx', 'ls -la')
         ($node | Get-NodeHistory -Since ([DateTimeOffset]::FromUnixTimeSeconds(1764230450).UtcDateTime)).Command | Should -Be @('docker compose logs web | tail', 'sudo systemctl restart nginx')
         ($node | Get-NodeHistory -Match 'docker').Count | Should -Be 2
-        ($node | Get-NodeHistory -Last 1).Command | Should -Be 'sudo systemctl restart nginx'
+        ($node | Get-NodeHistory -Last 1).Command | Should -Be 'ls -la'
     }
 
     It 'rejects a bad pattern before touching any node' {
