@@ -15,7 +15,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-Import-Module $ModulePath
+Import-Module (Resolve-Path $ModulePath).Path
 $names = foreach ($i in 1..$Count) {
     switch ($i % 3) { 0 { "app$i.countable.ca" } 1 { "site$i.example.com" } 2 { "www.shop$i.example.org" } }
 }
