@@ -14,13 +14,17 @@
     TypesToProcess       = @('ReleaseOps.Types.ps1xml')
     CmdletsToExport      = @(
         'Add-NodeSshKey'
+        'Add-NodeUser'
         'Copy-NodeItem'
         'Enter-DirectNode'
         'Get-NodeHistory'
+        'Get-NodeUser'
         'Get-ProjectNode'
         'Get-ReleaseOpsProject'
+        'Initialize-Node'
         'Invoke-NodeCommand'
         'New-ProjectNode'
+        'Remove-NodeUser'
         'Remove-ProjectNode'
         'Resolve-DirectHostName'
         'Select-HostingProvider'

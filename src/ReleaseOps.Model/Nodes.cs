@@ -174,3 +174,66 @@ namespace ReleaseOps
         public TimeSpan Duration { get; set; }
     }
 }
+
+namespace ReleaseOps
+{
+    /// <summary>An admin in the team roster.</summary>
+    public sealed class TeamMember
+    {
+        /// <summary>The admin's full name.</summary>
+        public string Name { get; set; } = string.Empty;
+
+        /// <summary>The login on nodes.</summary>
+        public string Login { get; set; } = string.Empty;
+
+        /// <summary>The admin's public keys (authorized_keys lines).</summary>
+        public string[] PublicKey { get; set; } = new string[0];
+
+        /// <inheritdoc />
+        public override string ToString() => Login;
+    }
+
+    /// <summary>One step of a bootstrap or an account change on one node, as Ansible reports ok and changed.</summary>
+    public sealed class NodeStepResult
+    {
+        /// <summary>The node.</summary>
+        public string HostName { get; set; } = string.Empty;
+
+        /// <summary>The step, such as "Group dev" or "Keys alice".</summary>
+        public string Step { get; set; } = string.Empty;
+
+        /// <summary>Changed, Unchanged, WouldChange (with -WhatIf), Skipped or Failed.</summary>
+        public string Status { get; set; } = string.Empty;
+
+        /// <summary>What was found or done.</summary>
+        public string Detail { get; set; } = string.Empty;
+
+        /// <inheritdoc />
+        public override string ToString() => Step + ": " + Status;
+    }
+
+    /// <summary>An admin account on a node.</summary>
+    public sealed class NodeUser
+    {
+        /// <summary>The node.</summary>
+        public string HostName { get; set; } = string.Empty;
+
+        /// <summary>The login.</summary>
+        public string Login { get; set; } = string.Empty;
+
+        /// <summary>The full name (GECOS).</summary>
+        public string Name { get; set; } = string.Empty;
+
+        /// <summary>The groups the account is in.</summary>
+        public string[] Groups { get; set; } = new string[0];
+
+        /// <summary>Fingerprints of the keys in its authorized_keys.</summary>
+        public string[] KeyFingerprints { get; set; } = new string[0];
+
+        /// <summary>Whether the account is locked or expired.</summary>
+        public bool Locked { get; set; }
+
+        /// <summary>The home folder.</summary>
+        public string Home { get; set; } = string.Empty;
+    }
+}

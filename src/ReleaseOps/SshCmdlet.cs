@@ -65,14 +65,28 @@ namespace ReleaseOps
         /// <summary>The progress activity's text.</summary>
         protected abstract string Activity { get; }
 
+        /// <summary>
+        /// When true, -WhatIf still reaches the nodes, to report what would change without changing anything
+        /// (<see cref="CheckOnly"/> is then set).
+        /// </summary>
+        protected virtual bool ChecksOnWhatIf => false;
+
+        /// <summary>True when -WhatIf asked to report without changing.</summary>
+        protected bool CheckOnly { get; private set; }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
             foreach (var name in HostName)
             {
                 var target = new NodeTarget(name, MyInvocation.BoundParameters.ContainsKey(nameof(Port)) || Port > 0 ? Port : null, string.IsNullOrEmpty(User) ? null : User);
-                if (ShouldProcess(target.ToString(), Action))
+                if (ShouldProcessNode(target.ToString()))
                 {
+                    targets.Add(target);
+                }
+                else if (ChecksOnWhatIf && MyInvocation.BoundParameters.ContainsKey("WhatIf"))
+                {
+                    CheckOnly = true;
                     targets.Add(target);
                 }
             }
@@ -109,6 +123,9 @@ namespace ReleaseOps
                 return null;
             });
         }
+
+        /// <summary>Asks ShouldProcess for one node; destructive cmdlets override this to honour -Force.</summary>
+        protected virtual bool ShouldProcessNode(string target) => ShouldProcess(target, Action);
 
         /// <summary>Checks and prepares the call's own parameters, on the pipeline thread, before any node is reached.</summary>
         protected virtual void Prepare()

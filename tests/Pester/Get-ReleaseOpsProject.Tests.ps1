@@ -59,14 +59,14 @@ Describe 'Get-ReleaseOpsProject' {
     It 'never runs code in the file' {
         $marker = Join-Path $TestDrive 'ran.txt'
         $repo = New-Repo 'evil' "@{ Slug = 'evil'; Name = `$(Set-Content '$marker' 'x'; 'n') }"
-        { Get-ReleaseOpsProject $repo -ErrorAction Stop } | Should -Throw -ErrorId 'ProjectSettingsNotConstant,ReleaseOps.Commands.GetReleaseOpsProjectCommand'
+        { Get-ReleaseOpsProject $repo -ErrorAction Stop } | Should -Throw -ErrorId 'DataFileNotConstant,ReleaseOps.Commands.GetReleaseOpsProjectCommand'
         Test-Path $marker | Should -BeFalse
     }
 
     It 'reports syntax errors with the line' {
         $repo = New-Repo 'syntax' "@{`n Slug = 'x'`n Name = 'unclosed`n"
         $null = Get-ReleaseOpsProject $repo -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs[0].FullyQualifiedErrorId | Should -Be 'ProjectSettingsParseError,ReleaseOps.Commands.GetReleaseOpsProjectCommand'
+        $errs[0].FullyQualifiedErrorId | Should -Be 'DataFileParseError,ReleaseOps.Commands.GetReleaseOpsProjectCommand'
         $errs[0].Exception.Message | Should -Match 'releaseops.psd1:\d+:'
     }
 

@@ -32,44 +32,8 @@ namespace ReleaseOps.Commands
         private static ReleaseOpsProject Read(string path)
         {
             var file = FindSettings(path);
-            var ast = Parser.ParseFile(file, out _, out var errors);
-            if (errors.Length > 0)
-            {
-                var e = errors[0];
-                throw new ReleaseOpsException("ProjectSettingsParseError", FailureCategory.InvalidData,
-                    $"{file}:{e.Extent.StartLineNumber}: {e.Message}", "Fix the syntax; the file is a PowerShell data file: @{ Slug = 'cortico' }.", file);
-            }
-
-            var statements = ast.EndBlock?.Statements;
-            var table = statements is { Count: 1 } && statements[0] is PipelineAst { PipelineElements: { Count: 1 } } p
-                && p.PipelineElements[0] is CommandExpressionAst { Expression: HashtableAst h } ? h : null;
-            if (table is null || ast.BeginBlock is not null || ast.ProcessBlock is not null || ast.ParamBlock is not null)
-            {
-                throw new ReleaseOpsException("ProjectSettingsParseError", FailureCategory.InvalidData,
-                    $"{file}: the file must hold one hashtable and nothing else.", "Write the settings as @{ Slug = 'cortico'; ... }.", file);
-            }
-
-            object value;
-            try
-            {
-                value = table.SafeGetValue();
-            }
-            catch (InvalidOperationException ex)
-            {
-                throw new ReleaseOpsException("ProjectSettingsNotConstant", FailureCategory.SecurityError,
-                    $"{file}: {ex.Message}", "Use only constant values: strings, numbers, $true, $false, $null, @() and @{}. The file is read, never run.", file, ex);
-            }
-
-            var lines = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            foreach (var pair in table.KeyValuePairs)
-            {
-                if (pair.Item1 is StringConstantExpressionAst key)
-                {
-                    lines[key.Value] = key.Extent.StartLineNumber;
-                }
-            }
-
-            return ProjectSettings.FromValues((IDictionary)value, lines, file, System.IO.Path.GetDirectoryName(file) ?? path);
+            var (values, lines) = PowerShellDataFile.Read(file, "@{ Slug = 'cortico' }");
+            return ProjectSettings.FromValues(values, lines, file, System.IO.Path.GetDirectoryName(file) ?? path);
         }
 
         private static string FindSettings(string path)

@@ -1,0 +1,230 @@
+# ReleaseOps node bootstrap. Run as root by "sh -c <this> releaseops-<id> <arguments>", every argument quoted.
+# Prints one line per step: step<TAB>Changed|Unchanged|WouldChange|Failed<TAB>detail. Idempotent: a rerun after a
+# failure or a dropped connection completes the node, and a second run reports only Unchanged.
+# Arguments: check(0|1) mode(bootstrap|adduser|removeuser|listusers) options dotfiles-url, then per user:
+#   login name replace-fingerprint key-count key...
+set -u
+umask 022
+check="$1"; mode="$2"; options="$3"; dotfiles="$4"; shift 4
+tab=$(printf '\t')
+report() { printf '%s\t%s\t%s\n' "$1" "$2" "$3"; }
+fail() { report "$1" Failed "$2"; exit 1; }
+has() { case ",$options," in *",$1,"*) return 0;; esac; return 1; }
+changed() { if [ "$check" = 1 ]; then report "$1" WouldChange "$2"; else report "$1" Changed "$2"; fi; }
+fingerprint() { printf '%s\n' "$1" | ssh-keygen -lf - 2>/dev/null | awk '{print $2}'; }
+
+ensure_groups() {
+  for g in dev sudo docker; do
+    if getent group "$g" >/dev/null; then report "Group $g" Unchanged "exists"
+    else
+      [ "$check" = 1 ] || groupadd "$g" || fail "Group $g" "groupadd failed"
+      changed "Group $g" "created"
+    fi
+  done
+}
+
+ensure_account() { # login name
+  login="$1"; name="$2"
+  if getent passwd "$login" >/dev/null; then
+    missing=""
+    for g in dev sudo docker; do
+      id -nG "$login" | tr ' ' '\n' | grep -qx "$g" || missing="$missing $g"
+    done
+    detail=""
+    if [ -n "$missing" ]; then
+      [ "$check" = 1 ] || usermod -aG dev,sudo,docker "$login" || fail "Account $login" "usermod failed"
+      detail="added to$missing"
+    fi
+    # No account may have an empty password that can log in: '*' allows keys only.
+    pw=$(getent shadow "$login" | cut -d: -f2)
+    if [ -z "$pw" ]; then
+      [ "$check" = 1 ] || usermod -p '*' "$login" || fail "Account $login" "usermod -p failed"
+      detail="${detail:+$detail; }empty password replaced by '*' (key login only)"
+    fi
+    case "$pw" in '!'*) 
+      [ "$check" = 1 ] || usermod -U -e '' "$login" 2>/dev/null || usermod -p '*' "$login"
+      detail="${detail:+$detail; }unlocked";;
+    esac
+    if [ -n "$detail" ]; then changed "Account $login" "$detail"; else report "Account $login" Unchanged "in dev, sudo, docker"; fi
+  else
+    [ "$check" = 1 ] || useradd -m -s /bin/bash -c "$name" -G dev,sudo,docker -p '*' -- "$login" || fail "Account $login" "useradd failed"
+    changed "Account $login" "created, in dev, sudo, docker; no password (key login only)"
+  fi
+}
+
+ensure_keys() { # login replace count key...
+  login="$1"; replace="$2"; count="$3"; shift 3
+  if [ "$check" = 1 ] && ! getent passwd "$login" >/dev/null; then
+    changed "Keys $login" "$count key(s) to install"; return 0
+  fi
+  home=$(getent passwd "$login" | cut -d: -f6); group=$(id -gn "$login")
+  dir="$home/.ssh"; file="$dir/authorized_keys"; added=0; fixed=""; removed=0
+  if [ "$check" != 1 ]; then
+    mkdir -p "$dir" && touch "$file" || fail "Keys $login" "cannot create $file"
+  fi
+  if [ -n "$replace" ] && [ -f "$file" ]; then
+    tmp="$file.releaseops.$$"; : > "$tmp"
+    while IFS= read -r line || [ -n "$line" ]; do
+      if [ -n "$line" ] && [ "$(fingerprint "$line")" = "$replace" ]; then removed=$((removed + 1)); else printf '%s\n' "$line" >> "$tmp"; fi
+    done < "$file"
+    if [ "$removed" -gt 0 ] && [ "$check" != 1 ]; then cat "$tmp" > "$file"; fi
+    rm -f "$tmp"
+  fi
+  i=0
+  while [ "$i" -lt "$count" ]; do
+    key="$1"; shift; i=$((i + 1))
+    type=$(printf '%s' "$key" | awk '{print $1}'); body=$(printf '%s' "$key" | awk '{print $2}')
+    if [ -f "$file" ] && awk -v t="$type" -v k="$body" '{ for (i = 1; i < NF; i++) if ($i == t && $(i + 1) == k) f = 1 } END { exit !f }' "$file"; then
+      continue
+    fi
+    if [ "$check" != 1 ]; then
+      if [ -s "$file" ] && [ -n "$(tail -c 1 "$file")" ]; then echo >> "$file"; fi
+      printf '%s\n' "$key" >> "$file"
+    fi
+    added=$((added + 1))
+  done
+  if [ -d "$dir" ]; then
+    [ "$(stat -c %a "$dir")" = 700 ] || fixed="$fixed mode of .ssh"
+    [ "$(stat -c %a "$file" 2>/dev/null)" = 600 ] || fixed="$fixed mode of authorized_keys"
+    [ "$(stat -c %U:%G "$dir")" = "$login:$group" ] && [ "$(stat -c %U:%G "$file" 2>/dev/null)" = "$login:$group" ] || fixed="$fixed owner"
+    if [ -n "$fixed" ] && [ "$check" != 1 ]; then
+      chmod 700 "$dir" && chmod 600 "$file" && chown "$login:$group" "$dir" "$file" || fail "Keys $login" "cannot set modes"
+    fi
+  fi
+  if [ "$added" -gt 0 ] || [ "$removed" -gt 0 ] || [ -n "$fixed" ]; then
+    changed "Keys $login" "added $added, removed $removed${fixed:+; fixed$fixed}"
+  else
+    report "Keys $login" Unchanged "$count key(s) present; modes 700/600"
+  fi
+}
+
+ensure_file() { # step path mode content
+  step="$1"; path="$2"; mode="$3"; content="$4"
+  if [ -f "$path" ] && [ "$(cat "$path")" = "$content" ] && [ "$(stat -c %a "$path")" = "$mode" ]; then
+    report "$step" Unchanged "$path"; return 0
+  fi
+  if [ "$check" != 1 ]; then
+    tmp="$path.releaseops.$$"
+    printf '%s\n' "$content" > "$tmp" && chmod "$mode" "$tmp" || fail "$step" "cannot write $tmp"
+    if [ -n "${validate:-}" ] && ! $validate "$tmp" >/dev/null 2>&1; then rm -f "$tmp"; fail "$step" "$validate refused $path"; fi
+    mv -f "$tmp" "$path" || fail "$step" "cannot install $path"
+  fi
+  changed "$step" "$path"
+}
+
+ensure_sudo() {
+  # Admins have no password, so sudo for the dev group is passwordless; the drop-in is checked by visudo first.
+  validate="visudo -cf" ensure_file "Sudo policy" /etc/sudoers.d/releaseops-dev 440 '# ReleaseOps: admins (group dev) log in with keys only and use sudo without a password.
+%dev ALL=(ALL:ALL) NOPASSWD: ALL'
+}
+
+ensure_history() {
+  ensure_file "Shared history" /etc/profile.d/releaseops-history.sh 644 '# ReleaseOps: shared command history (PROCESS.md). Every interactive bash appends each command at once,
+# with a timestamp (#epoch lines), to ~/.bash_history; Get-NodeHistory reads it.
+if [ -n "${BASH_VERSION:-}" ]; then
+  HISTTIMEFORMAT="%F %T "
+  HISTSIZE=100000
+  HISTFILESIZE=1000000
+  shopt -s histappend
+  case ";${PROMPT_COMMAND:-};" in *";history -a;"*) ;; *) PROMPT_COMMAND="history -a;${PROMPT_COMMAND:-}" ;; esac
+fi'
+  hook='[ -f /etc/profile.d/releaseops-history.sh ] && . /etc/profile.d/releaseops-history.sh'
+  if [ -f /etc/bash.bashrc ] && grep -qxF "$hook" /etc/bash.bashrc; then
+    report "Shared history hook" Unchanged "/etc/bash.bashrc"
+  else
+    [ "$check" = 1 ] || printf '%s\n' "$hook" >> /etc/bash.bashrc || fail "Shared history hook" "cannot write /etc/bash.bashrc"
+    changed "Shared history hook" "/etc/bash.bashrc sources it for interactive shells"
+  fi
+}
+
+ensure_dotfiles() { # login
+  login="$1"; step="Dotfiles $login"
+  if [ "$check" = 1 ] && ! getent passwd "$login" >/dev/null; then changed "$step" "clone $dotfiles"; return 0; fi
+  home=$(getent passwd "$login" | cut -d: -f6)
+  command -v git >/dev/null || fail "$step" "git is not installed"
+  if [ -d "$home/.dotfiles/.git" ]; then
+    before=$(su -s /bin/sh "$login" -c 'git -C "$1" rev-parse HEAD' sh "$home/.dotfiles")
+    if [ "$check" = 1 ]; then report "$step" Unchanged "cloned (not fetched with -WhatIf)"; return 0; fi
+    su -s /bin/sh "$login" -c 'git -C "$1" pull -q --ff-only' sh "$home/.dotfiles" >/dev/null 2>&1 || fail "$step" "git pull failed"
+    after=$(su -s /bin/sh "$login" -c 'git -C "$1" rev-parse HEAD' sh "$home/.dotfiles")
+    [ "$before" = "$after" ] && { report "$step" Unchanged "up to date at ${after%"${after#???????}"}"; return 0; }
+  else
+    [ "$check" = 1 ] && { changed "$step" "clone $dotfiles"; return 0; }
+    su -s /bin/sh "$login" -c 'git clone -q --depth 1 -- "$1" "$2"' sh "$dotfiles" "$home/.dotfiles" >/dev/null 2>&1 || fail "$step" "git clone of $dotfiles failed"
+  fi
+  for installer in install.sh install setup.sh; do
+    if [ -f "$home/.dotfiles/$installer" ]; then
+      su -s /bin/sh "$login" -c 'cd "$1" && sh "./$2"' sh "$home/.dotfiles" "$installer" >/dev/null 2>&1 || fail "$step" "$installer failed"
+      changed "$step" "cloned or updated, ran $installer"; return 0
+    fi
+  done
+  changed "$step" "cloned or updated; no install script"
+}
+
+remove_user() { # login removehome
+  login="$1"; removehome="$2"
+  if ! getent passwd "$login" >/dev/null; then report "Account $login" Unchanged "absent"; return 0; fi
+  home=$(getent passwd "$login" | cut -d: -f6); file="$home/.ssh/authorized_keys"
+  if [ -s "$file" ]; then
+    [ "$check" = 1 ] || : > "$file" || fail "Keys $login" "cannot empty $file"
+    changed "Keys $login" "revoked every key"
+  else report "Keys $login" Unchanged "no keys"; fi
+  groups=""
+  for g in dev sudo docker; do id -nG "$login" | tr ' ' '\n' | grep -qx "$g" && groups="$groups $g"; done
+  if [ -n "$groups" ]; then
+    if [ "$check" != 1 ]; then for g in $groups; do gpasswd -d "$login" "$g" >/dev/null || fail "Groups $login" "gpasswd failed"; done; fi
+    changed "Groups $login" "removed from$groups"
+  else report "Groups $login" Unchanged "in no admin group"; fi
+  pw=$(getent shadow "$login" | cut -d: -f2); exp=$(getent shadow "$login" | cut -d: -f8)
+  case "$pw" in '!'*) locked=1;; *) locked=0;; esac
+  if [ "$locked" = 1 ] && [ "$exp" = 1 ]; then report "Lock $login" Unchanged "locked and expired"
+  else
+    [ "$check" = 1 ] || usermod -L -e 1 "$login" || fail "Lock $login" "usermod -L failed"
+    changed "Lock $login" "locked and expired; files kept"
+  fi
+  if [ "$removehome" = 1 ]; then
+    if [ -d "$home" ]; then [ "$check" = 1 ] || rm -rf -- "$home" || fail "Home $login" "cannot remove $home"; changed "Home $login" "removed $home"
+    else report "Home $login" Unchanged "absent"; fi
+  fi
+}
+
+list_users() {
+  getent group dev | cut -d: -f4 | tr ',' '\n' | grep -v '^$' | sort -u | while IFS= read -r login; do
+    entry=$(getent passwd "$login") || continue
+    home=$(printf '%s' "$entry" | cut -d: -f6); name=$(printf '%s' "$entry" | cut -d: -f5)
+    pw=$(getent shadow "$login" | cut -d: -f2); exp=$(getent shadow "$login" | cut -d: -f8)
+    locked=0; case "$pw" in '!'*) locked=1;; esac; [ "$exp" = 1 ] && locked=1
+    fps=""; if [ -f "$home/.ssh/authorized_keys" ]; then fps=$(ssh-keygen -lf "$home/.ssh/authorized_keys" 2>/dev/null | awk '{print $2}' | paste -sd, -); fi
+    printf 'USER\t%s\t%s\t%s\t%s\t%s\t%s\n' "$login" "$name" "$(id -nG "$login" | tr ' ' ',')" "$fps" "$locked" "$home"
+  done
+}
+
+case "$mode" in
+  bootstrap)
+    ensure_groups
+    while [ "$#" -gt 0 ]; do
+      login="$1"; name="$2"; replace="$3"; count="$4"; shift 4
+      ensure_account "$login" "$name"
+      ensure_keys "$login" "$replace" "$count" "$@"
+      shift "$count"
+      if has dotfiles; then ensure_dotfiles "$login"; fi
+    done
+    if has sudo; then ensure_sudo; fi
+    if has history; then ensure_history; fi
+    ;;
+  adduser)
+    ensure_groups
+    while [ "$#" -gt 0 ]; do
+      login="$1"; name="$2"; replace="$3"; count="$4"; shift 4
+      ensure_account "$login" "$name"
+      ensure_keys "$login" "$replace" "$count" "$@"
+      shift "$count"
+    done
+    if has sudo; then ensure_sudo; fi
+    ;;
+  removeuser)
+    while [ "$#" -gt 0 ]; do remove_user "$1" "$2"; shift 2; done
+    ;;
+  listusers) list_users ;;
+  *) fail "Bootstrap" "unknown mode $mode" ;;
+esac

@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using ReleaseOps.Core;
+using ReleaseOps.Core.Bootstrap;
+using ReleaseOps.Core.Ssh;
+
+namespace ReleaseOps.Commands
+{
+    /// <summary>Initialize-Node: brings nodes to the agency's baseline, idempotently.</summary>
+    [Cmdlet(VerbsData.Initialize, "Node", SupportsShouldProcess = true, DefaultParameterSetName = TeamSet)]
+    [OutputType(typeof(NodeStepResult))]
+    public sealed class InitializeNodeCommand : SshCmdlet
+    {
+        private const string TeamSet = "Team";
+        private const string TeamFileSet = "TeamFile";
+        private IReadOnlyList<TeamMember> team = Array.Empty<TeamMember>();
+
+        /// <summary>The admins: TeamMember objects, or hashtables with Name, Login and PublicKey.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = TeamSet)]
+        [ValidateNotNull]
+        public TeamMember[] Team { get; set; } = Array.Empty<TeamMember>();
+
+        /// <summary>A team.psd1 file with the admins.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = TeamFileSet)]
+        [ValidateNotNullOrEmpty]
+        public string TeamFile { get; set; } = string.Empty;
+
+        /// <summary>Clones the agency's dotfiles repository for each admin and runs its install script.</summary>
+        [Parameter]
+        public SwitchParameter Dotfiles { get; set; }
+
+        /// <summary>Another dotfiles repository (implies -Dotfiles).</summary>
+        [Parameter]
+        public string? DotfilesUrl { get; set; }
+
+        /// <inheritdoc />
+        protected override string Action => $"Bootstrap with {team.Count} admin account(s), groups, sudo policy and shared history";
+
+        /// <inheritdoc />
+        protected override string Activity => "Initialize-Node";
+
+        /// <inheritdoc />
+        protected override bool ChecksOnWhatIf => true;
+
+        /// <inheritdoc />
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                team = ParameterSetName == TeamFileSet
+                    ? TeamRoster.Read(GetUnresolvedProviderPathFromPSPath(TeamFile))
+                    : Team.Select(NodeBootstrap.Validate).ToList();
+                var duplicate = team.GroupBy(m => m.Login).FirstOrDefault(g => g.Count() > 1);
+                if (duplicate is not null)
+                {
+                    throw new ReleaseOpsException("DuplicateLogin", FailureCategory.InvalidArgument, $"The login {duplicate.Key} appears twice in -Team.", "Give each admin one entry with all their keys.", duplicate.Key);
+                }
+            }
+            catch (ReleaseOpsException ex)
+            {
+                ThrowFailure(ex);
+            }
+        }
+
+        /// <inheritdoc />
+        protected override Task RunAsync(IReadOnlyList<NodeTarget> nodes, SshConnectOptions options, IOperationReporter reporter, Action<Action> post, CancellationToken token)
+        {
+            var bootstrap = new BootstrapOptions
+            {
+                Check = CheckOnly,
+                DotfilesUrl = DotfilesUrl ?? (Dotfiles ? NodeBootstrap.DefaultDotfilesUrl : null),
+            };
+            return FanOutAsync(nodes, options, (session, ct) => NodeBootstrap.InitializeAsync(session, team, bootstrap, reporter, ct),
+                steps => StepWriter.Write(this, steps), reporter, post, token);
+        }
+    }
+
+    /// <summary>Writes step results, with an error record for each failed step.</summary>
+    internal static class StepWriter
+    {
+        public static void Write(Cmdlet cmdlet, IReadOnlyList<NodeStepResult> steps)
+        {
+            foreach (var step in steps)
+            {
+                cmdlet.WriteObject(step);
+                if (step.Status == "Failed")
+                {
+                    cmdlet.WriteError(new ErrorRecord(new InvalidOperationException($"{step.HostName}: {step.Step} failed: {step.Detail}"),
+                        "NodeStepFailed", ErrorCategory.InvalidResult, step.HostName)
+                    {
+                        ErrorDetails = new ErrorDetails($"{step.HostName}: {step.Step} failed: {step.Detail}")
+                        {
+                            RecommendedAction = "Fix the cause and run the same command again: the steps that are done report Unchanged, and the rest complete.",
+                        },
+                    });
+                }
+            }
+        }
+    }
+}
