@@ -24,6 +24,15 @@ namespace ReleaseOps.Core.Bootstrap
 
         /// <summary>A dotfiles repository to clone for each admin, and run its install script; null for none.</summary>
         public string? DotfilesUrl { get; set; }
+
+        /// <summary>Installs Docker and the compose plugin from the distribution's packages.</summary>
+        public bool Docker { get; set; }
+
+        /// <summary>Runs Jenkins as a docker compose service (/opt/jenkins).</summary>
+        public bool Jenkins { get; set; }
+
+        /// <summary>After checking that an admin can log in with a key: no root or password logins, unattended upgrades, ufw.</summary>
+        public bool Harden { get; set; }
     }
 
     /// <summary>
@@ -112,6 +121,21 @@ namespace ReleaseOps.Core.Bootstrap
             if (options.DotfilesUrl is not null)
             {
                 features.Add("dotfiles");
+            }
+
+            if (options.Docker || options.Jenkins)
+            {
+                features.Add("docker");
+            }
+
+            if (options.Jenkins)
+            {
+                features.Add("jenkins");
+            }
+
+            if (options.Harden)
+            {
+                features.Add("harden");
             }
 
             return RunAsync(session, Mode, options.Check, string.Join(",", features), options.DotfilesUrl ?? string.Empty, UserArguments(team), reporter, token);

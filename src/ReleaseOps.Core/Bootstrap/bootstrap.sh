@@ -98,15 +98,16 @@ ensure_keys() { # login replace count key...
   fi
 }
 
-ensure_file() { # step path mode content
-  step="$1"; path="$2"; mode="$3"; content="$4"
+ensure_file() { # step path mode content [validator]
+  step="$1"; path="$2"; mode="$3"; content="$4"; validate="${5:-}"
   if [ -f "$path" ] && [ "$(cat "$path")" = "$content" ] && [ "$(stat -c %a "$path")" = "$mode" ]; then
     report "$step" Unchanged "$path"; return 0
   fi
   if [ "$check" != 1 ]; then
     tmp="$path.releaseops.$$"
+    mkdir -p "$(dirname "$path")" || fail "$step" "cannot create the folder of $path"
     printf '%s\n' "$content" > "$tmp" && chmod "$mode" "$tmp" || fail "$step" "cannot write $tmp"
-    if [ -n "${validate:-}" ] && ! $validate "$tmp" >/dev/null 2>&1; then rm -f "$tmp"; fail "$step" "$validate refused $path"; fi
+    if [ -n "$validate" ] && ! $validate "$tmp" >/dev/null 2>&1; then rm -f "$tmp"; fail "$step" "$validate refused $path"; fi
     mv -f "$tmp" "$path" || fail "$step" "cannot install $path"
   fi
   changed "$step" "$path"
@@ -114,8 +115,8 @@ ensure_file() { # step path mode content
 
 ensure_sudo() {
   # Admins have no password, so sudo for the dev group is passwordless; the drop-in is checked by visudo first.
-  validate="visudo -cf" ensure_file "Sudo policy" /etc/sudoers.d/releaseops-dev 440 '# ReleaseOps: admins (group dev) log in with keys only and use sudo without a password.
-%dev ALL=(ALL:ALL) NOPASSWD: ALL'
+  ensure_file "Sudo policy" /etc/sudoers.d/releaseops-dev 440 '# ReleaseOps: admins (group dev) log in with keys only and use sudo without a password.
+%dev ALL=(ALL:ALL) NOPASSWD: ALL' "visudo -cf"
 }
 
 ensure_history() {
@@ -161,6 +162,115 @@ ensure_dotfiles() { # login
   changed "$step" "cloned or updated; no install script"
 }
 
+apt_install() { # step packages...
+  step="$1"; shift
+  export DEBIAN_FRONTEND=noninteractive
+  log=/var/log/releaseops-apt.log
+  if ! apt-get install -y -q --no-install-recommends "$@" >"$log" 2>&1; then
+    apt-get update -q >>"$log" 2>&1
+    apt-get install -y -q --no-install-recommends "$@" >>"$log" 2>&1 || fail "$step" "apt-get install $* failed: $(tail -n 2 "$log" | tr '\n' ' ')"
+  fi
+}
+
+ensure_docker() {
+  if command -v docker >/dev/null 2>&1 && { docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1; }; then
+    report "Docker" Unchanged "$(docker --version 2>/dev/null | head -n 1)"; return 0
+  fi
+  compose=""
+  for p in docker-compose-v2 docker-compose-plugin docker-compose; do
+    if apt-cache show "$p" >/dev/null 2>&1; then compose="$p"; break; fi
+  done
+  if [ "$check" = 1 ]; then changed "Docker" "install docker.io ${compose:-(no compose package found)}"; return 0; fi
+  apt_install "Docker" docker.io $compose
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then systemctl enable --now docker >/dev/null 2>&1 || true; fi
+  changed "Docker" "installed docker.io $compose: $(docker --version 2>/dev/null | head -n 1)"
+}
+
+compose_cmd() { if docker compose version >/dev/null 2>&1; then echo "docker compose"; else echo "docker-compose"; fi; }
+
+ensure_jenkins() {
+  # Jenkins runs as a docker compose service, like the projects' own stacks; its UI listens on 127.0.0.1:8080
+  # (reach it through an SSH tunnel or the node's reverse proxy), and its home is a named volume.
+  ensure_file "Jenkins compose file" /opt/jenkins/docker-compose.yml 644 'services:
+  jenkins:
+    image: jenkins/jenkins:lts-jdk17
+    restart: unless-stopped
+    ports:
+      - "127.0.0.1:8080:8080"
+      - "50000:50000"
+    volumes:
+      - jenkins_home:/var/jenkins_home
+volumes:
+  jenkins_home: {}'
+  command -v docker >/dev/null 2>&1 || { [ "$check" = 1 ] && { changed "Jenkins" "start with docker compose"; return 0; }; fail "Jenkins" "docker is not installed; add -Docker"; }
+  dc=$(compose_cmd)
+  if [ -n "$($dc -f /opt/jenkins/docker-compose.yml ps -q jenkins 2>/dev/null)" ]; then report "Jenkins" Unchanged "running"; return 0; fi
+  [ "$check" = 1 ] || $dc -f /opt/jenkins/docker-compose.yml up -d >/var/log/releaseops-jenkins.log 2>&1 || fail "Jenkins" "$dc up failed: $(tail -n 2 /var/log/releaseops-jenkins.log | tr '\n' ' ')"
+  changed "Jenkins" "started with $dc -f /opt/jenkins/docker-compose.yml up -d"
+}
+
+ensure_hardening() { # logins...
+  # Only after checking that an admin can log in with a key and use sudo: never lock the admins out.
+  admin=""
+  for login in "$@"; do
+    getent passwd "$login" >/dev/null || continue
+    pw=$(getent shadow "$login" | cut -d: -f2); case "$pw" in '!'*) continue;; esac
+    home=$(getent passwd "$login" | cut -d: -f6)
+    ssh-keygen -lf "$home/.ssh/authorized_keys" >/dev/null 2>&1 || continue
+    [ "$(stat -c %U "$home/.ssh/authorized_keys")" = "$login" ] || continue
+    sudo -n -l -U "$login" 2>/dev/null | grep -q 'NOPASSWD: ALL' || continue
+    admin="$login"; break
+  done
+  if [ -z "$admin" ]; then
+    [ "$check" = 1 ] && { changed "Hardening check" "no admin can log in yet; a real run checks again"; return 0; }
+    fail "Hardening check" "no admin in the roster can log in with a key and use sudo; root and password logins stay on"
+  fi
+  report "Hardening check" Unchanged "$admin can log in with a key and use sudo"
+  conf=/etc/ssh/sshd_config.d/60-releaseops-hardening.conf
+  want='# ReleaseOps hardening: keys only, no root login.
+PermitRootLogin no
+PasswordAuthentication no
+KbdInteractiveAuthentication no'
+  if [ -f "$conf" ] && [ "$(cat "$conf")" = "$want" ]; then report "SSH hardening" Unchanged "$conf"
+  elif [ "$check" = 1 ]; then changed "SSH hardening" "$conf: no root or password logins"
+  else
+    grep -qiE '^[[:space:]]*Include[[:space:]]+/etc/ssh/sshd_config\.d/\*\.conf' /etc/ssh/sshd_config || fail "SSH hardening" "/etc/ssh/sshd_config does not include sshd_config.d; add: Include /etc/ssh/sshd_config.d/*.conf"
+    mkdir -p /etc/ssh/sshd_config.d
+    old=""; [ -f "$conf" ] && old=$(cat "$conf")
+    printf '%s\n' "$want" > "$conf"
+    if ! sshd -t 2>/dev/null && ! /usr/sbin/sshd -t 2>/dev/null; then
+      if [ -n "$old" ]; then printf '%s\n' "$old" > "$conf"; else rm -f "$conf"; fi
+      fail "SSH hardening" "sshd -t refused the new configuration; it was rolled back"
+    fi
+    systemctl reload ssh >/dev/null 2>&1 || systemctl reload sshd >/dev/null 2>&1 || kill -HUP "$(cat /run/sshd.pid 2>/dev/null)" 2>/dev/null || pkill -HUP -o -x sshd
+    changed "SSH hardening" "$conf: no root or password logins; sshd reloaded"
+  fi
+  auto=/etc/apt/apt.conf.d/20auto-upgrades
+  autowant='APT::Periodic::Update-Package-Lists "1";
+APT::Periodic::Unattended-Upgrade "1";'
+  if dpkg -s unattended-upgrades >/dev/null 2>&1 && [ -f "$auto" ] && [ "$(cat "$auto")" = "$autowant" ]; then
+    report "Unattended upgrades" Unchanged "on"
+  elif [ "$check" = 1 ]; then changed "Unattended upgrades" "install and turn on"
+  else
+    dpkg -s unattended-upgrades >/dev/null 2>&1 || apt_install "Unattended upgrades" unattended-upgrades
+    printf '%s\n' "$autowant" > "$auto"
+    changed "Unattended upgrades" "installed; security updates every day"
+  fi
+  if [ -f /etc/releaseops-sandbox ]; then
+    report "Firewall" Skipped "a sandbox node shares its host's network; ufw is not enabled here"; return 0
+  fi
+  port=$(sshd -T 2>/dev/null | awk '$1 == "port" { print $2; exit }'); port=${port:-22}
+  if command -v ufw >/dev/null 2>&1 && ufw status 2>/dev/null | grep -q '^Status: active' \
+     && ufw status | grep -qE "^$port/tcp +ALLOW" && ufw status | grep -qE '^80/tcp +ALLOW' && ufw status | grep -qE '^443/tcp +ALLOW'; then
+    report "Firewall" Unchanged "ufw allows $port, 80 and 443 only"; return 0
+  fi
+  if [ "$check" = 1 ]; then changed "Firewall" "ufw: allow $port/tcp, 80/tcp, 443/tcp; deny other incoming"; return 0; fi
+  command -v ufw >/dev/null 2>&1 || apt_install "Firewall" ufw
+  ufw allow "$port/tcp" >/dev/null && ufw allow 80/tcp >/dev/null && ufw allow 443/tcp >/dev/null \
+    && ufw default deny incoming >/dev/null && ufw --force enable >/dev/null || fail "Firewall" "ufw failed"
+  changed "Firewall" "ufw allows $port, 80 and 443 only"
+}
+
 remove_user() { # login removehome
   login="$1"; removehome="$2"
   if ! getent passwd "$login" >/dev/null; then report "Account $login" Unchanged "absent"; return 0; fi
@@ -202,8 +312,10 @@ list_users() {
 case "$mode" in
   bootstrap)
     ensure_groups
+    logins=""
     while [ "$#" -gt 0 ]; do
       login="$1"; name="$2"; replace="$3"; count="$4"; shift 4
+      logins="$logins $login"
       ensure_account "$login" "$name"
       ensure_keys "$login" "$replace" "$count" "$@"
       shift "$count"
@@ -211,6 +323,12 @@ case "$mode" in
     done
     if has sudo; then ensure_sudo; fi
     if has history; then ensure_history; fi
+    if has docker; then ensure_docker; fi
+    if has jenkins; then ensure_jenkins; fi
+    if has harden; then
+      # The roster's logins, for the check that an admin can still get in.
+      ensure_hardening $logins
+    fi
     ;;
   adduser)
     ensure_groups

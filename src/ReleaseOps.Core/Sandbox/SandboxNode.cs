@@ -290,7 +290,8 @@ namespace ReleaseOps.Core.Sandbox
 
         private static string SshdConfig(int port) => string.Join("\n", new[]
         {
-            "# Sandbox node: written by ReleaseOps, thrown away with the node.",
+            "# Sandbox node: written by ReleaseOps, thrown away with the node. Drop-ins come first, as on Ubuntu.",
+            "Include /etc/ssh/sshd_config.d/*.conf",
             "Port " + port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "ListenAddress 127.0.0.1",
             "HostKey /etc/ssh/ssh_host_ed25519_key",
@@ -330,6 +331,8 @@ namespace ReleaseOps.Core.Sandbox
                 $"chmod 700 {Q(r + "/root/.ssh")}; chmod 600 {Q(r + "/root/.ssh/authorized_keys")} {Q(r + "/etc/ssh/ssh_host_ed25519_key")}",
                 $"hostname {Q(name)}",
                 $"echo {Q(name)} > {Q(r + "/etc/hostname")}",
+                // Tells the bootstrap that this node shares its host's network (so it never enables a firewall).
+                $"echo 'ReleaseOps sandbox node: shares the network of the machine that runs it.' > {Q(r + "/etc/releaseops-sandbox")}",
                 $"exec chroot {Q(r)} /usr/sbin/sshd -D -e",
                 string.Empty,
             });

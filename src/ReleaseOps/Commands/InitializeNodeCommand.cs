@@ -37,6 +37,18 @@ namespace ReleaseOps.Commands
         [Parameter]
         public string? DotfilesUrl { get; set; }
 
+        /// <summary>Installs Docker and the compose plugin from the distribution's packages.</summary>
+        [Parameter]
+        public SwitchParameter Docker { get; set; }
+
+        /// <summary>Runs Jenkins as a docker compose service in /opt/jenkins (implies -Docker).</summary>
+        [Parameter]
+        public SwitchParameter Jenkins { get; set; }
+
+        /// <summary>After checking that an admin can log in with a key and use sudo: disables root and password logins, turns on unattended upgrades, and opens ufw only for SSH, HTTP and HTTPS.</summary>
+        [Parameter]
+        public SwitchParameter Harden { get; set; }
+
         /// <inheritdoc />
         protected override string Action => $"Bootstrap with {team.Count} admin account(s), groups, sudo policy and shared history";
 
@@ -73,6 +85,9 @@ namespace ReleaseOps.Commands
             {
                 Check = CheckOnly,
                 DotfilesUrl = DotfilesUrl ?? (Dotfiles ? NodeBootstrap.DefaultDotfilesUrl : null),
+                Docker = Docker,
+                Jenkins = Jenkins,
+                Harden = Harden,
             };
             return FanOutAsync(nodes, options, (session, ct) => NodeBootstrap.InitializeAsync(session, team, bootstrap, reporter, ct),
                 steps => StepWriter.Write(this, steps), reporter, post, token);
