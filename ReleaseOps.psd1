@@ -23,11 +23,13 @@
         'Get-ReleaseOpsProject'
         'Initialize-Node'
         'Invoke-NodeCommand'
+        'New-FeatureBranch'
         'New-ProjectNode'
         'Remove-NodeUser'
         'Remove-ProjectNode'
         'Resolve-DirectHostName'
         'Select-HostingProvider'
+        'Start-Release'
         'Test-ReleaseOpsEnvironment'
     )
     FunctionsToExport    = @()

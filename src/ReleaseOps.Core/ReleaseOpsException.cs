@@ -23,6 +23,7 @@ namespace ReleaseOps.Core
         NotInstalled,
         ResourceExists,
         OperationStopped,
+        InvalidResult,
     }
 
     /// <summary>

@@ -237,3 +237,118 @@ namespace ReleaseOps
         public string Home { get; set; } = string.Empty;
     }
 }
+
+namespace ReleaseOps
+{
+    /// <summary>The outcome of one release gate.</summary>
+    public sealed class ReleaseGateResult
+    {
+        /// <summary>EndToEnd, or Jenkins.</summary>
+        public string Name { get; set; } = string.Empty;
+
+        /// <summary>What ran: the command line, or the job.</summary>
+        public string Target { get; set; } = string.Empty;
+
+        /// <summary>Whether it passed.</summary>
+        public bool Passed { get; set; }
+
+        /// <summary>The exit code of a command gate.</summary>
+        public int? ExitCode { get; set; }
+
+        /// <summary>The last lines of its output.</summary>
+        public string OutputTail { get; set; } = string.Empty;
+
+        /// <summary>How long it took.</summary>
+        public TimeSpan Duration { get; set; }
+    }
+
+    /// <summary>A commit included in a release.</summary>
+    public sealed class ReleaseCommit
+    {
+        /// <summary>The commit id.</summary>
+        public string Sha { get; set; } = string.Empty;
+
+        /// <summary>The first line of its message.</summary>
+        public string Subject { get; set; } = string.Empty;
+
+        /// <summary>Its author.</summary>
+        public string Author { get; set; } = string.Empty;
+
+        /// <summary>The pull request it merged, when it is a pull request's merge commit.</summary>
+        public int? PullRequest { get; set; }
+
+        /// <inheritdoc />
+        public override string ToString() => Subject;
+    }
+
+    /// <summary>A release: the merge of develop into master, its tag, notes and gates.</summary>
+    public sealed class ReleaseInfo
+    {
+        /// <summary>Released, NothingToRelease, or WouldRelease (with -WhatIf).</summary>
+        public string Status { get; set; } = string.Empty;
+
+        /// <summary>The project slug.</summary>
+        public string Project { get; set; } = string.Empty;
+
+        /// <summary>The version, such as 2026.48.0 or 1.4.0.</summary>
+        public string Version { get; set; } = string.Empty;
+
+        /// <summary>The tag, such as v2026.48.0.</summary>
+        public string Tag { get; set; } = string.Empty;
+
+        /// <summary>The release commit on the release branch.</summary>
+        public string Commit { get; set; } = string.Empty;
+
+        /// <summary>The previous release's tag.</summary>
+        public string? PreviousRelease { get; set; }
+
+        /// <summary>The commits included since the previous release.</summary>
+        public IReadOnlyList<ReleaseCommit> Commits { get; set; } = new ReleaseCommit[0];
+
+        /// <summary>The pull requests included.</summary>
+        public IReadOnlyList<int> PullRequests { get; set; } = new int[0];
+
+        /// <summary>The gates and their results.</summary>
+        public IReadOnlyList<ReleaseGateResult> Gates { get; set; } = new ReleaseGateResult[0];
+
+        /// <summary>True when no gate was configured.</summary>
+        public bool Ungated { get; set; }
+
+        /// <summary>The release notes (markdown).</summary>
+        public string Notes { get; set; } = string.Empty;
+
+        /// <summary>How long each phase took: Fetch, Gates, Merge, Push, Total.</summary>
+        public IReadOnlyDictionary<string, TimeSpan> Durations { get; set; } = new Dictionary<string, TimeSpan>();
+
+        /// <summary>The branches: develop into master.</summary>
+        public string Branches { get; set; } = string.Empty;
+
+        /// <inheritdoc />
+        public override string ToString() => Tag;
+    }
+}
+
+namespace ReleaseOps
+{
+    /// <summary>A feature branch made by New-FeatureBranch.</summary>
+    public sealed class FeatureBranch
+    {
+        /// <summary>The branch, such as feature/login-page.</summary>
+        public string Name { get; set; } = string.Empty;
+
+        /// <summary>The commit it starts at.</summary>
+        public string Commit { get; set; } = string.Empty;
+
+        /// <summary>What it was made from, such as origin/develop.</summary>
+        public string BasedOn { get; set; } = string.Empty;
+
+        /// <summary>Whether it was pushed (with upstream tracking).</summary>
+        public bool Pushed { get; set; }
+
+        /// <summary>Whether it was checked out.</summary>
+        public bool CheckedOut { get; set; }
+
+        /// <inheritdoc />
+        public override string ToString() => Name;
+    }
+}

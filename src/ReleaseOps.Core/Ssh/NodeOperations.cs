@@ -229,7 +229,7 @@ done";
             result.FailureId == "SudoFailed"
                 ? new ReleaseOpsException("SudoFailed", FailureCategory.PermissionDenied, $"{session.Name}: {session.User} cannot {what} without passwordless sudo: {result.Error.Trim()}",
                     "Log in as root, or give the user passwordless sudo on the node.", session.Name)
-                : new ReleaseOpsException("NodeCommandFailed", FailureCategory.InvalidOperation, $"{session.Name}: could not {what} (exit {result.ExitCode}): {result.Error.Trim()}",
+                : new ReleaseOpsException("NodeCommandFailed", FailureCategory.InvalidResult, $"{session.Name}: could not {what} (exit {result.ExitCode}): {result.Error.Trim()}",
                     "Read the error; run the same step with Invoke-NodeCommand to see more.", session.Name);
     }
 }

@@ -29,14 +29,14 @@ namespace ReleaseOps.Commands
             }
         }
 
-        private static ReleaseOpsProject Read(string path)
+        internal static ReleaseOpsProject Read(string path)
         {
             var file = FindSettings(path);
             var (values, lines) = PowerShellDataFile.Read(file, "@{ Slug = 'cortico' }");
             return ProjectSettings.FromValues(values, lines, file, System.IO.Path.GetDirectoryName(file) ?? path);
         }
 
-        private static string FindSettings(string path)
+        internal static string FindSettings(string path)
         {
             if (File.Exists(path))
             {

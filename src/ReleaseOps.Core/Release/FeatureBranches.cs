@@ -1,0 +1,72 @@
+using System.Threading;
+using System.Threading.Tasks;
+using LibGit2Sharp;
+
+namespace ReleaseOps.Core.Release
+{
+    /// <summary>Feature branches: feature/&lt;name&gt; from the latest develop.</summary>
+    public static class FeatureBranches
+    {
+        public static async Task<FeatureBranch> CreateAsync(string path, ReleaseOpsProject p, string branch, bool push, bool checkout,
+            IOperationReporter reporter, CancellationToken token)
+        {
+            var root = Repository.Discover(path) ?? throw new ReleaseOpsException("NotAGitRepository", FailureCategory.ObjectNotFound,
+                $"'{path}' is not in a git repository.", "Run from the project's repository, or pass -Path.", path);
+            string workdir;
+            using (var repo = new Repository(root))
+            {
+                workdir = repo.Info.WorkingDirectory ?? repo.Info.Path;
+                if (repo.Branches[branch] is not null)
+                {
+                    throw new ReleaseOpsException("BranchExists", FailureCategory.ResourceExists, $"{branch} already exists.", "Choose another name, or switch to it: git switch " + branch, branch);
+                }
+
+                if (repo.Network.Remotes[p.Remote] is null)
+                {
+                    throw new ReleaseOpsException("UnknownRemote", FailureCategory.ObjectNotFound, $"The repository has no remote '{p.Remote}'.", $"Add it (git remote add {p.Remote} <url>).", p.Remote);
+                }
+            }
+
+            reporter.Verbose($"Fetching {p.Remote}/{p.DevelopBranch}.");
+            var fetch = await GitCli.RunAsync(workdir, new[] { "fetch", p.Remote, $"+refs/heads/{p.DevelopBranch}:refs/remotes/{p.Remote}/{p.DevelopBranch}" }, token).ConfigureAwait(false);
+            if (fetch.ExitCode != 0)
+            {
+                throw fetch.Error.Contains("couldn't find remote ref")
+                    ? new ReleaseOpsException("BranchNotFound", FailureCategory.ObjectNotFound, $"The remote {p.Remote} has no branch '{p.DevelopBranch}'.", "Create develop first.", p.DevelopBranch)
+                    : new ReleaseOpsException("FetchFailed", FailureCategory.ConnectionError, $"git fetch {p.Remote} failed: {fetch.Error.Trim()}", "Check the remote and your access to it.", p.Remote);
+            }
+
+            var result = new FeatureBranch { Name = branch, BasedOn = $"{p.Remote}/{p.DevelopBranch}" };
+            using (var repo = new Repository(root))
+            {
+                var develop = repo.Branches[$"{p.Remote}/{p.DevelopBranch}"].Tip;
+                if (checkout && repo.RetrieveStatus(new StatusOptions { IncludeUntracked = false }).IsDirty)
+                {
+                    throw new ReleaseOpsException("DirtyWorktree", FailureCategory.InvalidOperation, "The worktree has uncommitted changes, so the new branch cannot be checked out.", "Commit or stash them, or leave out -Checkout.", workdir);
+                }
+
+                var created = repo.Branches.Add(branch, develop);
+                result.Commit = develop.Sha;
+                if (checkout)
+                {
+                    Commands.Checkout(repo, created);
+                    result.CheckedOut = true;
+                }
+            }
+
+            if (push)
+            {
+                var r = await GitCli.RunAsync(workdir, new[] { "push", "-u", p.Remote, $"refs/heads/{branch}:refs/heads/{branch}" }, token).ConfigureAwait(false);
+                if (r.ExitCode != 0)
+                {
+                    throw new ReleaseOpsException("PushFailed", FailureCategory.ConnectionError, $"git push of {branch} failed: {r.Error.Trim()}. The local branch exists.",
+                        "Check your access to the remote, then push it: git push -u " + p.Remote + " " + branch, p.Remote);
+                }
+
+                result.Pushed = true;
+            }
+
+            return result;
+        }
+    }
+}

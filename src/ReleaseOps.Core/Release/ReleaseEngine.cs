@@ -1,0 +1,414 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using LibGit2Sharp;
+
+namespace ReleaseOps.Core.Release
+{
+    /// <summary>How to release.</summary>
+    public sealed class ReleaseOptions
+    {
+        public ReleaseOpsProject Project { get; set; } = new();
+
+        /// <summary>False when there was no releaseops.psd1 (the defaults are used, and the release is ungated).</summary>
+        public bool HasSettings { get; set; }
+
+        /// <summary>NoFastForward (default: every release is one merge commit on master's first-parent line) or FastForward.</summary>
+        public string MergeMode { get; set; } = "NoFastForward";
+
+        /// <summary>Overrides the project's tag scheme.</summary>
+        public string? TagScheme { get; set; }
+
+        public TimeSpan GateTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+        public bool BreakLock { get; set; }
+
+        /// <summary>Plans from the current remote-tracking branches without fetching (-WhatIf).</summary>
+        public bool NoFetch { get; set; }
+
+        public DateTime Now { get; set; } = DateTime.Now;
+    }
+
+    /// <summary>A release that has been planned: the lock is held until it is disposed.</summary>
+    public sealed class ReleasePlan : IDisposable
+    {
+        internal ReleasePlan(ReleaseLock? releaseLock) => Lock = releaseLock;
+
+        internal ReleaseLock? Lock { get; }
+
+        public ReleaseInfo Info { get; } = new();
+
+        public string RepositoryPath { get; internal set; } = string.Empty;
+
+        public string MasterSha { get; internal set; } = string.Empty;
+
+        public string DevelopSha { get; internal set; } = string.Empty;
+
+        internal ReleaseOptions Options { get; set; } = new();
+
+        internal Stopwatch Clock { get; } = Stopwatch.StartNew();
+
+        internal Dictionary<string, TimeSpan> Durations { get; } = new();
+
+        /// <summary>What will happen, in words: the merge, the tag and the push.</summary>
+        public string Description { get; internal set; } = string.Empty;
+
+        public bool NothingToRelease => Info.Status == "NothingToRelease";
+
+        public void Dispose() => Lock?.Dispose();
+    }
+
+    /// <summary>
+    /// The weekly release (PROCESS.md): develop is merged into master, tagged, and pushed, gated on the end-to-end tests.
+    /// </summary>
+    /// <remarks>
+    /// The merge is made in the object database (LibGit2Sharp's MergeCommits), never in the working tree, so a release
+    /// needs no checkout of the project's files. Fetch and push go through the git program, which speaks every remote
+    /// as the admin configured it. Master and the tag go to the remote in one atomic push; local branches and tags move
+    /// only after it succeeded. A failure at any point (conflict, gate, rejected push, a killed process) leaves the
+    /// local and remote branches as they were, and a rerun releases exactly once.
+    /// </remarks>
+    public static class ReleaseEngine
+    {
+        public static async Task<ReleasePlan> PlanAsync(string path, ReleaseOptions options, IOperationReporter reporter, CancellationToken token)
+        {
+            var root = Repository.Discover(path) ?? throw new ReleaseOpsException("NotAGitRepository", FailureCategory.ObjectNotFound,
+                $"'{path}' is not in a git repository.", "Run from the project's repository, or pass -Path.", path);
+            var p = options.Project;
+            string workdir, gitDir;
+            using (var repo = new Repository(root))
+            {
+                if (repo.Info.IsBare)
+                {
+                    workdir = repo.Info.Path;
+                }
+                else
+                {
+                    workdir = repo.Info.WorkingDirectory;
+                    if (repo.Info.IsHeadDetached)
+                    {
+                        throw new ReleaseOpsException("DetachedHead", FailureCategory.InvalidOperation, $"The repository at {workdir} has a detached HEAD.",
+                            "Check out a branch (git switch develop) and run again; a release runs from a normal clone.", workdir);
+                    }
+
+                    var status = repo.RetrieveStatus(new StatusOptions { IncludeUntracked = false });
+                    if (status.IsDirty)
+                    {
+                        throw new ReleaseOpsException("DirtyWorktree", FailureCategory.InvalidOperation,
+                            $"The repository at {workdir} has uncommitted changes ({string.Join(", ", status.Take(3).Select(s => s.FilePath))}{(status.Count() > 3 ? ", ..." : string.Empty)}).",
+                            "Commit or stash them, or release from a clean clone.", workdir);
+                    }
+                }
+
+                gitDir = repo.Info.Path;
+                if (repo.Network.Remotes[p.Remote] is null)
+                {
+                    throw new ReleaseOpsException("UnknownRemote", FailureCategory.ObjectNotFound, $"The repository has no remote '{p.Remote}'.",
+                        $"Add it (git remote add {p.Remote} <url>) or set Remote in releaseops.psd1.", p.Remote);
+                }
+            }
+
+            var plan = new ReleasePlan(options.NoFetch ? null : ReleaseLock.Acquire(gitDir, options.BreakLock, reporter)) { Options = options, RepositoryPath = workdir };
+            try
+            {
+                if (!options.NoFetch)
+                {
+                    reporter.Progress(4400, "Start-Release", $"Fetching {p.Remote}", 5);
+                    var fetch = Stopwatch.StartNew();
+                    var r = await GitCli.RunAsync(workdir, new[] { "fetch", "--prune", "--tags", p.Remote,
+                        $"+refs/heads/{p.DevelopBranch}:refs/remotes/{p.Remote}/{p.DevelopBranch}",
+                        $"+refs/heads/{p.ReleaseBranch}:refs/remotes/{p.Remote}/{p.ReleaseBranch}" }, token).ConfigureAwait(false);
+                    if (r.ExitCode != 0)
+                    {
+                        throw MissingBranchOr(r.Error, p, "FetchFailed", $"git fetch {p.Remote} failed: {r.Error.Trim()}", "Check the remote's URL and your access to it.");
+                    }
+
+                    plan.Durations["Fetch"] = fetch.Elapsed;
+                }
+
+                using var repo = new Repository(root);
+                var develop = repo.Refs[$"refs/remotes/{p.Remote}/{p.DevelopBranch}"]?.ResolveToDirectReference()?.Target as Commit
+                    ?? throw Missing(p.DevelopBranch, p);
+                var master = repo.Refs[$"refs/remotes/{p.Remote}/{p.ReleaseBranch}"]?.ResolveToDirectReference()?.Target as Commit
+                    ?? throw Missing(p.ReleaseBranch, p);
+                plan.MasterSha = master.Sha;
+                plan.DevelopSha = develop.Sha;
+
+                var commits = repo.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = develop, ExcludeReachableFrom = master, SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Reverse }).ToList();
+                var previous = PreviousRelease(repo, master);
+                var info = plan.Info;
+                info.Project = p.Slug;
+                info.Branches = $"{p.Remote}/{p.DevelopBranch} into {p.ReleaseBranch}";
+                info.PreviousRelease = previous;
+                info.Ungated = string.IsNullOrWhiteSpace(p.EndToEndTestCommand);
+                if (commits.Count == 0)
+                {
+                    info.Status = "NothingToRelease";
+                    info.Commit = master.Sha;
+                    info.Tag = previous ?? string.Empty;
+                    info.Version = previous?.TrimStart('v') ?? string.Empty;
+                    plan.Description = $"Nothing to release: {p.Remote}/{p.DevelopBranch} has no commits that {p.ReleaseBranch} lacks.";
+                    return plan;
+                }
+
+                info.Commits = commits.Select(c => new ReleaseCommit { Sha = c.Sha, Subject = c.MessageShort, Author = c.Author.Name, PullRequest = ReleaseVersions.PullRequestOf(c.MessageShort) }).ToList();
+                info.PullRequests = info.Commits.Where(c => c.PullRequest is not null).Select(c => c.PullRequest!.Value).Distinct().OrderBy(n => n).ToList();
+                var scheme = options.TagScheme ?? p.TagScheme;
+                var tag = ReleaseVersions.NextTag(scheme, options.Now, repo.Tags.Select(t => t.FriendlyName), info.Commits, commits.Select(c => c.Message));
+                info.Tag = tag;
+                info.Version = tag.Substring(1);
+                var titles = commits.Where(c => ReleaseVersions.PullRequestOf(c.MessageShort) is not null)
+                    .ToDictionary(c => c.Sha, c => c.Message.Split('\n').Skip(1).Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? string.Empty);
+                info.Notes = ReleaseVersions.Notes(tag, options.Now, previous, info.Commits, titles);
+                info.Status = "WouldRelease";
+                var fastForward = options.MergeMode == "FastForward" && repo.ObjectDatabase.FindMergeBase(master, develop)?.Sha == master.Sha;
+                plan.Description = (fastForward
+                        ? $"Fast-forward {p.ReleaseBranch} ({Short(master.Sha)}) to {p.Remote}/{p.DevelopBranch} ({Short(develop.Sha)})"
+                        : $"Merge {p.Remote}/{p.DevelopBranch} ({Short(develop.Sha)}) into {p.ReleaseBranch} ({Short(master.Sha)}) with --no-ff")
+                    + $", {commits.Count} commit(s); tag {tag}; push {p.ReleaseBranch} and {tag} to {p.Remote} atomically"
+                    + (info.Ungated ? "; ungated (no EndToEndTestCommand)" : $"; gate: {p.EndToEndTestCommand}");
+                return plan;
+            }
+            catch
+            {
+                plan.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Runs the gates, then merges, tags and pushes. The plan must not be NothingToRelease.</summary>
+        public static async Task<ReleaseInfo> ExecuteAsync(ReleasePlan plan, IOperationReporter reporter, CancellationToken token)
+        {
+            var o = plan.Options;
+            var p = o.Project;
+            var info = plan.Info;
+            if (info.Ungated)
+            {
+                reporter.Warning(o.HasSettings
+                    ? "No EndToEndTestCommand is configured in releaseops.psd1: this release is not gated."
+                    : "No releaseops.psd1: the defaults are used (develop, master, origin) and this release is not gated.");
+            }
+            else
+            {
+                reporter.Progress(4400, "Start-Release", "Running the end-to-end gate", 20);
+                var gates = Stopwatch.StartNew();
+                var gate = await RunGateAsync(p.EndToEndTestCommand!, plan.RepositoryPath, info, o.GateTimeout, token).ConfigureAwait(false);
+                info.Gates = new[] { gate };
+                plan.Durations["Gates"] = gates.Elapsed;
+                if (!gate.Passed)
+                {
+                    throw new ReleaseOpsException("ReleaseGateFailed", FailureCategory.InvalidResult,
+                        $"The end-to-end gate failed ({(gate.ExitCode is int c ? "exit " + c : "timed out")}); nothing was merged, tagged or pushed. Output ends with:\n{gate.OutputTail}",
+                        "Fix develop (or staging) until the end-to-end tests pass, then run Start-Release again.", p.EndToEndTestCommand);
+                }
+            }
+
+            reporter.Progress(4400, "Start-Release", "Merging", 60);
+            var merge = Stopwatch.StartNew();
+            string releaseSha, tagObjectSha;
+            using (var repo = new Repository(plan.RepositoryPath))
+            {
+                var master = repo.Lookup<Commit>(plan.MasterSha);
+                var develop = repo.Lookup<Commit>(plan.DevelopSha);
+                var signature = Signature(repo, o.Now);
+                Commit release;
+                if (o.MergeMode == "FastForward" && repo.ObjectDatabase.FindMergeBase(master, develop)?.Sha == master.Sha)
+                {
+                    release = develop;
+                }
+                else
+                {
+                    var result = repo.ObjectDatabase.MergeCommits(master, develop, new MergeTreeOptions { FailOnConflict = true, SkipReuc = true });
+                    if (result.Status != MergeTreeStatus.Succeeded)
+                    {
+                        throw new ReleaseOpsException("MergeConflict", FailureCategory.InvalidOperation,
+                            $"{p.DevelopBranch} does not merge cleanly into {p.ReleaseBranch}: {string.Join(", ", (result.Conflicts ?? Enumerable.Empty<Conflict>()).Take(5).Select(c => (c.Ours ?? c.Theirs ?? c.Ancestor).Path))}. Nothing was changed.",
+                            $"Merge {p.ReleaseBranch} into {p.DevelopBranch}, resolve the conflicts there, push develop, and run Start-Release again.", p.ReleaseBranch);
+                    }
+
+                    release = repo.ObjectDatabase.CreateCommit(signature, signature,
+                        $"Release {info.Tag}\n\nMerge {p.DevelopBranch} into {p.ReleaseBranch}.\n", result.Tree, new[] { master, develop }, prettifyMessage: false);
+                }
+
+                var annotation = repo.ObjectDatabase.CreateTagAnnotation(info.Tag, release, signature, info.Notes);
+                releaseSha = release.Sha;
+                tagObjectSha = annotation.Sha;
+            }
+
+            plan.Durations["Merge"] = merge.Elapsed;
+            reporter.Progress(4400, "Start-Release", $"Pushing {p.ReleaseBranch} and {info.Tag}", 80);
+            var push = Stopwatch.StartNew();
+            var r = await GitCli.RunAsync(plan.RepositoryPath, new[] { "push", "--atomic", "--porcelain", p.Remote,
+                $"{releaseSha}:refs/heads/{p.ReleaseBranch}", $"{tagObjectSha}:refs/tags/{info.Tag}" }, token).ConfigureAwait(false);
+            if (r.ExitCode != 0)
+            {
+                var text = r.Output + r.Error;
+                throw text.Contains("non-fast-forward") || text.Contains("fetch first") || text.Contains("[rejected]") || text.Contains("already exists")
+                    ? new ReleaseOpsException("PushRejected", FailureCategory.InvalidOperation,
+                        $"{p.Remote} rejected the push ({r.Error.Trim()}): someone pushed to {p.ReleaseBranch}, or {info.Tag} exists there. Nothing was pushed, and local branches are as they were.",
+                        "Run Start-Release again: it fetches and plans from the new state.", p.Remote)
+                    : new ReleaseOpsException("PushFailed", FailureCategory.ConnectionError,
+                        $"git push to {p.Remote} failed: {r.Error.Trim()}. Nothing was pushed (the push is atomic).", "Check your access to the remote, then run Start-Release again.", p.Remote);
+            }
+
+            plan.Durations["Push"] = push.Elapsed;
+
+            // Only now do local refs move: the remote-tracking branch, the tag, and the local release branch if it was not ahead.
+            using (var repo = new Repository(plan.RepositoryPath))
+            {
+                repo.Refs.UpdateTarget(repo.Refs[$"refs/remotes/{p.Remote}/{p.ReleaseBranch}"], new ObjectId(releaseSha), "releaseops: release " + info.Tag);
+                if (repo.Refs[$"refs/tags/{info.Tag}"] is null)
+                {
+                    repo.Refs.Add($"refs/tags/{info.Tag}", new ObjectId(tagObjectSha));
+                }
+
+                var local = repo.Branches[p.ReleaseBranch];
+                if (local is not null && repo.ObjectDatabase.FindMergeBase(local.Tip, repo.Lookup<Commit>(releaseSha))?.Sha == local.Tip.Sha)
+                {
+                    if (local.IsCurrentRepositoryHead)
+                    {
+                        // The worktree was clean (checked when planning), so it follows the branch.
+                        repo.Reset(ResetMode.Hard, repo.Lookup<Commit>(releaseSha));
+                    }
+                    else
+                    {
+                        repo.Refs.UpdateTarget(repo.Refs[local.CanonicalName], new ObjectId(releaseSha), "releaseops: release " + info.Tag);
+                    }
+                }
+            }
+
+            info.Status = "Released";
+            info.Commit = releaseSha;
+            plan.Durations["Total"] = plan.Clock.Elapsed;
+            info.Durations = new Dictionary<string, TimeSpan>(plan.Durations);
+            reporter.CompleteProgress(4400, "Start-Release");
+            return info;
+        }
+
+        private static async Task<ReleaseGateResult> RunGateAsync(string command, string workdir, ReleaseInfo info, TimeSpan timeout, CancellationToken token)
+        {
+            var windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+            var psi = new ProcessStartInfo(windows ? "cmd.exe" : "/bin/sh") { WorkingDirectory = workdir, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+#if NET
+            psi.ArgumentList.Add(windows ? "/c" : "-c");
+            psi.ArgumentList.Add(command);
+#else
+            psi.Arguments = (windows ? "/c " : "-c ") + command;
+#endif
+            psi.Environment["RELEASEOPS_RELEASE_TAG"] = info.Tag;
+            psi.Environment["RELEASEOPS_PROJECT"] = info.Project;
+            var watch = Stopwatch.StartNew();
+            var tail = new Queue<string>();
+            void Keep(string? line)
+            {
+                if (line is null)
+                {
+                    return;
+                }
+
+                lock (tail)
+                {
+                    tail.Enqueue(line);
+                    while (tail.Count > 20)
+                    {
+                        tail.Dequeue();
+                    }
+                }
+            }
+
+            using var process = new Process { StartInfo = psi };
+            process.OutputDataReceived += (_, e) => Keep(e.Data);
+            process.ErrorDataReceived += (_, e) => Keep(e.Data);
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(token);
+            timer.CancelAfter(timeout);
+            var exited = await Task.Run(() =>
+            {
+                while (!process.WaitForExit(100))
+                {
+                    if (timer.IsCancellationRequested)
+                    {
+                        return false;
+                    }
+                }
+
+                process.WaitForExit();
+                return true;
+            }, CancellationToken.None).ConfigureAwait(false);
+            if (!exited)
+            {
+#if NET
+                process.Kill(entireProcessTree: true);
+#else
+                process.Kill();
+#endif
+                token.ThrowIfCancellationRequested();
+            }
+
+            string text;
+            lock (tail)
+            {
+                text = string.Join("\n", tail);
+            }
+
+            return new ReleaseGateResult
+            {
+                Name = "EndToEnd",
+                Target = command,
+                ExitCode = exited ? process.ExitCode : null,
+                Passed = exited && process.ExitCode == 0,
+                OutputTail = text,
+                Duration = watch.Elapsed,
+            };
+        }
+
+        private static string? PreviousRelease(Repository repo, Commit master)
+        {
+            // The newest tag on master's first-parent line.
+            var tagsByTarget = repo.Tags.GroupBy(t => t.PeeledTarget.Sha).ToDictionary(g => g.Key, g => g.Select(t => t.FriendlyName).OrderBy(n => n, StringComparer.Ordinal).Last());
+            for (var c = master; c is not null; c = c.Parents.FirstOrDefault())
+            {
+                if (tagsByTarget.TryGetValue(c.Sha, out var name))
+                {
+                    return name;
+                }
+            }
+
+            return null;
+        }
+
+        private static Signature Signature(Repository repo, DateTime now)
+        {
+            var name = repo.Config.Get<string>("user.name")?.Value ?? "ReleaseOps";
+            var email = repo.Config.Get<string>("user.email")?.Value ?? "releaseops@localhost";
+            return new Signature(name, email, new DateTimeOffset(now));
+        }
+
+        private static ReleaseOpsException Missing(string branch, ReleaseOpsProject p) =>
+            new("BranchNotFound", FailureCategory.ObjectNotFound, $"The remote {p.Remote} has no branch '{branch}'.",
+                $"Push {branch} to {p.Remote}, or set DevelopBranch/ReleaseBranch in releaseops.psd1.", branch);
+
+        private static ReleaseOpsException MissingBranchOr(string error, ReleaseOpsProject p, string id, string message, string fix)
+        {
+            foreach (var b in new[] { p.DevelopBranch, p.ReleaseBranch })
+            {
+                if (error.Contains($"couldn't find remote ref refs/heads/{b}"))
+                {
+                    return Missing(b, p);
+                }
+            }
+
+            return new ReleaseOpsException(id, FailureCategory.ConnectionError, message, fix, p.Remote);
+        }
+
+        private static string Short(string sha) => sha.Substring(0, 10);
+    }
+}

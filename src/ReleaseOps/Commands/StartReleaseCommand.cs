@@ -1,0 +1,93 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using ReleaseOps.Core;
+using ReleaseOps.Core.Release;
+
+namespace ReleaseOps.Commands
+{
+    /// <summary>Start-Release: the weekly release, develop merged into master, gated, tagged and pushed.</summary>
+    [Cmdlet(VerbsLifecycle.Start, "Release", SupportsShouldProcess = true)]
+    [OutputType(typeof(ReleaseInfo))]
+    public sealed class StartReleaseCommand : ReleaseOpsCmdlet
+    {
+        /// <summary>The project's repository (or a folder inside it). The default is the current folder.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("RepositoryPath", "FullName")]
+        public string? Path { get; set; }
+
+        /// <summary>NoFastForward (default) or FastForward.</summary>
+        [Parameter]
+        [ValidateSet("NoFastForward", "FastForward")]
+        public string MergeMode { get; set; } = "NoFastForward";
+
+        /// <summary>CalVer or SemVer, over the project's TagScheme.</summary>
+        [Parameter]
+        [ValidateSet("CalVer", "SemVer")]
+        public string? TagScheme { get; set; }
+
+        /// <summary>How long the end-to-end gate may run.</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int GateTimeoutSeconds { get; set; } = 1800;
+
+        /// <summary>Breaks another release's lock.</summary>
+        [Parameter]
+        public SwitchParameter BreakLock { get; set; }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            var path = GetUnresolvedProviderPathFromPSPath(Path ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+            try
+            {
+                var options = new ReleaseOptions
+                {
+                    MergeMode = MergeMode,
+                    TagScheme = TagScheme,
+                    GateTimeout = TimeSpan.FromSeconds(GateTimeoutSeconds),
+                    BreakLock = BreakLock,
+                    NoFetch = MyInvocation.BoundParameters.ContainsKey("WhatIf"),
+                };
+                (options.Project, options.HasSettings) = Settings(path);
+                using var plan = RunEngine((reporter, token) => ReleaseEngine.PlanAsync(path, options, reporter, token));
+                WriteVerbose(plan.Description);
+                if (plan.NothingToRelease)
+                {
+                    WriteObject(plan.Info);
+                    return;
+                }
+
+                if (!ShouldProcess(plan.RepositoryPath, plan.Description))
+                {
+                    WriteObject(plan.Info);
+                    return;
+                }
+
+                WriteObject(RunEngine((reporter, token) => ReleaseEngine.ExecuteAsync(plan, reporter, token)));
+            }
+            catch (ReleaseOpsException ex)
+            {
+                ThrowFailure(ex, path);
+            }
+        }
+
+        private (ReleaseOpsProject, bool) Settings(string path)
+        {
+            string file;
+            try
+            {
+                file = GetReleaseOpsProjectCommand.FindSettings(path);
+            }
+            catch (ReleaseOpsException ex) when (ex.ErrorId == "ProjectSettingsNotFound")
+            {
+                var name = new DirectoryInfo(path).Name.ToLowerInvariant();
+                var slug = new string(name.Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
+                return (new ReleaseOpsProject { Slug = slug.Length == 0 ? "project" : slug, Name = name, RepositoryPath = path }, false);
+            }
+
+            return (GetReleaseOpsProjectCommand.Read(file), true);
+        }
+    }
+}

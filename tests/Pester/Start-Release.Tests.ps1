@@ -1,0 +1,188 @@
+BeforeAll {
+    Import-Module $env:RELEASEOPS_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'GitFixtures.psm1') -Force
+    function Get-RemoteRef([string] $Origin, [string] $Ref) { (& git -C $Origin rev-parse --verify -q $Ref) }
+}
+
+Describe 'Start-Release' {
+    It 'merges develop into master with --no-ff, tags, writes notes and pushes both at once' {
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'one')
+        $developBefore = Get-RemoteRef $r.Origin develop
+        $masterBefore = Get-RemoteRef $r.Origin master
+        $info = Start-Release -Path $r.Work
+        $info | Should -BeOfType ([ReleaseOps.ReleaseInfo])
+        $info.Status | Should -Be 'Released'
+        $info.Tag | Should -Match '^v\d{4}\.\d{1,2}\.0$'
+        $info.PreviousRelease | Should -Be 'v0.1.0'
+        $info.PullRequests | Should -Be @(11, 12)
+        $info.Commits.Count | Should -Be 4
+        $info.Gates[0].Passed | Should -BeTrue
+        $info.Ungated | Should -BeFalse
+        $info.Notes | Should -Match '#11 Add the login page'
+        $info.Notes | Should -Match '#12 Fix a typo'
+        $info.Durations.Keys | Should -Contain 'Total'
+        # On the remote: master is one merge commit whose parents are the old master and develop, and the tag points at it.
+        Get-RemoteRef $r.Origin master | Should -Be $info.Commit
+        (& git -C $r.Origin rev-parse "$($info.Commit)^1") | Should -Be $masterBefore
+        (& git -C $r.Origin rev-parse "$($info.Commit)^2") | Should -Be $developBefore
+        (& git -C $r.Origin rev-parse "$($info.Tag)^{commit}") | Should -Be $info.Commit
+        (& git -C $r.Origin cat-file -t $info.Tag) | Should -Be 'tag'
+        (& git -C $r.Origin tag -l --format='%(contents)' $info.Tag) -join "`n" | Should -Match '#11 Add the login page'
+        # Locally, the tag exists and the worktree (on develop) was not touched.
+        (& git -C $r.Work rev-parse "$($info.Tag)^{commit}") | Should -Be $info.Commit
+        (& git -C $r.Work status --porcelain) | Should -BeNullOrEmpty
+    }
+
+    It 'is a clean no-op when there is nothing to release, and a rerun releases exactly once' {
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'noop')
+        $first = Start-Release -Path $r.Work
+        $second = Start-Release -Path $r.Work
+        $second.Status | Should -Be 'NothingToRelease'
+        $second.Tag | Should -Be $first.Tag
+        (& git -C $r.Origin tag -l).Count | Should -Be 2
+        (& git -C $r.Origin rev-list --count --first-parent --merges master) | Should -Be 1
+    }
+
+    It 'stops before anything changes when the gate fails' {
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'gate') -Gate 'echo "3 tests failed" && exit 3'
+        $master = Get-RemoteRef $r.Origin master
+        { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'ReleaseGateFailed,ReleaseOps.Commands.StartReleaseCommand'
+        $err = $null; try { Start-Release -Path $r.Work -ErrorAction Stop } catch { $err = $_ }
+        $err.Exception.Message | Should -Match '3 tests failed'
+        Get-RemoteRef $r.Origin master | Should -Be $master
+        (& git -C $r.Origin tag -l) | Should -Be 'v0.1.0'
+        (& git -C $r.Work tag -l) | Should -Be 'v0.1.0'
+        Test-Path (Join-Path $r.Work '.git/releaseops-release.lock') | Should -BeFalse
+    }
+
+    It 'leaves everything as it was on a merge conflict' {
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'conflict')
+        $other = Join-Path $TestDrive 'conflict-other'
+        & git clone -q $r.Origin $other
+        Set-Content "$other/app.py" 'print("hotfixed on master")'
+        Invoke-Git $other commit -qam 'Hotfix straight on master' | Out-Null
+        Invoke-Git $other push -q origin master | Out-Null
+        $master = Get-RemoteRef $r.Origin master
+        { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'MergeConflict,ReleaseOps.Commands.StartReleaseCommand'
+        Get-RemoteRef $r.Origin master | Should -Be $master
+        (& git -C $r.Origin tag -l) | Should -Be 'v0.1.0'
+    }
+
+    It 'changes nothing when the push is rejected because the remote moved, and the rerun then releases once' {
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'race')
+        # A gate that lets someone push to master while the release runs.
+        $other = Join-Path $TestDrive 'race-other'
+        & git clone -q $r.Origin $other
+        Set-Content "$other/README.md" 'docs'
+        Invoke-Git $other add README.md | Out-Null
+        Invoke-Git $other commit -qm 'docs on master' | Out-Null
+        $gate = "git -C '$other' push -q origin master"
+        Set-Content "$($r.Work)/releaseops.psd1" "@{ Slug = 'demo'; EndToEndTestCommand = `"$gate`" }"
+        Invoke-Git $r.Work commit -qam 'gate' | Out-Null
+        Invoke-Git $r.Work push -q origin develop | Out-Null
+        { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'PushRejected,ReleaseOps.Commands.StartReleaseCommand'
+        (& git -C $r.Origin tag -l) | Should -Be 'v0.1.0'
+        (& git -C $r.Work tag -l) | Should -Be 'v0.1.0'
+        $info = Start-Release -Path $r.Work
+        $info.Status | Should -Be 'Released'
+        (& git -C $r.Origin rev-parse "$($info.Commit)^1") | Should -Be (& git -C $other rev-parse HEAD)
+        (& git -C $r.Origin tag -l).Count | Should -Be 2
+    }
+
+    It 'shows the plan with -WhatIf and changes nothing' {
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'whatif')
+        $null = Invoke-Git $r.Work fetch -q origin
+        $master = Get-RemoteRef $r.Origin master
+        $info = Start-Release -Path $r.Work -WhatIf
+        $info.Status | Should -Be 'WouldRelease'
+        $info.Tag | Should -Match '^v\d{4}\.'
+        Get-RemoteRef $r.Origin master | Should -Be $master
+        (& git -C $r.Work tag -l) | Should -Be 'v0.1.0'
+    }
+
+    It 'bumps SemVer from conventional commits' {
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'semver') -TagScheme SemVer
+        (Start-Release -Path $r.Work).Tag | Should -Be 'v0.2.0'
+    }
+
+    It 'releases without settings, with a warning that it is ungated' {
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'nosettings') -NoSettings
+        $info = Start-Release -Path $r.Work -WarningVariable w -WarningAction SilentlyContinue
+        $info.Status | Should -Be 'Released'
+        $info.Ungated | Should -BeTrue
+        "$w" | Should -Match 'not gated'
+    }
+
+    It 'refuses a dirty worktree, a detached HEAD, an unknown remote and a missing branch, with stable ids' {
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'bad')
+        Add-Content "$($r.Work)/app.py" '# local edit'
+        { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'DirtyWorktree,ReleaseOps.Commands.StartReleaseCommand'
+        Invoke-Git $r.Work checkout -q -- app.py | Out-Null
+        Invoke-Git $r.Work checkout -q --detach | Out-Null
+        { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'DetachedHead,ReleaseOps.Commands.StartReleaseCommand'
+        Invoke-Git $r.Work switch -q develop | Out-Null
+        Set-Content "$($r.Work)/releaseops.psd1" "@{ Slug = 'demo'; Remote = 'upstream' }"
+        Invoke-Git $r.Work commit -qam 'remote' | Out-Null
+        { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'UnknownRemote,ReleaseOps.Commands.StartReleaseCommand'
+        Set-Content "$($r.Work)/releaseops.psd1" "@{ Slug = 'demo'; ReleaseBranch = 'main' }"
+        Invoke-Git $r.Work commit -qam 'main' | Out-Null
+        { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'BranchNotFound,ReleaseOps.Commands.StartReleaseCommand'
+    }
+
+    It 'refuses to run while another release holds the lock, and breaks a stale lock' {
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'lock')
+        $lock = Join-Path $r.Work '.git/releaseops-release.lock'
+        Set-Content $lock "pid=$PID`nhost=$([Environment]::MachineName)`nstarted=now"
+        { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'ReleaseLocked,ReleaseOps.Commands.StartReleaseCommand'
+        $dead = Start-Process -FilePath /bin/true -PassThru; $dead.WaitForExit()
+        Set-Content $lock "pid=$($dead.Id)`nhost=$([Environment]::MachineName)`nstarted=now"
+        (Start-Release -Path $r.Work -WarningVariable w -WarningAction SilentlyContinue).Status | Should -Be 'Released'
+        "$w" | Should -Match 'stale'
+        Test-Path $lock | Should -BeFalse
+    }
+
+    It 'releases to an SSH remote on a real sshd' {
+        Import-Module (Join-Path $PSScriptRoot 'SshFixtures.psm1') -Force
+        $ctx = New-SshTestContext -Directory (Join-Path $TestDrive 'ssh')
+        $node = New-ProjectNode -Provider Sandbox -Project git -PublicKey $ctx.PublicKeyFile -KnownHostsFile $ctx.KnownHostsFile
+        try {
+            # /tmp is private to a sandbox node, so the repository it clones from sits in /var/tmp.
+            $shared = "/var/tmp/releaseops-ssh-$PID"
+            $r = New-ReleaseRepo -Directory $shared
+            # The bare repository moves into the node (its /srv), and origin becomes an ssh:// URL.
+            $null = Invoke-NodeCommand -HostName $node.HostName -Port $node.Port -IdentityFile $ctx.IdentityFile -KnownHostsFile $ctx.KnownHostsFile -ConfigFile $ctx.ConfigFile -Command 'mkdir -p /srv && git clone -q --no-local --bare "$1" /srv/demo.git' -ArgumentList $r.Origin
+            Invoke-Git $r.Work remote set-url origin "ssh://root@127.0.0.1:$($node.Port)/srv/demo.git" | Out-Null
+            $env:GIT_SSH_COMMAND = "ssh -F $($ctx.ConfigFile) -i $($ctx.IdentityFile) -o UserKnownHostsFile=$($ctx.KnownHostsFile) -o StrictHostKeyChecking=yes -o BatchMode=yes"
+            $info = Start-Release -Path $r.Work
+            $info.Status | Should -Be 'Released'
+            $remote = Invoke-NodeCommand -HostName $node.HostName -Port $node.Port -IdentityFile $ctx.IdentityFile -KnownHostsFile $ctx.KnownHostsFile -ConfigFile $ctx.ConfigFile -Command 'git -C /srv/demo.git rev-parse master "$1^{commit}"' -ArgumentList $info.Tag
+            $remote.Output | Should -Be "$($info.Commit)`n$($info.Commit)`n"
+        }
+        finally {
+            Remove-Item Env:GIT_SSH_COMMAND -ErrorAction SilentlyContinue
+            Remove-Item $shared -Recurse -Force -ErrorAction SilentlyContinue
+            $node | Remove-ProjectNode -Force -KnownHostsFile $ctx.KnownHostsFile
+        }
+    }
+}
+
+Describe 'New-FeatureBranch' {
+    It 'creates feature/<name> from the latest develop, and pushes it' {
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'feature')
+        $b = New-FeatureBranch -Name login-page -Path $r.Work -Push
+        $b | Should -BeOfType ([ReleaseOps.FeatureBranch])
+        $b.Name | Should -Be 'feature/login-page'
+        $b.Commit | Should -Be (& git -C $r.Origin rev-parse develop)
+        (& git -C $r.Origin rev-parse feature/login-page) | Should -Be $b.Commit
+        (& git -C $r.Work rev-parse --abbrev-ref 'feature/login-page@{upstream}') | Should -Be 'origin/feature/login-page'
+    }
+
+    It 'rejects names that git or the convention would reject' {
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'featurebad')
+        foreach ($bad in 'Login Page', 'x..y', 'a~b', '-x', 'x.lock', 'UPPER', 'a;rm -rf') {
+            { New-FeatureBranch -Name $bad -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidBranchName,ReleaseOps.Commands.NewFeatureBranchCommand'
+        }
+        $null = New-FeatureBranch -Name dup -Path $r.Work
+        { New-FeatureBranch -Name dup -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'BranchExists,ReleaseOps.Commands.NewFeatureBranchCommand'
+    }
+}
