@@ -16,7 +16,9 @@ param(
     [int] $Files = 20000,
     [int] $Commits = 50000,
     [int] $Ahead = 25,
-    [int] $Rounds = 3
+    [int] $Rounds = 3,
+    # Keeps the generated repository at this path (for profiling) instead of deleting it.
+    [string] $KeepSeed
 )
 
 $ErrorActionPreference = 'Stop'
@@ -43,6 +45,8 @@ try {
         $w.WriteLine('commit refs/heads/master'); $w.WriteLine("committer Bench <bench@example.com> $($when + $c) +0000"); Write-Data "change $c"
         $w.WriteLine("M 100644 inline src/m$($f % 100)/file$f.txt"); Write-Data "file $f`nchange $c"; $w.WriteLine()
     }
+    # Last week's release, on master's tip, as a real project has.
+    $w.WriteLine('tag v2025.40.0'); $w.WriteLine('from refs/heads/master'); $w.WriteLine("tagger Bench <bench@example.com> $($when + $Commits) +0000"); Write-Data 'Release v2025.40.0'
     $w.WriteLine('reset refs/heads/develop'); $w.WriteLine('from refs/heads/master'); $w.WriteLine()
     for ($c = 0; $c -lt $Ahead; $c++) {
         $f = $random.Next($Files)
@@ -69,7 +73,8 @@ try {
         $tag = "v9.$round.0"
         $t = Measure-Command { $info = Start-Release -Path $pair[0].Work -WarningAction SilentlyContinue }
         if ($info.Status -ne 'Released') { throw "Start-Release: $($info.Status)" }
-        $best.ours = [Math]::Min($best.ours, $t.TotalMilliseconds)
+        $oursThisRound = $t.TotalMilliseconds
+        $best.ours = [Math]::Min($best.ours, $oursThisRound)
         $cli = $pair[1].Work
         $t = Measure-Command {
             git -C $cli fetch -q origin
@@ -80,7 +85,7 @@ try {
         }
         $best.cli = [Math]::Min($best.cli, $t.TotalMilliseconds)
         if ((& git -C $pair[0].Origin rev-list --count master) -ne (& git -C $pair[1].Origin rev-list --count master)) { throw 'The two releases differ.' }
-        Write-Host ("  round {0}: Start-Release {1:N0} ms, git CLI {2:N0} ms" -f $round, $best.ours, $t.TotalMilliseconds)
+        Write-Host ("  round {0}: Start-Release {1:N0} ms, git CLI {2:N0} ms" -f $round, $oursThisRound, $t.TotalMilliseconds)
         $pair | ForEach-Object { Remove-Item $_.Work, $_.Origin -Recurse -Force }
     }
     $ratio = $best.ours / $best.cli
@@ -88,5 +93,6 @@ try {
         ($Commits + $Ahead), $Files, $Rounds, $best.ours, $best.cli, $ratio, $(if ($ratio -le 1) { 'MET' } else { 'MISSED' })
 }
 finally {
+    if ($KeepSeed -and (Test-Path (Join-Path $dir 'seed.git'))) { Move-Item (Join-Path $dir 'seed.git') $KeepSeed }
     Remove-Item $dir -Recurse -Force -ErrorAction SilentlyContinue
 }

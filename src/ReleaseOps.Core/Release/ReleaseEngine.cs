@@ -81,32 +81,28 @@ namespace ReleaseOps.Core.Release
             var root = Repository.Discover(path) ?? throw new ReleaseOpsException("NotAGitRepository", FailureCategory.ObjectNotFound,
                 $"'{path}' is not in a git repository.", "Run from the project's repository, or pass -Path.", path);
             var p = options.Project;
+            var phase = Stopwatch.StartNew();
             string workdir, gitDir;
             using (var repo = new Repository(root))
             {
                 if (repo.Info.IsBare)
                 {
                     workdir = repo.Info.Path;
+                    gitDir = repo.Info.Path;
                 }
                 else
                 {
                     workdir = repo.Info.WorkingDirectory;
+                    gitDir = repo.Info.Path;
                     if (repo.Info.IsHeadDetached)
                     {
                         throw new ReleaseOpsException("DetachedHead", FailureCategory.InvalidOperation, $"The repository at {workdir} has a detached HEAD.",
                             "Check out a branch (git switch develop) and run again; a release runs from a normal clone.", workdir);
                     }
 
-                    var status = repo.RetrieveStatus(new StatusOptions { IncludeUntracked = false });
-                    if (status.IsDirty)
-                    {
-                        throw new ReleaseOpsException("DirtyWorktree", FailureCategory.InvalidOperation,
-                            $"The repository at {workdir} has uncommitted changes ({string.Join(", ", status.Take(3).Select(s => s.FilePath))}{(status.Count() > 3 ? ", ..." : string.Empty)}).",
-                            "Commit or stash them, or release from a clean clone.", workdir);
-                    }
+
                 }
 
-                gitDir = repo.Info.Path;
                 if (repo.Network.Remotes[p.Remote] is null)
                 {
                     throw new ReleaseOpsException("UnknownRemote", FailureCategory.ObjectNotFound, $"The repository has no remote '{p.Remote}'.",
@@ -114,6 +110,21 @@ namespace ReleaseOps.Core.Release
                 }
             }
 
+            if (workdir != gitDir)
+            {
+                // git's own status is several times faster than libgit2's on large worktrees (it keeps an index cache).
+                var status = await GitCli.RunAsync(workdir, new[] { "status", "--porcelain", "--untracked-files=no" }, token).ConfigureAwait(false);
+                var changed = status.Output.Split('\n').Where(l => l.Length > 3).Select(l => l.Substring(3)).ToList();
+                if (status.ExitCode != 0 || changed.Count > 0)
+                {
+                    throw new ReleaseOpsException("DirtyWorktree", FailureCategory.InvalidOperation,
+                        $"The repository at {workdir} has uncommitted changes ({string.Join(", ", changed.Take(3))}{(changed.Count > 3 ? ", ..." : string.Empty)}{status.Error.Trim()}).",
+                        "Commit or stash them, or release from a clean clone.", workdir);
+                }
+            }
+
+            reporter.Verbose($"Checked the repository in {phase.ElapsedMilliseconds} ms.");
+            phase.Restart();
             var plan = new ReleasePlan(options.NoFetch ? null : ReleaseLock.Acquire(gitDir, options.BreakLock, reporter)) { Options = options, RepositoryPath = workdir };
             try
             {
@@ -130,7 +141,10 @@ namespace ReleaseOps.Core.Release
                     }
 
                     plan.Durations["Fetch"] = fetch.Elapsed;
+                    reporter.Verbose($"Fetched in {fetch.ElapsedMilliseconds} ms.");
                 }
+
+                phase.Restart();
 
                 using var repo = new Repository(root);
                 var develop = repo.Refs[$"refs/remotes/{p.Remote}/{p.DevelopBranch}"]?.ResolveToDirectReference()?.Target as Commit
@@ -141,7 +155,10 @@ namespace ReleaseOps.Core.Release
                 plan.DevelopSha = develop.Sha;
 
                 var commits = repo.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = develop, ExcludeReachableFrom = master, SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Reverse }).ToList();
+                reporter.Verbose($"Listed {commits.Count} commit(s) to release in {phase.ElapsedMilliseconds} ms.");
+                phase.Restart();
                 var previous = PreviousRelease(repo, master);
+                reporter.Verbose($"Found the previous release ({previous ?? "none"}) in {phase.ElapsedMilliseconds} ms.");
                 var info = plan.Info;
                 info.Project = p.Slug;
                 info.Branches = $"{p.Remote}/{p.DevelopBranch} into {p.ReleaseBranch}";
@@ -242,6 +259,7 @@ namespace ReleaseOps.Core.Release
             }
 
             plan.Durations["Merge"] = merge.Elapsed;
+            reporter.Verbose($"Merged and tagged in {merge.ElapsedMilliseconds} ms.");
             reporter.Progress(4400, "Start-Release", $"Pushing {p.ReleaseBranch} and {info.Tag}", 80);
             var push = Stopwatch.StartNew();
             var r = await GitCli.RunAsync(plan.RepositoryPath, new[] { "push", "--atomic", "--porcelain", p.Remote,
@@ -258,6 +276,7 @@ namespace ReleaseOps.Core.Release
             }
 
             plan.Durations["Push"] = push.Elapsed;
+            reporter.Verbose($"Pushed in {push.ElapsedMilliseconds} ms.");
 
             // Only now do local refs move: the remote-tracking branch, the tag, and the local release branch if it was not ahead.
             using (var repo = new Repository(plan.RepositoryPath))
@@ -372,11 +391,17 @@ namespace ReleaseOps.Core.Release
 
         private static string? PreviousRelease(Repository repo, Commit master)
         {
-            // The newest tag on master's first-parent line.
+            // The newest tag on master's first-parent line. Without tags there is nothing to look for; with tags, a
+            // first-parent revision walk (libgit2's, which reads only ids) stops at the first tagged commit.
             var tagsByTarget = repo.Tags.GroupBy(t => t.PeeledTarget.Sha).ToDictionary(g => g.Key, g => g.Select(t => t.FriendlyName).OrderBy(n => n, StringComparer.Ordinal).Last());
-            for (var c = master; c is not null; c = c.Parents.FirstOrDefault())
+            if (tagsByTarget.Count == 0)
             {
-                if (tagsByTarget.TryGetValue(c.Sha, out var name))
+                return null;
+            }
+
+            foreach (var c in repo.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = master, FirstParentOnly = true, SortBy = CommitSortStrategies.None }))
+            {
+                if (tagsByTarget.TryGetValue(c.Id.Sha, out var name))
                 {
                     return name;
                 }
