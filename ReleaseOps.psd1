@@ -15,11 +15,13 @@
     CmdletsToExport      = @(
         'Add-NodeSshKey'
         'Add-NodeUser'
+        'Complete-Hotfix'
         'Copy-NodeItem'
         'Enter-DirectNode'
         'Get-NodeHistory'
         'Get-NodeUser'
         'Get-ProjectNode'
+        'Get-Release'
         'Get-ReleaseOpsProject'
         'Initialize-Node'
         'Invoke-NodeCommand'
@@ -29,8 +31,10 @@
         'Remove-ProjectNode'
         'Resolve-DirectHostName'
         'Select-HostingProvider'
+        'Start-Hotfix'
         'Start-Release'
         'Test-ReleaseOpsEnvironment'
+        'Test-ReleasePolicy'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -323,6 +323,15 @@ namespace ReleaseOps
         /// <summary>The branches: develop into master.</summary>
         public string Branches { get; set; } = string.Empty;
 
+        /// <summary>Release (the weekly merge of develop) or Hotfix.</summary>
+        public string Kind { get; set; } = "Release";
+
+        /// <summary>For a hotfix: how the fix reached develop ("develop", or the backmerge branch that needs a pull request).</summary>
+        public string? BackMerge { get; set; }
+
+        /// <summary>When the release commit was made.</summary>
+        public DateTimeOffset? Date { get; set; }
+
         /// <inheritdoc />
         public override string ToString() => Tag;
     }
@@ -350,5 +359,30 @@ namespace ReleaseOps
 
         /// <inheritdoc />
         public override string ToString() => Name;
+    }
+}
+
+namespace ReleaseOps
+{
+    /// <summary>One finding of Test-ReleasePolicy.</summary>
+    public sealed class ReleasePolicyFinding
+    {
+        /// <summary>DirectCommitToMaster, FeatureMergedIntoMaster, Hotfix, or HotfixFrequency.</summary>
+        public string Rule { get; set; } = string.Empty;
+
+        /// <summary>Error (breaks the process) or Information.</summary>
+        public string Severity { get; set; } = string.Empty;
+
+        /// <summary>The commit on master.</summary>
+        public string Commit { get; set; } = string.Empty;
+
+        /// <summary>Its subject.</summary>
+        public string Subject { get; set; } = string.Empty;
+
+        /// <summary>When it was committed.</summary>
+        public DateTimeOffset? Date { get; set; }
+
+        /// <summary>What was found.</summary>
+        public string Detail { get; set; } = string.Empty;
     }
 }

@@ -7,7 +7,12 @@ namespace ReleaseOps.Core.Release
     /// <summary>Feature branches: feature/&lt;name&gt; from the latest develop.</summary>
     public static class FeatureBranches
     {
-        public static async Task<FeatureBranch> CreateAsync(string path, ReleaseOpsProject p, string branch, bool push, bool checkout,
+        public static Task<FeatureBranch> CreateAsync(string path, ReleaseOpsProject p, string branch, bool push, bool checkout,
+            IOperationReporter reporter, CancellationToken token) =>
+            CreateAsync(path, p, branch, p.DevelopBranch, push, checkout, reporter, token);
+
+        /// <summary>Creates a branch at the tip of the remote's base branch (develop for features, master for hotfixes).</summary>
+        public static async Task<FeatureBranch> CreateAsync(string path, ReleaseOpsProject p, string branch, string baseBranch, bool push, bool checkout,
             IOperationReporter reporter, CancellationToken token)
         {
             var root = Repository.Discover(path) ?? throw new ReleaseOpsException("NotAGitRepository", FailureCategory.ObjectNotFound,
@@ -27,19 +32,19 @@ namespace ReleaseOps.Core.Release
                 }
             }
 
-            reporter.Verbose($"Fetching {p.Remote}/{p.DevelopBranch}.");
-            var fetch = await GitCli.RunAsync(workdir, new[] { "fetch", p.Remote, $"+refs/heads/{p.DevelopBranch}:refs/remotes/{p.Remote}/{p.DevelopBranch}" }, token).ConfigureAwait(false);
+            reporter.Verbose($"Fetching {p.Remote}/{baseBranch}.");
+            var fetch = await GitCli.RunAsync(workdir, new[] { "fetch", p.Remote, $"+refs/heads/{baseBranch}:refs/remotes/{p.Remote}/{baseBranch}" }, token).ConfigureAwait(false);
             if (fetch.ExitCode != 0)
             {
                 throw fetch.Error.Contains("couldn't find remote ref")
-                    ? new ReleaseOpsException("BranchNotFound", FailureCategory.ObjectNotFound, $"The remote {p.Remote} has no branch '{p.DevelopBranch}'.", "Create develop first.", p.DevelopBranch)
+                    ? new ReleaseOpsException("BranchNotFound", FailureCategory.ObjectNotFound, $"The remote {p.Remote} has no branch '{baseBranch}'.", "Create develop first.", baseBranch)
                     : new ReleaseOpsException("FetchFailed", FailureCategory.ConnectionError, $"git fetch {p.Remote} failed: {fetch.Error.Trim()}", "Check the remote and your access to it.", p.Remote);
             }
 
-            var result = new FeatureBranch { Name = branch, BasedOn = $"{p.Remote}/{p.DevelopBranch}" };
+            var result = new FeatureBranch { Name = branch, BasedOn = $"{p.Remote}/{baseBranch}" };
             using (var repo = new Repository(root))
             {
-                var develop = repo.Branches[$"{p.Remote}/{p.DevelopBranch}"].Tip;
+                var develop = repo.Branches[$"{p.Remote}/{baseBranch}"].Tip;
                 if (checkout && repo.RetrieveStatus(new StatusOptions { IncludeUntracked = false }).IsDirty)
                 {
                     throw new ReleaseOpsException("DirtyWorktree", FailureCategory.InvalidOperation, "The worktree has uncommitted changes, so the new branch cannot be checked out.", "Commit or stash them, or leave out -Checkout.", workdir);

@@ -78,51 +78,9 @@ namespace ReleaseOps.Core.Release
     {
         public static async Task<ReleasePlan> PlanAsync(string path, ReleaseOptions options, IOperationReporter reporter, CancellationToken token)
         {
-            var root = Repository.Discover(path) ?? throw new ReleaseOpsException("NotAGitRepository", FailureCategory.ObjectNotFound,
-                $"'{path}' is not in a git repository.", "Run from the project's repository, or pass -Path.", path);
             var p = options.Project;
             var phase = Stopwatch.StartNew();
-            string workdir, gitDir;
-            using (var repo = new Repository(root))
-            {
-                if (repo.Info.IsBare)
-                {
-                    workdir = repo.Info.Path;
-                    gitDir = repo.Info.Path;
-                }
-                else
-                {
-                    workdir = repo.Info.WorkingDirectory;
-                    gitDir = repo.Info.Path;
-                    if (repo.Info.IsHeadDetached)
-                    {
-                        throw new ReleaseOpsException("DetachedHead", FailureCategory.InvalidOperation, $"The repository at {workdir} has a detached HEAD.",
-                            "Check out a branch (git switch develop) and run again; a release runs from a normal clone.", workdir);
-                    }
-
-
-                }
-
-                if (repo.Network.Remotes[p.Remote] is null)
-                {
-                    throw new ReleaseOpsException("UnknownRemote", FailureCategory.ObjectNotFound, $"The repository has no remote '{p.Remote}'.",
-                        $"Add it (git remote add {p.Remote} <url>) or set Remote in releaseops.psd1.", p.Remote);
-                }
-            }
-
-            if (workdir != gitDir)
-            {
-                // git's own status is several times faster than libgit2's on large worktrees (it keeps an index cache).
-                var status = await GitCli.RunAsync(workdir, new[] { "status", "--porcelain", "--untracked-files=no" }, token).ConfigureAwait(false);
-                var changed = status.Output.Split('\n').Where(l => l.Length > 3).Select(l => l.Substring(3)).ToList();
-                if (status.ExitCode != 0 || changed.Count > 0)
-                {
-                    throw new ReleaseOpsException("DirtyWorktree", FailureCategory.InvalidOperation,
-                        $"The repository at {workdir} has uncommitted changes ({string.Join(", ", changed.Take(3))}{(changed.Count > 3 ? ", ..." : string.Empty)}{status.Error.Trim()}).",
-                        "Commit or stash them, or release from a clean clone.", workdir);
-                }
-            }
-
+            var (root, workdir, gitDir) = await CheckRepositoryAsync(path, p, token).ConfigureAwait(false);
             reporter.Verbose($"Checked the repository in {phase.ElapsedMilliseconds} ms.");
             phase.Restart();
             var plan = new ReleasePlan(options.NoFetch ? null : ReleaseLock.Acquire(gitDir, options.BreakLock, reporter)) { Options = options, RepositoryPath = workdir };
@@ -310,6 +268,53 @@ namespace ReleaseOps.Core.Release
             return info;
         }
 
+        /// <summary>Finds the repository and refuses a detached HEAD, a dirty worktree and an unknown remote.</summary>
+        internal static async Task<(string Root, string Workdir, string GitDir)> CheckRepositoryAsync(string path, ReleaseOpsProject p, CancellationToken token)
+        {
+            string workdir, gitDir;
+            var root = Repository.Discover(path) ?? throw new ReleaseOpsException("NotAGitRepository", FailureCategory.ObjectNotFound,
+                $"'{path}' is not in a git repository.", "Run from the project's repository, or pass -Path.", path);
+            using (var repo = new Repository(root))
+            {
+                if (repo.Info.IsBare)
+                {
+                    workdir = repo.Info.Path;
+                    gitDir = repo.Info.Path;
+                }
+                else
+                {
+                    workdir = repo.Info.WorkingDirectory;
+                    gitDir = repo.Info.Path;
+                    if (repo.Info.IsHeadDetached)
+                    {
+                        throw new ReleaseOpsException("DetachedHead", FailureCategory.InvalidOperation, $"The repository at {workdir} has a detached HEAD.",
+                            "Check out a branch (git switch develop) and run again; a release runs from a normal clone.", workdir);
+                    }
+                }
+
+                if (repo.Network.Remotes[p.Remote] is null)
+                {
+                    throw new ReleaseOpsException("UnknownRemote", FailureCategory.ObjectNotFound, $"The repository has no remote '{p.Remote}'.",
+                        $"Add it (git remote add {p.Remote} <url>) or set Remote in releaseops.psd1.", p.Remote);
+                }
+            }
+
+            if (workdir != gitDir)
+            {
+                // git's own status is several times faster than libgit2's on large worktrees (it keeps an index cache).
+                var status = await GitCli.RunAsync(workdir, new[] { "status", "--porcelain", "--untracked-files=no" }, token).ConfigureAwait(false);
+                var changed = status.Output.Split('\n').Where(l => l.Length > 3).Select(l => l.Substring(3)).ToList();
+                if (status.ExitCode != 0 || changed.Count > 0)
+                {
+                    throw new ReleaseOpsException("DirtyWorktree", FailureCategory.InvalidOperation,
+                        $"The repository at {workdir} has uncommitted changes ({string.Join(", ", changed.Take(3))}{(changed.Count > 3 ? ", ..." : string.Empty)}{status.Error.Trim()}).",
+                        "Commit or stash them, or release from a clean clone.", workdir);
+                }
+            }
+
+            return (root, workdir, gitDir);
+        }
+
         private static async Task<ReleaseGateResult> RunGateAsync(string command, string workdir, ReleaseInfo info, TimeSpan timeout, CancellationToken token)
         {
             var windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
@@ -389,7 +394,7 @@ namespace ReleaseOps.Core.Release
             };
         }
 
-        private static string? PreviousRelease(Repository repo, Commit master)
+        internal static string? PreviousRelease(Repository repo, Commit master)
         {
             // The newest tag on master's first-parent line. Without tags there is nothing to look for; with tags, a
             // first-parent revision walk (libgit2's, which reads only ids) stops at the first tagged commit.
@@ -410,18 +415,18 @@ namespace ReleaseOps.Core.Release
             return null;
         }
 
-        private static Signature Signature(Repository repo, DateTime now)
+        internal static Signature Signature(Repository repo, DateTime now)
         {
             var name = repo.Config.Get<string>("user.name")?.Value ?? "ReleaseOps";
             var email = repo.Config.Get<string>("user.email")?.Value ?? "releaseops@localhost";
             return new Signature(name, email, new DateTimeOffset(now));
         }
 
-        private static ReleaseOpsException Missing(string branch, ReleaseOpsProject p) =>
+        internal static ReleaseOpsException Missing(string branch, ReleaseOpsProject p) =>
             new("BranchNotFound", FailureCategory.ObjectNotFound, $"The remote {p.Remote} has no branch '{branch}'.",
                 $"Push {branch} to {p.Remote}, or set DevelopBranch/ReleaseBranch in releaseops.psd1.", branch);
 
-        private static ReleaseOpsException MissingBranchOr(string error, ReleaseOpsProject p, string id, string message, string fix)
+        internal static ReleaseOpsException MissingBranchOr(string error, ReleaseOpsProject p, string id, string message, string fix)
         {
             foreach (var b in new[] { p.DevelopBranch, p.ReleaseBranch })
             {

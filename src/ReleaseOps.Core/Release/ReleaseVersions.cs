@@ -24,7 +24,7 @@ namespace ReleaseOps.Core.Release
         }
 
         /// <summary>The next tag: CalVer vYYYY.WW.N (N counts the releases of that ISO week), or SemVer bumped from conventional commits.</summary>
-        public static string NextTag(string scheme, DateTime now, IEnumerable<string> existingTags, IEnumerable<ReleaseCommit> commits, IEnumerable<string> bodies)
+        public static string NextTag(string scheme, DateTime now, IEnumerable<string> existingTags, IEnumerable<ReleaseCommit> commits, IEnumerable<string> bodies, bool patch = false)
         {
             var tags = existingTags.ToList();
             if (scheme == "CalVer")
@@ -46,12 +46,17 @@ namespace ReleaseOps.Core.Release
                     return "v0.1.0";
                 }
 
-                var (major, minor, patch) = last.Value;
+                var (major, minor, patchLevel) = last.Value;
+                if (patch)
+                {
+                    return $"v{major}.{minor}.{patchLevel + 1}";
+                }
+
                 var subjects = commits.Select(c => c.Subject).ToList();
                 var breaking = subjects.Any(s => Conventional.Match(s) is { Success: true } m && m.Groups["bang"].Success)
                     || bodies.Any(b => b.Contains("BREAKING CHANGE"));
                 var feature = subjects.Any(s => Conventional.Match(s) is { Success: true } m && m.Groups["type"].Value.Equals("feat", StringComparison.OrdinalIgnoreCase));
-                return breaking ? $"v{major + 1}.0.0" : feature ? $"v{major}.{minor + 1}.0" : $"v{major}.{minor}.{patch + 1}";
+                return breaking ? $"v{major + 1}.0.0" : feature ? $"v{major}.{minor + 1}.0" : $"v{major}.{minor}.{patchLevel + 1}";
             }
 
             throw new ReleaseOpsException("InvalidTagScheme", FailureCategory.InvalidArgument, $"Tag scheme '{scheme}' is not known.",

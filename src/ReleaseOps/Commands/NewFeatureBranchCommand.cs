@@ -51,15 +51,7 @@ namespace ReleaseOps.Commands
                         "Use lower-case words joined by hyphens, such as login-page or jira-123-export.", Name);
                 }
 
-                ReleaseOpsProject project;
-                try
-                {
-                    project = GetReleaseOpsProjectCommand.Read(GetReleaseOpsProjectCommand.FindSettings(path));
-                }
-                catch (ReleaseOpsException ex) when (ex.ErrorId == "ProjectSettingsNotFound")
-                {
-                    project = new ReleaseOpsProject { Slug = "project" };
-                }
+                var project = ProjectLoader.Load(path).Project;
 
                 if (!ShouldProcess(path, $"Create {branch} from {project.Remote}/{project.DevelopBranch}{(Push ? " and push it" : string.Empty)}"))
                 {

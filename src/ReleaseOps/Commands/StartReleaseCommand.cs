@@ -50,7 +50,7 @@ namespace ReleaseOps.Commands
                     BreakLock = BreakLock,
                     NoFetch = MyInvocation.BoundParameters.ContainsKey("WhatIf"),
                 };
-                (options.Project, options.HasSettings) = Settings(path);
+                (options.Project, options.HasSettings) = ProjectLoader.Load(path);
                 using var plan = RunEngine((reporter, token) => ReleaseEngine.PlanAsync(path, options, reporter, token));
                 WriteVerbose(plan.Description);
                 if (plan.NothingToRelease)
@@ -71,23 +71,6 @@ namespace ReleaseOps.Commands
             {
                 ThrowFailure(ex, path);
             }
-        }
-
-        private (ReleaseOpsProject, bool) Settings(string path)
-        {
-            string file;
-            try
-            {
-                file = GetReleaseOpsProjectCommand.FindSettings(path);
-            }
-            catch (ReleaseOpsException ex) when (ex.ErrorId == "ProjectSettingsNotFound")
-            {
-                var name = new DirectoryInfo(path).Name.ToLowerInvariant();
-                var slug = new string(name.Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
-                return (new ReleaseOpsProject { Slug = slug.Length == 0 ? "project" : slug, Name = name, RepositoryPath = path }, false);
-            }
-
-            return (GetReleaseOpsProjectCommand.Read(file), true);
         }
     }
 }
