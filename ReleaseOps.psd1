@@ -27,6 +27,7 @@
         'Invoke-NodeCommand'
         'New-FeatureBranch'
         'New-ProjectNode'
+        'Register-ReleaseSchedule'
         'Remove-NodeUser'
         'Remove-ProjectNode'
         'Resolve-DirectHostName'
@@ -35,6 +36,7 @@
         'Start-Release'
         'Test-ReleaseOpsEnvironment'
         'Test-ReleasePolicy'
+        'Unregister-ReleaseSchedule'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -1,0 +1,159 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using ReleaseOps.Core;
+using ReleaseOps.Core.Release;
+
+namespace ReleaseOps.Commands
+{
+    /// <summary>Register-ReleaseSchedule: installs the weekly Start-Release as a systemd timer, a crontab line or a Scheduled Task.</summary>
+    [Cmdlet(VerbsLifecycle.Register, "ReleaseSchedule", SupportsShouldProcess = true)]
+    [OutputType(typeof(ReleaseSchedule))]
+    public sealed class RegisterReleaseScheduleCommand : ReleaseOpsCmdlet
+    {
+        /// <summary>The project's repository. The default is the current folder.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("RepositoryPath")]
+        public string? Path { get; set; }
+
+        /// <summary>The day of the week. The default is Monday.</summary>
+        [Parameter]
+        public DayOfWeek DayOfWeek { get; set; } = DayOfWeek.Monday;
+
+        /// <summary>The time of day, such as 09:00 (local time).</summary>
+        [Parameter]
+        public TimeSpan At { get; set; } = new(9, 0, 0);
+
+        /// <summary>Auto (systemd timer where systemd runs, else cron; a Scheduled Task on Windows), SystemdTimer, Cron or ScheduledTask.</summary>
+        [Parameter]
+        [ValidateSet("Auto", "SystemdTimer", "Cron", "ScheduledTask")]
+        public string Method { get; set; } = "Auto";
+
+        /// <summary>The job's name. The default is releaseops-&lt;slug&gt;.</summary>
+        [Parameter]
+        public string? Name { get; set; }
+
+        /// <summary>The log file the job appends to.</summary>
+        [Parameter]
+        public string? LogPath { get; set; }
+
+        /// <summary>Writes the job's files here and installs nothing, for review or configuration management.</summary>
+        [Parameter]
+        public string? OutputDirectory { get; set; }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            var path = GetUnresolvedProviderPathFromPSPath(Path ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+            try
+            {
+                var project = ProjectLoader.Load(path).Project;
+                var name = Name ?? "releaseops-" + project.Slug;
+                if (!StartHotfixCommand.NamePattern.IsMatch(name))
+                {
+                    throw new ReleaseOpsException("InvalidScheduleName", FailureCategory.InvalidArgument, $"'{name}' is not a valid job name.", "Use lower-case letters, digits and hyphens.", name);
+                }
+
+                var state = ScheduleLocations.StateDirectory();
+                var request = new ScheduleRequest
+                {
+                    Name = name,
+                    RepositoryPath = Directory.Exists(System.IO.Path.Combine(path, ".git")) ? path : (LibRoot(path) ?? path),
+                    ModulePath = ScheduleLocations.ModuleManifest(MyInvocation.MyCommand.Module?.ModuleBase),
+                    PwshPath = ScheduleLocations.Pwsh(SessionState.PSVariable.GetValue("PSHOME") as string ?? string.Empty),
+                    Day = DayOfWeek,
+                    At = At,
+                    Method = Method,
+                    LogPath = LogPath is null ? ScheduleLocations.LogPath(name) : GetUnresolvedProviderPathFromPSPath(LogPath),
+                    StateDirectory = state,
+                    OutputDirectory = OutputDirectory is null ? null : GetUnresolvedProviderPathFromPSPath(OutputDirectory),
+                };
+                var where = request.OutputDirectory is null ? "Install" : "Write the files of";
+                if (ShouldProcess(name, $"{where} the weekly release of {request.RepositoryPath}, every {DayOfWeek} at {At:hh\\:mm}, logging to {request.LogPath}"))
+                {
+                    WriteObject(ReleaseScheduler.Register(request));
+                }
+            }
+            catch (ReleaseOpsException ex)
+            {
+                ThrowFailure(ex, path);
+            }
+        }
+
+        private static string? LibRoot(string path)
+        {
+            for (var d = new DirectoryInfo(path); d is not null; d = d.Parent)
+            {
+                if (Directory.Exists(System.IO.Path.Combine(d.FullName, ".git")))
+                {
+                    return d.FullName;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Unregister-ReleaseSchedule: removes the weekly release job.</summary>
+    [Cmdlet(VerbsLifecycle.Unregister, "ReleaseSchedule", SupportsShouldProcess = true)]
+    [OutputType(typeof(bool))]
+    public sealed class UnregisterReleaseScheduleCommand : ReleaseOpsCmdlet
+    {
+        /// <summary>The job's name, such as releaseops-cortico.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        public string Name { get; set; } = string.Empty;
+
+        /// <summary>The method it was installed with.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateSet("Auto", "SystemdTimer", "Cron", "ScheduledTask")]
+        public string Method { get; set; } = "Auto";
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            if (ShouldProcess(Name, "Remove the weekly release job"))
+            {
+                ForEachInput(Name, () => WriteObject(ReleaseScheduler.Unregister(Name, Method, ScheduleLocations.StateDirectory())));
+            }
+        }
+    }
+
+    internal static class ScheduleLocations
+    {
+        private static bool Root => Environment.UserName == "root";
+
+        private static bool Windows => Environment.OSVersion.Platform == PlatformID.Win32NT;
+
+        public static string StateDirectory() => Windows
+            ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "ReleaseOps")
+            : Root ? "/var/lib/releaseops" : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state", "releaseops");
+
+        public static string LogPath(string name) => Windows || !Root
+            ? System.IO.Path.Combine(StateDirectory(), name + ".log")
+            : System.IO.Path.Combine("/var/log/releaseops", name + ".log");
+
+        /// <summary>The PowerShell that runs this session, so the job runs on the same version.</summary>
+        public static string Pwsh(string home)
+        {
+            var candidate = System.IO.Path.Combine(home, Windows ? (home.IndexOf("WindowsPowerShell", StringComparison.OrdinalIgnoreCase) >= 0 ? "powershell.exe" : "pwsh.exe") : "pwsh");
+            return File.Exists(candidate) ? candidate : (Windows ? "pwsh.exe" : "pwsh");
+        }
+
+        public static string ModuleManifest(string? binaryModuleBase)
+        {
+            if (binaryModuleBase is not null)
+            {
+                var parent = Directory.GetParent(binaryModuleBase)?.FullName;
+                foreach (var dir in new[] { binaryModuleBase, parent })
+                {
+                    if (dir is not null && File.Exists(System.IO.Path.Combine(dir, "ReleaseOps.psd1")))
+                    {
+                        return System.IO.Path.Combine(dir, "ReleaseOps.psd1");
+                    }
+                }
+            }
+
+            return "ReleaseOps";
+        }
+    }
+}
