@@ -186,3 +186,95 @@ Describe 'New-FeatureBranch' {
         { New-FeatureBranch -Name dup -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'BranchExists,ReleaseOps.Commands.NewFeatureBranchCommand'
     }
 }
+
+Describe 'Start-Release with a Jenkins gate' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        function Start-JenkinsFake([string] $Result, [string] $Sha, [int] $Port = (Get-FreePort)) {
+            $port = $Port
+            $log = Join-Path $TestDrive "jenkins-$port.log"
+            Remove-Item $log -ErrorAction SilentlyContinue
+            $args = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'fakes/JenkinsFake.ps1'), '-Port', $port, '-LogPath', $log, '-Result', $Result)
+            if ($Sha) { $args += @('-Sha', $Sha) }
+            $p = Start-Process -FilePath (Get-TestPwsh) -ArgumentList $args -PassThru
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while ([DateTime]::UtcNow -lt $deadline -and -not (Test-Path $log)) { Start-Sleep -Milliseconds 50 }
+            [pscustomobject]@{ Process = $p; Url = "http://127.0.0.1:$port/"; Log = $log }
+        }
+        function New-JenkinsRepo([string] $Name, [string] $Url) {
+            $r = New-ReleaseRepo -Directory (Join-Path $TestDrive $Name)
+            Set-Content "$($r.Work)/releaseops.psd1" "@{ Slug = 'cortico'; JenkinsUrl = '$Url'; JenkinsJob = 'cortico/e2e' }"
+            Invoke-Git $r.Work commit -qam 'jenkins gate' | Out-Null
+            Invoke-Git $r.Work push -q origin develop | Out-Null
+            $r
+        }
+        $env:JENKINS_USER = 'releaser'; $env:JENKINS_API_TOKEN = 'api-token-123'
+    }
+    AfterAll { Remove-Item Env:JENKINS_USER, Env:JENKINS_API_TOKEN -ErrorAction SilentlyContinue }
+
+    It 'releases when the job succeeded on the develop commit, and not when it built another commit' {
+        $port = Get-FreePort
+        $r = New-JenkinsRepo jok "http://127.0.0.1:$port/"
+        $sha = & git -C $r.Origin rev-parse develop
+        $fake = Start-JenkinsFake SUCCESS 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' -Port $port
+        try { { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'ReleaseGateFailed,ReleaseOps.Commands.StartReleaseCommand' }
+        finally { $fake.Process.Kill(); $fake.Process.WaitForExit() }
+        $fake = Start-JenkinsFake SUCCESS $sha -Port $port
+        try {
+            $info = Start-Release -Path $r.Work
+            $info.Status | Should -Be 'Released'
+            $info.Gates[0].Name | Should -Be 'Jenkins'
+            $info.Gates[0].Passed | Should -BeTrue
+            $info.Gates[0].OutputTail | Should -Match "build #42: SUCCESS, built $sha"
+            $requests = Get-Content $fake.Log | Where-Object { $_ } | ConvertFrom-Json
+            $requests[-1].Path | Should -Be '/job/cortico/job/e2e/lastCompletedBuild/api/json'
+            $requests[-1].Authorized | Should -BeTrue
+            Get-Content $fake.Log -Raw | Should -Not -Match 'api-token-123'
+        }
+        finally { $fake.Process.Kill(); $fake.Process.WaitForExit() }
+    }
+
+    It 'stops before anything changes when the job failed, or the token is wrong' {
+        $fake = Start-JenkinsFake FAILURE ''
+        try {
+            $r = New-JenkinsRepo jfail $fake.Url
+            $master = & git -C $r.Origin rev-parse master
+            { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'ReleaseGateFailed,ReleaseOps.Commands.StartReleaseCommand'
+            (& git -C $r.Origin rev-parse master) | Should -Be $master
+            $env:JENKINS_API_TOKEN = 'wrong'
+            $err = $null; try { Start-Release -Path $r.Work -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -Be 'JenkinsAuthFailed,ReleaseOps.Commands.StartReleaseCommand'
+            "$err" | Should -Not -Match 'wrong'
+        }
+        finally { $env:JENKINS_API_TOKEN = 'api-token-123'; $fake.Process.Kill(); $fake.Process.WaitForExit() }
+    }
+}
+
+Describe 'Start-Release killed halfway' {
+    It 'leaves nothing behind but a stale lock, and the rerun releases exactly once' {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        $marker = Join-Path $TestDrive 'slow-gate'
+        Set-Content $marker 'slow'
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'killed') -Gate "if [ -f `"$marker`" ]; then sleep 60; fi"
+        $master = & git -C $r.Origin rev-parse master
+        $script = Join-Path $TestDrive 'release.ps1'
+        Set-Content $script "Import-Module '$($env:RELEASEOPS_MODULE)'; Start-Release -Path '$($r.Work)'"
+        $p = Start-Process -FilePath (Get-TestPwsh) -ArgumentList @('-NoProfile', '-NonInteractive', '-File', $script) -PassThru
+        $lock = Join-Path $r.Work '.git/releaseops-release.lock'
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        # The gate is running once its sleep shows up; then the release is killed in the middle.
+        while ([DateTime]::UtcNow -lt $deadline) { & pgrep -x -f 'sleep 60' *> $null; if ($LASTEXITCODE -eq 0) { break }; Start-Sleep -Milliseconds 100 }
+        Test-Path $lock | Should -BeTrue
+        $p.Kill($true); $p.WaitForExit()
+        & pkill -x -f 'sleep 60'
+        (& git -C $r.Origin rev-parse master) | Should -Be $master
+        (& git -C $r.Origin tag -l) | Should -Be 'v0.1.0'
+        Remove-Item $marker
+        $info = Start-Release -Path $r.Work -WarningVariable w -WarningAction SilentlyContinue
+        $info.Status | Should -Be 'Released'
+        "$w" | Should -Match 'stale'
+        (Start-Release -Path $r.Work).Status | Should -Be 'NothingToRelease'
+        (& git -C $r.Origin tag -l).Count | Should -Be 2
+        (& git -C $r.Origin rev-list --count --first-parent --merges master) | Should -Be 1
+    }
+}

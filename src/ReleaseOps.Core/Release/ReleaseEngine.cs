@@ -121,7 +121,7 @@ namespace ReleaseOps.Core.Release
                 info.Project = p.Slug;
                 info.Branches = $"{p.Remote}/{p.DevelopBranch} into {p.ReleaseBranch}";
                 info.PreviousRelease = previous;
-                info.Ungated = string.IsNullOrWhiteSpace(p.EndToEndTestCommand);
+                info.Ungated = string.IsNullOrWhiteSpace(p.EndToEndTestCommand) && string.IsNullOrWhiteSpace(p.JenkinsJob);
                 if (commits.Count == 0)
                 {
                     info.Status = "NothingToRelease";
@@ -147,7 +147,8 @@ namespace ReleaseOps.Core.Release
                         ? $"Fast-forward {p.ReleaseBranch} ({Short(master.Sha)}) to {p.Remote}/{p.DevelopBranch} ({Short(develop.Sha)})"
                         : $"Merge {p.Remote}/{p.DevelopBranch} ({Short(develop.Sha)}) into {p.ReleaseBranch} ({Short(master.Sha)}) with --no-ff")
                     + $", {commits.Count} commit(s); tag {tag}; push {p.ReleaseBranch} and {tag} to {p.Remote} atomically"
-                    + (info.Ungated ? "; ungated (no EndToEndTestCommand)" : $"; gate: {p.EndToEndTestCommand}");
+                    + (info.Ungated ? "; ungated (no EndToEndTestCommand or JenkinsJob)"
+                        : "; gates: " + string.Join(", ", new[] { p.JenkinsJob is null ? null : "Jenkins " + p.JenkinsJob, p.EndToEndTestCommand }.Where(g => !string.IsNullOrWhiteSpace(g))));
                 return plan;
             }
             catch
@@ -166,22 +167,47 @@ namespace ReleaseOps.Core.Release
             if (info.Ungated)
             {
                 reporter.Warning(o.HasSettings
-                    ? "No EndToEndTestCommand is configured in releaseops.psd1: this release is not gated."
+                    ? "No EndToEndTestCommand or JenkinsJob is configured in releaseops.psd1: this release is not gated."
                     : "No releaseops.psd1: the defaults are used (develop, master, origin) and this release is not gated.");
             }
             else
             {
-                reporter.Progress(4400, "Start-Release", "Running the end-to-end gate", 20);
                 var gates = Stopwatch.StartNew();
-                var gate = await RunGateAsync(p.EndToEndTestCommand!, plan.RepositoryPath, info, o.GateTimeout, token).ConfigureAwait(false);
-                info.Gates = new[] { gate };
-                plan.Durations["Gates"] = gates.Elapsed;
-                if (!gate.Passed)
+                var results = new List<ReleaseGateResult>();
+                if (!string.IsNullOrWhiteSpace(p.JenkinsJob))
                 {
-                    throw new ReleaseOpsException("ReleaseGateFailed", FailureCategory.InvalidResult,
-                        $"The end-to-end gate failed ({(gate.ExitCode is int c ? "exit " + c : "timed out")}); nothing was merged, tagged or pushed. Output ends with:\n{gate.OutputTail}",
-                        "Fix develop (or staging) until the end-to-end tests pass, then run Start-Release again.", p.EndToEndTestCommand);
+                    reporter.Progress(4400, "Start-Release", $"Checking the Jenkins job {p.JenkinsJob}", 15);
+                    if (string.IsNullOrWhiteSpace(p.JenkinsUrl))
+                    {
+                        throw new ReleaseOpsException("InvalidProjectSettings", FailureCategory.InvalidData, "JenkinsJob is set but JenkinsUrl is not.", "Add JenkinsUrl = 'https://jenkins.example.com/' to releaseops.psd1.", p.SettingsPath);
+                    }
+
+                    var jenkins = await JenkinsGate.CheckAsync(p.JenkinsUrl!, p.JenkinsJob!, plan.DevelopSha, reporter, token).ConfigureAwait(false);
+                    results.Add(jenkins);
+                    info.Gates = results.ToArray();
+                    if (!jenkins.Passed)
+                    {
+                        throw new ReleaseOpsException("ReleaseGateFailed", FailureCategory.InvalidResult,
+                            $"The Jenkins gate failed ({jenkins.OutputTail}); nothing was merged, tagged or pushed.",
+                            $"Make {p.JenkinsJob} pass on {p.DevelopBranch}, then run Start-Release again.", p.JenkinsJob);
+                    }
                 }
+
+                if (!string.IsNullOrWhiteSpace(p.EndToEndTestCommand))
+                {
+                    reporter.Progress(4400, "Start-Release", "Running the end-to-end gate", 20);
+                    var gate = await RunGateAsync(p.EndToEndTestCommand!, plan.RepositoryPath, info, o.GateTimeout, token).ConfigureAwait(false);
+                    results.Add(gate);
+                    info.Gates = results.ToArray();
+                    if (!gate.Passed)
+                    {
+                        throw new ReleaseOpsException("ReleaseGateFailed", FailureCategory.InvalidResult,
+                            $"The end-to-end gate failed ({(gate.ExitCode is int c ? "exit " + c : "timed out")}); nothing was merged, tagged or pushed. Output ends with:\n{gate.OutputTail}",
+                            "Fix develop (or staging) until the end-to-end tests pass, then run Start-Release again.", p.EndToEndTestCommand);
+                    }
+                }
+
+                plan.Durations["Gates"] = gates.Elapsed;
             }
 
             reporter.Progress(4400, "Start-Release", "Merging", 60);
