@@ -84,6 +84,9 @@ Describe 'Test-ReleasePolicy' {
         ($findings | Where-Object Rule -EQ Hotfix) | Should -HaveCount 1
         ($findings | Where-Object Rule -EQ HotfixFrequency).Subject | Should -Match '1 hotfix'
         { Test-ReleasePolicy -Path $r.Work -FailOnViolation -ErrorAction Stop } | Should -Not -Throw
+        # The last release alone (the hotfix) holds one hotfix and nothing else.
+        $last = Test-ReleasePolicy -Path $r.Work -LastReleases 1
+        ($last | Where-Object Rule -EQ HotfixFrequency).Subject | Should -Match '^1 hotfix\(es\) and 0 release'
     }
 
     It 'finds direct commits and feature merges on master, and fails the gate' {

@@ -278,3 +278,29 @@ Describe 'Start-Release killed halfway' {
         (& git -C $r.Origin rev-list --count --first-parent --merges master) | Should -Be 1
     }
 }
+
+Describe 'Start-Release to an HTTPS-style remote with a token' {
+    It 'authenticates with -Token (a SecureString), never on a command line, and fails clearly without it' {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'http')
+        $port = Get-FreePort
+        $log = Join-Path $TestDrive 'http.log'
+        $server = Start-Process -FilePath (Get-TestPwsh) -PassThru -ArgumentList @('-NoProfile', '-NonInteractive', '-File',
+            (Join-Path $PSScriptRoot 'fakes/GitHttpServer.ps1'), '-Port', $port, '-Root', (Split-Path $r.Origin), '-LogPath', $log)
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while ([DateTime]::UtcNow -lt $deadline -and -not (Test-Path $log)) { Start-Sleep -Milliseconds 50 }
+            Invoke-Git $r.Work remote set-url origin "http://127.0.0.1:$port/origin.git" | Out-Null
+            { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'FetchFailed,ReleaseOps.Commands.StartReleaseCommand'
+            $token = ConvertTo-SecureString 'ghp_pester_token' -AsPlainText -Force
+            $info = Start-Release -Path $r.Work -Token $token
+            $info.Status | Should -Be 'Released'
+            (& git -C $r.Origin rev-parse master) | Should -Be $info.Commit
+            (& git -C $r.Origin rev-parse "$($info.Tag)^{commit}") | Should -Be $info.Commit
+            $requests = Get-Content $log | Where-Object { $_ } | ConvertFrom-Json
+            ($requests | Where-Object { $_.Authorized -and $_.Path -like '*git-receive-pack' }) | Should -Not -BeNullOrEmpty
+            Get-Content $log -Raw | Should -Not -Match 'ghp_pester_token'
+        }
+        finally { $server.Kill(); $server.WaitForExit() }
+    }
+}

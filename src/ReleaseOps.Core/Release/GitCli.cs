@@ -14,6 +14,44 @@ namespace ReleaseOps.Core.Release
     /// </summary>
     public static class GitCli
     {
+        /// <summary>A token for HTTPS remotes (a GitHub or GitLab access token); Start-Release -Token sets it for the call.</summary>
+        public const string TokenVariable = "RELEASEOPS_GIT_TOKEN";
+
+        /// <summary>The user name sent with the token; x-access-token when unset, as GitHub expects.</summary>
+        public const string UserVariable = "RELEASEOPS_GIT_USERNAME";
+
+        private static readonly object HelperGate = new();
+        private static string? helper;
+
+        /// <summary>Writes (once per process) the askpass helper: a script that answers git's prompts from the environment.</summary>
+        public static string AskPassHelper()
+        {
+            lock (HelperGate)
+            {
+                if (helper is not null && System.IO.File.Exists(helper))
+                {
+                    return helper;
+                }
+
+                var windows = Environment.OSVersion.Platform == PlatformID.Win32NT;
+                var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "releaseops-askpass-" + Environment.UserName);
+                System.IO.Directory.CreateDirectory(dir);
+                var path = System.IO.Path.Combine(dir, windows ? "askpass.cmd" : "askpass.sh");
+                var text = windows
+                    ? "@echo off\r\necho %1 | findstr /b /c:\"Username\" >nul && (if defined " + UserVariable + " (echo %" + UserVariable + "%) else (echo x-access-token)) || echo %" + TokenVariable + "%\r\n"
+                    : "#!/bin/sh\ncase \"$1\" in\n  Username*) printf '%s\\n' \"${" + UserVariable + ":-x-access-token}\" ;;\n  *) printf '%s\\n' \"$" + TokenVariable + "\" ;;\nesac\n";
+                System.IO.File.WriteAllText(path, text);
+#if NET
+                if (!OperatingSystem.IsWindows())
+                {
+                    System.IO.File.SetUnixFileMode(path, System.IO.UnixFileMode.UserRead | System.IO.UnixFileMode.UserWrite | System.IO.UnixFileMode.UserExecute);
+                }
+#endif
+                helper = path;
+                return path;
+            }
+        }
+
         public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string workingDirectory, IEnumerable<string> arguments,
             CancellationToken token, IDictionary<string, string>? environment = null)
         {
@@ -38,6 +76,14 @@ namespace ReleaseOps.Core.Release
             if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GIT_SSH_COMMAND")))
             {
                 psi.Environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes";
+            }
+
+            var gitToken = environment is not null && environment.TryGetValue(TokenVariable, out var given) ? given : Environment.GetEnvironmentVariable(TokenVariable);
+            if (!string.IsNullOrEmpty(gitToken))
+            {
+                // HTTPS remotes: git asks GIT_ASKPASS for the user name and the password. The helper holds no secret;
+                // it prints the token from this child's environment, so the token is never on a command line.
+                psi.Environment["GIT_ASKPASS"] = AskPassHelper();
             }
 
             if (environment is not null)

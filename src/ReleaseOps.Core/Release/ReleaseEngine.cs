@@ -33,6 +33,27 @@ namespace ReleaseOps.Core.Release
         public bool NoFetch { get; set; }
 
         public DateTime Now { get; set; } = DateTime.Now;
+
+        /// <summary>A token for HTTPS remotes; it reaches git only through its askpass helper's environment.</summary>
+        public System.Security.SecureString? GitToken { get; set; }
+
+        internal IDictionary<string, string>? GitEnvironment()
+        {
+            if (GitToken is null || GitToken.Length == 0)
+            {
+                return null;
+            }
+
+            var ptr = Marshal.SecureStringToGlobalAllocUnicode(GitToken);
+            try
+            {
+                return new Dictionary<string, string> { [GitCli.TokenVariable] = Marshal.PtrToStringUni(ptr) ?? string.Empty };
+            }
+            finally
+            {
+                Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+            }
+        }
     }
 
     /// <summary>A release that has been planned: the lock is held until it is disposed.</summary>
@@ -92,7 +113,7 @@ namespace ReleaseOps.Core.Release
                     var fetch = Stopwatch.StartNew();
                     var r = await GitCli.RunAsync(workdir, new[] { "fetch", "--prune", "--tags", p.Remote,
                         $"+refs/heads/{p.DevelopBranch}:refs/remotes/{p.Remote}/{p.DevelopBranch}",
-                        $"+refs/heads/{p.ReleaseBranch}:refs/remotes/{p.Remote}/{p.ReleaseBranch}" }, token).ConfigureAwait(false);
+                        $"+refs/heads/{p.ReleaseBranch}:refs/remotes/{p.Remote}/{p.ReleaseBranch}" }, token, options.GitEnvironment()).ConfigureAwait(false);
                     if (r.ExitCode != 0)
                     {
                         throw MissingBranchOr(r.Error, p, "FetchFailed", $"git fetch {p.Remote} failed: {r.Error.Trim()}", "Check the remote's URL and your access to it.");
@@ -247,7 +268,7 @@ namespace ReleaseOps.Core.Release
             reporter.Progress(4400, "Start-Release", $"Pushing {p.ReleaseBranch} and {info.Tag}", 80);
             var push = Stopwatch.StartNew();
             var r = await GitCli.RunAsync(plan.RepositoryPath, new[] { "push", "--atomic", "--porcelain", p.Remote,
-                $"{releaseSha}:refs/heads/{p.ReleaseBranch}", $"{tagObjectSha}:refs/tags/{info.Tag}" }, token).ConfigureAwait(false);
+                $"{releaseSha}:refs/heads/{p.ReleaseBranch}", $"{tagObjectSha}:refs/tags/{info.Tag}" }, token, o.GitEnvironment()).ConfigureAwait(false);
             if (r.ExitCode != 0)
             {
                 var text = r.Output + r.Error;

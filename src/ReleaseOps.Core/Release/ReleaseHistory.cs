@@ -60,7 +60,7 @@ namespace ReleaseOps.Core.Release
         /// develop or a hotfix (Error), feature branches merged into master (Error), hotfixes (Information), and how
         /// often hotfixes happened.
         /// </summary>
-        public static IReadOnlyList<ReleasePolicyFinding> Audit(string path, ReleaseOpsProject p, DateTimeOffset since)
+        public static IReadOnlyList<ReleasePolicyFinding> Audit(string path, ReleaseOpsProject p, DateTimeOffset since, string? stopAtCommit = null)
         {
             using var repo = Open(path);
             var master = Master(repo, p);
@@ -70,7 +70,7 @@ namespace ReleaseOps.Core.Release
             var releases = 0;
             foreach (var c in repo.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = master, FirstParentOnly = true, SortBy = CommitSortStrategies.None }))
             {
-                if (c.Committer.When < since)
+                if (c.Committer.When < since || c.Sha == stopAtCommit)
                 {
                     break;
                 }
@@ -110,7 +110,7 @@ namespace ReleaseOps.Core.Release
             {
                 Rule = "HotfixFrequency",
                 Severity = "Information",
-                Subject = $"{hotfixes} hotfix(es) and {releases} release(s) since {since:yyyy-MM-dd}",
+                Subject = $"{hotfixes} hotfix(es) and {releases} release(s) since {(stopAtCommit is null ? since.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : stopAtCommit.Substring(0, 10))}",
                 Detail = releases + hotfixes == 0 ? "No releases in the period." : $"{hotfixes * 100 / (releases + hotfixes)}% of the changes to {p.ReleaseBranch} were hotfixes.",
             });
             return findings;

@@ -36,6 +36,10 @@ namespace ReleaseOps.Commands
         [Parameter]
         public SwitchParameter BreakLock { get; set; }
 
+        /// <summary>An access token for an HTTPS remote (default: the RELEASEOPS_GIT_TOKEN environment variable).</summary>
+        [Parameter]
+        public System.Security.SecureString? Token { get; set; }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
@@ -48,6 +52,7 @@ namespace ReleaseOps.Commands
                     TagScheme = TagScheme,
                     GateTimeout = TimeSpan.FromSeconds(GateTimeoutSeconds),
                     BreakLock = BreakLock,
+                    GitToken = Token,
                     NoFetch = MyInvocation.BoundParameters.ContainsKey("WhatIf"),
                 };
                 (options.Project, options.HasSettings) = ProjectLoader.Load(path);

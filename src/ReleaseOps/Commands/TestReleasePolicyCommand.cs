@@ -20,6 +20,11 @@ namespace ReleaseOps.Commands
         [Parameter]
         public DateTime? Since { get; set; }
 
+        /// <summary>Audits the history since the Nth most recent release instead of a date.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int LastReleases { get; set; }
+
         /// <summary>Makes any Error finding a terminating error (ReleasePolicyViolated), for a CI gate.</summary>
         [Parameter]
         public SwitchParameter FailOnViolation { get; set; }
@@ -30,8 +35,18 @@ namespace ReleaseOps.Commands
             var path = GetUnresolvedProviderPathFromPSPath(Path ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath);
             try
             {
+                var project = ProjectLoader.Load(path).Project;
                 var since = Since is DateTime d ? new DateTimeOffset(d) : DateTimeOffset.Now.AddDays(-90);
-                var findings = ReleaseHistory.Audit(path, ProjectLoader.Load(path).Project, since);
+                string? stop = null;
+                if (LastReleases > 0)
+                {
+                    // Back to (not including) the release before the last N, so that those N releases are all audited.
+                    var releases = ReleaseHistory.List(path, project, LastReleases + 1);
+                    since = DateTimeOffset.MinValue;
+                    stop = releases.Count > LastReleases ? releases[LastReleases].Commit : null;
+                }
+
+                var findings = ReleaseHistory.Audit(path, project, since, stop);
                 foreach (var f in findings)
                 {
                     WriteObject(f);
