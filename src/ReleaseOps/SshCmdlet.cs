@@ -79,7 +79,8 @@ namespace ReleaseOps
         {
             foreach (var name in HostName)
             {
-                var target = new NodeTarget(name, MyInvocation.BoundParameters.ContainsKey(nameof(Port)) || Port > 0 ? Port : null, string.IsNullOrEmpty(User) ? null : User);
+                // Pipeline-bound Port and User fall back to their defaults (0, null) for records that lack them.
+                var target = new NodeTarget(name, Port > 0 ? Port : null, string.IsNullOrEmpty(User) ? null : User);
                 if (ShouldProcessNode(target.ToString()))
                 {
                     targets.Add(target);

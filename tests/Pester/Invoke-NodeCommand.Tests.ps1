@@ -161,3 +161,20 @@ Describe 'Invoke-NodeCommand' {
         (Invoke-NodeCommand -HostName 127.0.0.1 -Port $nodes[0].Port -Command 'test -e /tmp/whatif-ran && echo yes || echo no').Output.Trim() | Should -Be 'no'
     }
 }
+
+Describe 'Invoke-NodeCommand with mixed pipeline input' {
+    It 'does not carry one record''s Port over to the next' {
+        Import-Module (Join-Path $PSScriptRoot 'SshFixtures.psm1') -Force
+        $ctx2 = New-SshTestContext -Directory (Join-Path $TestDrive 'mixed')
+        $global:PSDefaultParameterValues = $ctx2.Defaults.Clone()
+        $n = New-TestNode -Client mixed
+        try {
+            $results = @($n, 'unreachable.invalid') | Invoke-NodeCommand -Command 'hostname' -ErrorVariable errs -ErrorAction SilentlyContinue
+            $results.Output.Trim() | Should -Be 'pester-mixed'
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -Be 'NodeUnreachable,ReleaseOps.Commands.InvokeNodeCommandCommand'
+            $errs[0].Exception.Message | Should -Match 'unreachable.invalid:22'
+        }
+        finally { $n | Remove-ProjectNode -Force; $global:PSDefaultParameterValues = @{} }
+    }
+}
