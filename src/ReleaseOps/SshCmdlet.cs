@@ -138,11 +138,10 @@ namespace ReleaseOps
 
         /// <summary>Fans work out to the nodes and writes each result, or an error for each failed node.</summary>
         protected Task FanOutAsync<T>(IReadOnlyList<NodeTarget> nodes, SshConnectOptions options, Func<NodeSession, CancellationToken, Task<T>> work,
-            Action<T> write, IOperationReporter reporter, Action<Action> post, CancellationToken token)
-            where T : class =>
+            Action<T> write, IOperationReporter reporter, Action<Action> post, CancellationToken token) =>
             NodeFanOut.RunAsync(nodes, options, ThrottleLimit, Activity, work, (target, result, failure) =>
             {
-                if (result is not null)
+                if (failure is null && result is not null)
                 {
                     post(() => write(result));
                 }

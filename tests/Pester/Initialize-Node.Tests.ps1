@@ -208,3 +208,23 @@ Describe 'Add-NodeUser, Get-NodeUser and Remove-NodeUser' {
         ($un | Get-NodeUser -Login gina).Locked | Should -BeFalse
     }
 }
+
+Describe 'New-ProjectNode | Initialize-Node | Invoke-NodeCommand' {
+    It 'works as one pipeline, with the steps on the verbose stream' {
+        Import-Module (Join-Path $PSScriptRoot 'SshFixtures.psm1') -Force
+        $c = New-SshTestContext -Directory (Join-Path $TestDrive 'pipeline')
+        $global:PSDefaultParameterValues = $c.Defaults.Clone()
+        $k = Join-Path $TestDrive 'pipe-admin'
+        & ssh-keygen -q -t ed25519 -N '' -f $k | Out-Null
+        $admins = @{ Name = 'Pipe Admin'; Login = 'pipeadmin'; PublicKey = (Get-Content "$k.pub") }
+        try {
+            $r = New-ProjectNode -Provider Sandbox -Project pester -Client pipe -PublicKey $c.PublicKeyFile -KnownHostsFile $c.KnownHostsFile |
+                Initialize-Node -Team $admins -PassThru -Verbose 4>&1 |
+                ForEach-Object { if ($_ -is [System.Management.Automation.VerboseRecord]) { $script:verbose += @($_.Message) } else { $_ } } |
+                Invoke-NodeCommand -Command 'id -un; id -nG pipeadmin'
+            $r.Output | Should -Match '^root\n.*\bdev\b'
+            ($script:verbose -join "`n") | Should -Match 'Account pipeadmin: Changed'
+        }
+        finally { Get-ProjectNode -Project pester | Where-Object Name -EQ 'pester-pipe' | Remove-ProjectNode -Force; $global:PSDefaultParameterValues = @{} }
+    }
+}

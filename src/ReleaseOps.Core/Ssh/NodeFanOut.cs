@@ -54,7 +54,6 @@ namespace ReleaseOps.Core.Ssh
             Action<NodeTarget, T?, ReleaseOpsException?> completed,
             IOperationReporter reporter,
             CancellationToken token)
-            where T : class
         {
             if (targets.Count == 0)
             {
@@ -68,7 +67,7 @@ namespace ReleaseOps.Core.Ssh
             var tasks = targets.Select(async target =>
             {
                 await gate.WaitAsync(token).ConfigureAwait(false);
-                T? result = null;
+                T? result = default;
                 ReleaseOpsException? failure = null;
                 try
                 {

@@ -49,6 +49,10 @@ namespace ReleaseOps.Commands
         [Parameter]
         public SwitchParameter Harden { get; set; }
 
+        /// <summary>Writes each bootstrapped node instead of the steps (which go to the verbose stream), for the next cmdlet in the pipeline.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
         /// <inheritdoc />
         protected override string Action => $"Bootstrap with {team.Count} admin account(s), groups, sudo policy and shared history";
 
@@ -89,8 +93,39 @@ namespace ReleaseOps.Commands
                 Jenkins = Jenkins,
                 Harden = Harden,
             };
-            return FanOutAsync(nodes, options, (session, ct) => NodeBootstrap.InitializeAsync(session, team, bootstrap, reporter, ct),
-                steps => StepWriter.Write(this, steps), reporter, post, token);
+            return FanOutAsync(nodes, options, async (session, ct) =>
+                {
+                    var steps = await NodeBootstrap.InitializeAsync(session, team, bootstrap, reporter, ct).ConfigureAwait(false);
+                    return (Steps: steps, Node: new ProjectNode
+                    {
+                        Name = session.Name,
+                        HostName = session.Settings.HostName,
+                        Port = session.Settings.Port,
+                        // After hardening, root can no longer log in: the next cmdlet connects as the first admin.
+                        User = Harden && team.Count > 0 ? team[0].Login : session.User,
+                        HostKeyFingerprint = session.HostKeyFingerprint,
+                        Status = "initialized",
+                    });
+                },
+                result =>
+                {
+                    if (!PassThru)
+                    {
+                        StepWriter.Write(this, result.Steps);
+                        return;
+                    }
+
+                    foreach (var step in result.Steps.Where(s => s.Status != "Failed"))
+                    {
+                        WriteVerbose($"{step.HostName}: {step.Step}: {step.Status} ({step.Detail})");
+                    }
+
+                    StepWriter.Write(this, result.Steps.Where(s => s.Status == "Failed").ToList());
+                    if (result.Steps.All(s => s.Status != "Failed"))
+                    {
+                        WriteObject(result.Node);
+                    }
+                }, reporter, post, token);
         }
     }
 
