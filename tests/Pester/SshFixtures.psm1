@@ -9,41 +9,24 @@ function New-SshTestContext {
     $config = Join-Path $Directory 'ssh_config'
     Set-Content -Path $config -Value '# empty: the tests do not read ~/.ssh/config'
     $known = Join-Path $Directory 'known_hosts'
+    # Every SSH cmdlet gets the test's key, known_hosts and empty ssh_config.
+    $defaults = @{
+        'New-ProjectNode:PublicKey'         = Join-Path $Directory 'id_ed25519.pub'
+        'New-ProjectNode:KnownHostsFile'    = $known
+        'Remove-ProjectNode:KnownHostsFile' = $known
+    }
+    foreach ($cmdlet in 'Invoke-NodeCommand', 'Add-NodeSshKey', 'Get-NodeHistory', 'Copy-NodeItem', 'Initialize-Node', 'Add-NodeUser', 'Remove-NodeUser', 'Get-NodeUser') {
+        $defaults["${cmdlet}:IdentityFile"] = Join-Path $Directory 'id_ed25519'
+        $defaults["${cmdlet}:KnownHostsFile"] = $known
+        $defaults["${cmdlet}:ConfigFile"] = $config
+    }
     $script:context = [pscustomobject]@{
         Directory      = $Directory
         IdentityFile   = Join-Path $Directory 'id_ed25519'
         PublicKeyFile  = Join-Path $Directory 'id_ed25519.pub'
         KnownHostsFile = $known
         ConfigFile     = $config
-        Defaults       = @{
-            'Invoke-NodeCommand:IdentityFile'   = Join-Path $Directory 'id_ed25519'
-            'Invoke-NodeCommand:KnownHostsFile' = $known
-            'Invoke-NodeCommand:ConfigFile'     = $config
-            'Add-NodeSshKey:IdentityFile'       = Join-Path $Directory 'id_ed25519'
-            'Add-NodeSshKey:KnownHostsFile'     = $known
-            'Add-NodeSshKey:ConfigFile'         = $config
-            'Get-NodeHistory:IdentityFile'      = Join-Path $Directory 'id_ed25519'
-            'Get-NodeHistory:KnownHostsFile'    = $known
-            'Get-NodeHistory:ConfigFile'        = $config
-            'Copy-NodeItem:IdentityFile'        = Join-Path $Directory 'id_ed25519'
-            'Copy-NodeItem:KnownHostsFile'      = $known
-            'Copy-NodeItem:ConfigFile'          = $config
-            'Initialize-Node:IdentityFile'    = Join-Path $Directory 'id_ed25519'
-            'Initialize-Node:KnownHostsFile'  = $known
-            'Initialize-Node:ConfigFile'      = $config
-            'Add-NodeUser:IdentityFile'    = Join-Path $Directory 'id_ed25519'
-            'Add-NodeUser:KnownHostsFile'  = $known
-            'Add-NodeUser:ConfigFile'      = $config
-            'Remove-NodeUser:IdentityFile'    = Join-Path $Directory 'id_ed25519'
-            'Remove-NodeUser:KnownHostsFile'  = $known
-            'Remove-NodeUser:ConfigFile'      = $config
-            'Get-NodeUser:IdentityFile'    = Join-Path $Directory 'id_ed25519'
-            'Get-NodeUser:KnownHostsFile'  = $known
-            'Get-NodeUser:ConfigFile'      = $config
-            'New-ProjectNode:PublicKey'         = Join-Path $Directory 'id_ed25519.pub'
-            'New-ProjectNode:KnownHostsFile'    = $known
-            'Remove-ProjectNode:KnownHostsFile' = $known
-        }
+        Defaults       = $defaults
     }
     $script:context
 }

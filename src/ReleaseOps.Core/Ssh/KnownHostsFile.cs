@@ -806,7 +806,7 @@ namespace ReleaseOps.Core.Ssh
                 {
                     var negated = item.Length > 0 && item[0] == '!';
                     var glob = (negated ? item.Substring(1) : item).ToLowerInvariant();
-                    if (glob.Length == 0 || !Glob(glob, pattern))
+                    if (glob.Length == 0 || !SshConfig.Patterns.Match(pattern, glob))
                     {
                         continue;
                     }
@@ -820,41 +820,6 @@ namespace ReleaseOps.Core.Ssh
                 }
 
                 return positive;
-            }
-
-            /// <summary>Matches * (any run, also empty) and ? (one character), as OpenSSH's match_pattern does.</summary>
-            private static bool Glob(string glob, string text)
-            {
-                int g = 0, t = 0, starAt = -1, resumeAt = 0;
-                while (t < text.Length)
-                {
-                    if (g < glob.Length && (glob[g] == '?' || glob[g] == text[t]))
-                    {
-                        g++;
-                        t++;
-                    }
-                    else if (g < glob.Length && glob[g] == '*')
-                    {
-                        starAt = g++;
-                        resumeAt = t;
-                    }
-                    else if (starAt >= 0)
-                    {
-                        g = starAt + 1;
-                        t = ++resumeAt;
-                    }
-                    else
-                    {
-                        return false;
-                    }
-                }
-
-                while (g < glob.Length && glob[g] == '*')
-                {
-                    g++;
-                }
-
-                return g == glob.Length;
             }
         }
     }

@@ -189,7 +189,10 @@ namespace ReleaseOps.Core.Ssh
 
         /// <summary>The known_hosts file that applies: the option, the config's UserKnownHostsFile, else ~/.ssh/known_hosts.</summary>
         public static string KnownHostsPath(SshConnectOptions options, SshHostSettings settings) =>
-            options.KnownHostsFile ?? settings.UserKnownHostsFile ?? Path.Combine(Home(), ".ssh", "known_hosts");
+            options.KnownHostsFile ?? settings.UserKnownHostsFile ?? DefaultKnownHostsPath;
+
+        /// <summary>~/.ssh/known_hosts, with PowerShell's ~ ($HOME).</summary>
+        public static string DefaultKnownHostsPath => Path.Combine(Home(), ".ssh", "known_hosts");
 
         private static async Task<(SshClient Client, string Fingerprint)> OpenAsync(
             string name, SshHostSettings settings, string? viaHost, int viaPort, SshConnectOptions options,

@@ -28,7 +28,7 @@ namespace ReleaseOps.Commands
             var path = GetUnresolvedProviderPathFromPSPath(Path ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath);
             try
             {
-                var name = StartHotfixCommand.ValidName(Name);
+                var name = BranchNames.Validate(Name, "hotfix", allowSubPaths: false);
                 var project = ProjectLoader.Load(path).Project;
                 var check = !ShouldProcess(path, $"Merge hotfix/{name} into {project.ReleaseBranch} with a patch release tag, merge it back into {project.DevelopBranch} (or push backmerge/{name} for a pull request), and push");
                 WriteObject(RunEngine((reporter, token) => HotfixEngine.CompleteAsync(path, project, name, BreakLock, check, reporter, token)));

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using System.Text.RegularExpressions;
 using ReleaseOps.Core;
 using ReleaseOps.Core.Release;
 
@@ -12,8 +11,6 @@ namespace ReleaseOps.Commands
     [OutputType(typeof(FeatureBranch))]
     public sealed class NewFeatureBranchCommand : ReleaseOpsCmdlet
     {
-        private static readonly Regex NamePattern = new("^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$", RegexOptions.CultureInvariant);
-
         /// <summary>The feature's name, such as login-page; the branch is feature/login-page.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
@@ -37,20 +34,7 @@ namespace ReleaseOps.Commands
             var path = GetUnresolvedProviderPathFromPSPath(Path ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath);
             try
             {
-                var name = Name.Trim();
-                if (name.StartsWith("feature/", StringComparison.Ordinal))
-                {
-                    name = name.Substring("feature/".Length);
-                }
-
-                var branch = "feature/" + name;
-                if (!NamePattern.IsMatch(name) || ProjectSettings.GitRefProblem(branch) is not null)
-                {
-                    throw new ReleaseOpsException("InvalidBranchName", FailureCategory.InvalidArgument,
-                        $"'{Name}' is not a valid feature name{(ProjectSettings.GitRefProblem(branch) is string why ? ": " + why : string.Empty)}.",
-                        "Use lower-case words joined by hyphens, such as login-page or jira-123-export.", Name);
-                }
-
+                var branch = "feature/" + BranchNames.Validate(Name, "feature", allowSubPaths: true);
                 var project = ProjectLoader.Load(path).Project;
 
                 if (!ShouldProcess(path, $"Create {branch} from {project.Remote}/{project.DevelopBranch}{(Push ? " and push it" : string.Empty)}"))

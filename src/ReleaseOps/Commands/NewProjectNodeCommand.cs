@@ -60,7 +60,7 @@ namespace ReleaseOps.Commands
         }
 
         internal string KnownHostsPath(string? given) =>
-            given is null ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts") : GetUnresolvedProviderPathFromPSPath(given);
+            given is null ? NodeConnector.DefaultKnownHostsPath : GetUnresolvedProviderPathFromPSPath(given);
 
         private List<string> Keys()
         {

@@ -49,7 +49,7 @@ namespace ReleaseOps.Commands
             {
                 var project = ProjectLoader.Load(path).Project;
                 var name = Name ?? "releaseops-" + project.Slug;
-                if (!StartHotfixCommand.NamePattern.IsMatch(name))
+                if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9._-]*$"))
                 {
                     throw new ReleaseOpsException("InvalidScheduleName", FailureCategory.InvalidArgument, $"'{name}' is not a valid job name.", "Use lower-case letters, digits and hyphens.", name);
                 }

@@ -44,7 +44,7 @@ namespace ReleaseOps.Commands
             }
 
             var known = KnownHostsFile is null
-                ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh", "known_hosts")
+                ? Core.Ssh.NodeConnector.DefaultKnownHostsPath
                 : GetUnresolvedProviderPathFromPSPath(KnownHostsFile);
             if (!SandboxProvider.Remove(node.Id, known))
             {

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Text.RegularExpressions;
 using ReleaseOps.Core;
 using ReleaseOps.Core.Release;
 
@@ -11,8 +10,6 @@ namespace ReleaseOps.Commands
     [OutputType(typeof(FeatureBranch))]
     public sealed class StartHotfixCommand : ReleaseOpsCmdlet
     {
-        internal static readonly Regex NamePattern = new("^[a-z0-9][a-z0-9._-]*$", RegexOptions.CultureInvariant);
-
         /// <summary>The hotfix's name, such as login-crash; the branch is hotfix/login-crash.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
@@ -36,7 +33,7 @@ namespace ReleaseOps.Commands
             var path = GetUnresolvedProviderPathFromPSPath(Path ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath);
             try
             {
-                var name = ValidName(Name);
+                var name = BranchNames.Validate(Name, "hotfix", allowSubPaths: false);
                 var project = ProjectLoader.Load(path).Project;
                 if (ShouldProcess(path, $"Create hotfix/{name} from {project.Remote}/{project.ReleaseBranch}"))
                 {
@@ -47,23 +44,6 @@ namespace ReleaseOps.Commands
             {
                 ThrowFailure(ex, Name);
             }
-        }
-
-        internal static string ValidName(string given)
-        {
-            var name = given.Trim();
-            if (name.StartsWith("hotfix/", StringComparison.Ordinal))
-            {
-                name = name.Substring("hotfix/".Length);
-            }
-
-            if (!NamePattern.IsMatch(name) || ProjectSettings.GitRefProblem("hotfix/" + name) is not null)
-            {
-                throw new ReleaseOpsException("InvalidBranchName", FailureCategory.InvalidArgument, $"'{given}' is not a valid hotfix name.",
-                    "Use lower-case words joined by hyphens, such as login-crash.", given);
-            }
-
-            return name;
         }
     }
 }
