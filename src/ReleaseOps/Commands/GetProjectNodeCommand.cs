@@ -1,33 +1,47 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using ReleaseOps.Core.Sandbox;
+using ReleaseOps.Core;
+using ReleaseOps.Core.Providers;
 
 namespace ReleaseOps.Commands
 {
-    /// <summary>Get-ProjectNode: the nodes of projects.</summary>
+    /// <summary>Get-ProjectNode: the nodes of projects, across the configured providers.</summary>
     [Cmdlet(VerbsCommon.Get, "ProjectNode")]
     [OutputType(typeof(ProjectNode))]
-    public sealed class GetProjectNodeCommand : ReleaseOpsCmdlet
+    public sealed class GetProjectNodeCommand : ProviderCmdlet
     {
-        /// <summary>Only the nodes of this project (wildcards allowed).</summary>
+        /// <summary>Only the nodes of this project or with this name (wildcards allowed).</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("Slug")]
+        [Alias("Slug", "Name")]
         [SupportsWildcards]
         public string? Project { get; set; }
 
-        /// <summary>The provider to list. Sandbox lists the sandbox nodes of this PowerShell process.</summary>
+        /// <summary>The providers to list; default: every provider whose credentials are set, client servers and the sandbox.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateSet("Sandbox")]
-        public HostingProvider Provider { get; set; } = HostingProvider.Sandbox;
+        public HostingProvider[]? Provider { get; set; }
 
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
             var pattern = new WildcardPattern(string.IsNullOrEmpty(Project) ? "*" : Project, WildcardOptions.IgnoreCase);
-            foreach (var node in SandboxProvider.List().Where(n => pattern.IsMatch(n.Project) || pattern.IsMatch(n.Name)))
+            var exact = !string.IsNullOrEmpty(Project) && !WildcardPattern.ContainsWildcardCharacters(Project) && DirectHostNames.IsDnsLabel(Project) && Project!.IndexOf('-') < 0 ? Project : null;
+            var providers = Provider ?? NodeProvisioner.Configured(Settings(null)).ToArray();
+            foreach (var kind in providers)
             {
-                WriteObject(node);
+                ForEachInput(kind, () =>
+                {
+                    var settings = Settings(kind);
+                    var nodes = RunEngine(async (reporter, token) =>
+                    {
+                        using var provider = NodeProvisioner.Create(kind, settings, KnownHostsPath(null), reporter);
+                        return await provider.ListAsync(exact, token).ConfigureAwait(false);
+                    });
+                    foreach (var node in nodes.Where(n => pattern.IsMatch(n.Project) || pattern.IsMatch(n.Name)))
+                    {
+                        WriteObject(node);
+                    }
+                });
             }
         }
     }

@@ -1,14 +1,14 @@
 using System;
 using System.Management.Automation;
 using ReleaseOps.Core;
-using ReleaseOps.Core.Sandbox;
+using ReleaseOps.Core.Providers;
 
 namespace ReleaseOps.Commands
 {
-    /// <summary>Remove-ProjectNode: deletes a node.</summary>
+    /// <summary>Remove-ProjectNode: deletes a node, after checking that it serves no traffic and that its week is over.</summary>
     [Cmdlet(VerbsCommon.Remove, "ProjectNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(void))]
-    public sealed class RemoveProjectNodeCommand : ReleaseOpsCmdlet
+    public sealed class RemoveProjectNodeCommand : ProviderCmdlet
     {
         /// <summary>The node, from Get-ProjectNode or New-ProjectNode.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -18,7 +18,7 @@ namespace ReleaseOps.Commands
         [Parameter]
         public string? KnownHostsFile { get; set; }
 
-        /// <summary>Skips the confirmation.</summary>
+        /// <summary>Skips the confirmation, and deletes a node whose stack was stopped less than seven days ago.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -26,31 +26,39 @@ namespace ReleaseOps.Commands
         protected override void ProcessRecord()
         {
             var node = InputObject;
-            if (!ShouldProcessUnlessForced($"{node.Name} ({node.Provider} {node.Id})", "Delete the node", Force))
+            ForEachInput(node, () =>
             {
-                return;
-            }
+                var settings = Settings(node.Provider);
+                var known = KnownHostsPath(KnownHostsFile);
+                var blockers = RunEngine((reporter, token) => NodeProvisioner.RemovalBlockersAsync(node, settings, Force, DateTimeOffset.UtcNow, reporter, token));
+                if (blockers.Count > 0)
+                {
+                    foreach (var blocker in blockers)
+                    {
+                        WriteError(ToErrorRecord(blocker, node));
+                    }
 
-            if (!Force && !ShouldContinue($"Delete {node.Name} ({node.Id})? Everything on it is lost.", "Remove-ProjectNode"))
-            {
-                return;
-            }
+                    return;
+                }
 
-            if (node.Provider != HostingProvider.Sandbox)
-            {
-                WriteError(ToErrorRecord(new ReleaseOpsException("ProviderNotSupported", FailureCategory.InvalidArgument,
-                    $"{node.Provider} nodes cannot be removed by this version.", "Remove the node in the provider's console.", node), node));
-                return;
-            }
+                var action = node.Provider == HostingProvider.Client ? "Forget the client server (it is not deleted)" : "Delete the node, its volumes and addresses";
+                if (!ShouldProcessUnlessForced($"{node.Name} ({node.Provider} {node.Id}, {node.PublicIPv4})", action, Force))
+                {
+                    return;
+                }
 
-            var known = KnownHostsFile is null
-                ? Core.Ssh.NodeConnector.DefaultKnownHostsPath
-                : GetUnresolvedProviderPathFromPSPath(KnownHostsFile);
-            if (!SandboxProvider.Remove(node.Id, known))
-            {
-                WriteError(ToErrorRecord(new ReleaseOpsException("NodeNotFound", FailureCategory.ObjectNotFound,
-                    $"There is no sandbox node {node.Id} ({node.Name}) in this process.", "List the nodes with Get-ProjectNode -Provider Sandbox.", node), node));
-            }
+                RunEngine(async (reporter, token) =>
+                {
+                    using var provider = NodeProvisioner.Create(node.Provider, settings, known, reporter);
+                    await provider.RemoveAsync(node, token).ConfigureAwait(false);
+                    if (node.Provider != HostingProvider.Sandbox && !string.IsNullOrEmpty(node.HostName))
+                    {
+                        new Core.Ssh.KnownHostsFile(known).Remove(node.HostName, node.Port);
+                    }
+
+                    return true;
+                });
+            });
         }
     }
 }

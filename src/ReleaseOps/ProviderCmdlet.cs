@@ -1,0 +1,68 @@
+using System;
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using ReleaseOps.Core.Providers;
+
+namespace ReleaseOps
+{
+    /// <summary>
+    /// Cmdlets that talk to a provider's API. Credentials come from the same environment variables as the
+    /// providers' own tools; -Token and -Credential override them for one call. Secrets stay in SecureString and
+    /// request headers; they never reach output, logs or errors.
+    /// </summary>
+    public abstract class ProviderCmdlet : ReleaseOpsCmdlet
+    {
+        /// <summary>An API token: DigitalOcean's or Cloudflare's (else DIGITALOCEAN_ACCESS_TOKEN, CLOUDFLARE_API_TOKEN).</summary>
+        [Parameter]
+        public SecureString? Token { get; set; }
+
+        /// <summary>Key pair credentials: Scaleway's access key and secret key, or AWS's access key id and secret access key.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>Overrides the provider's API base URL (for proxies and tests); see about_ReleaseOps for the variables.</summary>
+        [Parameter]
+        public Uri? ApiEndpoint { get; set; }
+
+        /// <summary>Builds the settings for a provider: the environment, then this call's parameters.</summary>
+        internal ProviderSettings Settings(HostingProvider? provider, DnsProvider? dns = null)
+        {
+            var settings = ProviderSettings.FromEnvironment();
+            var token = Token is null ? null : new NetworkCredential(string.Empty, Token).Password;
+            var user = Credential?.UserName;
+            var secret = Credential is null ? null : Credential.GetNetworkCredential().Password;
+            if (dns == DnsProvider.Cloudflare)
+            {
+                settings.CloudflareToken = token ?? settings.CloudflareToken;
+                settings.CloudflareEndpoint = ApiEndpoint ?? settings.CloudflareEndpoint;
+                return settings;
+            }
+
+            switch (provider ?? (dns == DnsProvider.DigitalOcean ? HostingProvider.DigitalOcean : (HostingProvider?)null))
+            {
+                case HostingProvider.DigitalOcean:
+                    settings.DigitalOceanToken = token ?? settings.DigitalOceanToken;
+                    settings.DigitalOceanEndpoint = ApiEndpoint ?? settings.DigitalOceanEndpoint;
+                    break;
+                case HostingProvider.Scaleway:
+                    settings.ScalewayAccessKey = user ?? settings.ScalewayAccessKey;
+                    settings.ScalewaySecretKey = secret ?? token ?? settings.ScalewaySecretKey;
+                    settings.ScalewayEndpoint = ApiEndpoint ?? settings.ScalewayEndpoint;
+                    break;
+                case HostingProvider.Aws:
+                    settings.AwsAccessKeyId = user ?? settings.AwsAccessKeyId;
+                    settings.AwsSecretAccessKey = secret ?? settings.AwsSecretAccessKey;
+                    settings.AwsEndpoint = ApiEndpoint ?? settings.AwsEndpoint;
+                    break;
+            }
+
+            return settings;
+        }
+
+        /// <summary>The known_hosts path: the parameter's, else ~/.ssh/known_hosts.</summary>
+        internal string KnownHostsPath(string? given) =>
+            given is null ? Core.Ssh.NodeConnector.DefaultKnownHostsPath : GetUnresolvedProviderPathFromPSPath(given);
+    }
+}
