@@ -101,6 +101,9 @@ function Invoke-Test {
     }
     elseif ($xunitExit -ne 0) { $xunitFailed = 1 }
 
+    # The wire-level fakes of the cloud APIs, which Pester runs as a process of their own.
+    Invoke-Native dotnet @('build', "$root/tests/ReleaseOps.Fakes/ReleaseOps.Fakes.csproj", '-c', 'Release', '--nologo', '-v', 'quiet')
+
     $summary = Join-Path $results 'pester.json'
     $pesterArgs = @('-NoProfile', '-NonInteractive', '-File', "$root/tests/Invoke-PesterTests.ps1", '-ModulePath', "$out/ReleaseOps.psd1", '-SummaryPath', $summary)
     if ($PesterFilter -ne '*') { $pesterArgs += @('-Filter', $PesterFilter) }

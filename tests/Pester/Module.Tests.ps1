@@ -88,6 +88,17 @@ Describe 'Help examples really run' {
     BeforeAll {
         # Examples that need infrastructure outside this test; their code paths are tested in their own files.
         $script:needsInfrastructure = @{ 'Test-ReleaseOpsEnvironment' = @(2) }
+        # Cloud examples run against the wire-level fakes of the provider APIs, through the same variables an admin sets.
+        $script:cloud = Start-FakeCloud
+        foreach ($zone in 'countable.ca') {
+            Invoke-RestMethod -Method Post "$($cloud.BaseUrl)_fake/digitalocean/domains/$zone" | Out-Null
+            Invoke-RestMethod -Method Post "$($cloud.BaseUrl)_fake/cloudflare/zones/$zone" | Out-Null
+        }
+        Set-FakeCloudEnvironment -Fake $cloud
+    }
+    AfterAll {
+        Clear-FakeCloudEnvironment
+        Stop-FakeCloud -Fake $cloud
     }
 
     It 'runs every example of <Name> in a fresh pwsh, without errors' -ForEach $cmdlets {

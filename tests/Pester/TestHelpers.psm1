@@ -27,17 +27,18 @@ function Invoke-FreshPwsh {
 }
 
 function Start-TestSshd {
-    <# A real OpenSSH server on 127.0.0.1 with its own host key, accepting one client key for the current user. #>
+    <# A real OpenSSH server on 127.0.0.1 (or another loopback address and port) with its own host key, accepting one client key for the current user. #>
+    param([string] $Address = '127.0.0.1', [int] $Port = 0)
     $dir = Join-Path ([System.IO.Path]::GetTempPath()) ("ro-sshd-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
     $null = New-Item -ItemType Directory -Path $dir
     & ssh-keygen -q -t ed25519 -N '' -f "$dir/host_ed25519" | Out-Null
     & ssh-keygen -q -t ed25519 -N '' -f "$dir/id_ed25519" -C releaseops-test | Out-Null
     Copy-Item "$dir/id_ed25519.pub" "$dir/authorized_keys"
     & chmod 600 "$dir/authorized_keys"
-    $port = Get-FreePort
+    $port = if ($Port) { $Port } else { Get-FreePort }
     @"
 Port $port
-ListenAddress 127.0.0.1
+ListenAddress $Address
 HostKey $dir/host_ed25519
 AuthorizedKeysFile $dir/authorized_keys
 PidFile $dir/sshd.pid
@@ -51,7 +52,7 @@ KbdInteractiveAuthentication no
     $process = Start-Process -FilePath /usr/sbin/sshd -ArgumentList @('-D', '-e', '-f', "$dir/sshd_config") -PassThru -RedirectStandardError "$dir/sshd.log"
     $deadline = [DateTime]::UtcNow.AddSeconds(10)
     while ([DateTime]::UtcNow -lt $deadline) {
-        try { $c = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $port); $c.Dispose(); break } catch { Start-Sleep -Milliseconds 50 }
+        try { $c = [System.Net.Sockets.TcpClient]::new($Address, $port); $c.Dispose(); break } catch { Start-Sleep -Milliseconds 50 }
     }
     $fingerprint = ((& ssh-keygen -lf "$dir/host_ed25519.pub") -split ' ')[1]
     [pscustomobject]@{
@@ -66,6 +67,54 @@ function Stop-TestSshd {
         if (-not $Sshd.Process.HasExited) { $Sshd.Process.Kill($true); $Sshd.Process.WaitForExit() }
         Remove-Item $Sshd.Directory -Recurse -Force -ErrorAction SilentlyContinue
     }
+}
+
+function Start-FakeCloud {
+    <#
+    The stateful fakes of the DigitalOcean, Scaleway, Cloudflare and EC2 APIs (tests/ReleaseOps.Fakes), in a process
+    of their own on a free loopback port. Returns the base URL, the secrets they accept, and the process.
+    #>
+    param([string] $NodeAddress = '127.0.0.1')
+    $dll = Join-Path $PSScriptRoot '../ReleaseOps.Fakes/bin/Release/net10.0/ReleaseOps.Fakes.dll'
+    if (-not (Test-Path $dll)) { throw "The fakes are not built: $dll" }
+    $port = Get-FreePort
+    $log = Join-Path ([System.IO.Path]::GetTempPath()) ("ro-fakes-" + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.log')
+    $process = Start-Process -FilePath dotnet -ArgumentList @($dll, '--port', $port, '--node-address', $NodeAddress) -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
+    $base = "http://127.0.0.1:$port/"
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        try { $null = Invoke-RestMethod "${base}_fake/log"; break } catch { Start-Sleep -Milliseconds 100 }
+    }
+    [pscustomobject]@{ Process = $process; BaseUrl = $base; DigitalOceanToken = 'do-test-token'; CloudflareToken = 'cf-test-token'
+        ScalewaySecretKey = 'scw-test-secret'; ScalewayProjectId = 'fa1e3217-dc80-42ac-85c3-3f034b78b552' }
+}
+
+function Set-FakeCloudEnvironment {
+    <# Points the providers' environment variables at the fakes, as an admin's shell would point them at the real APIs. #>
+    param([Parameter(Mandatory)] $Fake)
+    $env:DIGITALOCEAN_ACCESS_TOKEN = $Fake.DigitalOceanToken
+    $env:DIGITALOCEAN_API_URL = $Fake.BaseUrl
+    $env:CLOUDFLARE_API_TOKEN = $Fake.CloudflareToken
+    $env:CLOUDFLARE_API_URL = "$($Fake.BaseUrl)client/v4/"
+    $env:SCW_ACCESS_KEY = 'SCWFAKEACCESSKEY0001'
+    $env:SCW_SECRET_KEY = $Fake.ScalewaySecretKey
+    $env:SCW_DEFAULT_PROJECT_ID = $Fake.ScalewayProjectId
+    $env:SCW_DEFAULT_ZONE = 'fr-par-1'
+    $env:SCW_API_URL = $Fake.BaseUrl
+    $env:RELEASEOPS_POLL_SECONDS = '0.05'
+    $env:RELEASEOPS_HTTP_RETRIES = '3'
+}
+
+function Clear-FakeCloudEnvironment {
+    foreach ($name in 'DIGITALOCEAN_ACCESS_TOKEN', 'DIGITALOCEAN_API_URL', 'CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_API_URL', 'SCW_ACCESS_KEY', 'SCW_SECRET_KEY',
+        'SCW_DEFAULT_PROJECT_ID', 'SCW_DEFAULT_ZONE', 'SCW_API_URL', 'RELEASEOPS_POLL_SECONDS', 'RELEASEOPS_HTTP_RETRIES') {
+        Remove-Item "env:$name" -ErrorAction SilentlyContinue
+    }
+}
+
+function Stop-FakeCloud {
+    param($Fake)
+    if ($Fake -and -not $Fake.Process.HasExited) { $Fake.Process.Kill($true); $Fake.Process.WaitForExit() }
 }
 
 function Start-Ec2Fake {

@@ -493,3 +493,62 @@ namespace ReleaseOps.Core.Tests
         private static bool IsNumberOrNull(JsonValueKind k) => k is JsonValueKind.Number or JsonValueKind.Null;
     }
 }
+
+namespace ReleaseOps.Core.Tests
+{
+    public sealed class ScalewayProviderTests
+    {
+        private const string Key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHcbT7PaQyTa6OV7a8kDOQKT9hp3CvOxO1vJ+dC1W9tr admin@countable";
+
+        [Fact]
+        public async Task Creates_a_stopped_server_gives_it_the_key_powers_it_on_and_waits_until_it_runs()
+        {
+            await using var fake = await FakeCloud.StartAsync();
+            using var provider = new ScalewayProvider(fake.Settings(), NullReporter.Instance);
+
+            var node = await provider.CreateAsync(new NodeRequest { Project = "cortico", PublicKeys = new[] { Key } }, CancellationToken.None);
+            var again = await provider.CreateAsync(new NodeRequest { Project = "cortico", PublicKeys = new[] { Key } }, CancellationToken.None);
+
+            Assert.Equal(("cortico", "running", "fr-par-1", "127.0.0.1"), (node.Name, node.Status, node.Region, node.PublicIPv4));
+            Assert.Equal(node.Id, again.Id);
+            var server = Assert.Single((await fake.GetAsync("_fake/scaleway/state"))["servers"]!.AsArray())!;
+            Assert.Contains(Key, server["userData"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.StartsWith("#cloud-config", server["userData"]!.GetValue<string>(), StringComparison.Ordinal);
+            var sizes = await provider.ListSizesAsync("fr-par-1", CancellationToken.None);
+            var cheapest = sizes.Where(s => s.MemoryGB >= 2).OrderBy(s => s.MonthlyPrice).First();
+            Assert.Equal(cheapest.Name, node.Size);
+            Assert.Contains(fake.Log(), r => r.Method == "POST" && r.Path.EndsWith("/action", StringComparison.Ordinal) && r.Status == 202);
+        }
+
+        [Fact]
+        public async Task Remove_also_deletes_the_volumes_and_flexible_ips_that_scaleway_leaves_behind()
+        {
+            await using var fake = await FakeCloud.StartAsync();
+            using var provider = new ScalewayProvider(fake.Settings(), NullReporter.Instance);
+            var node = await provider.CreateAsync(new NodeRequest { Project = "cortico", Client = "old", PublicKeys = new[] { Key } }, CancellationToken.None);
+            var snapshot = await provider.SnapshotAsync(node, "cortico-old-final", CancellationToken.None);
+
+            await provider.RemoveAsync(node, CancellationToken.None);
+
+            var state = await fake.GetAsync("_fake/scaleway/state");
+            Assert.Empty(state["servers"]!.AsArray());
+            Assert.Empty(state["volumes"]!.AsArray());
+            Assert.Empty(state["ips"]!.AsArray());
+            Assert.Equal(("cortico-old-final", "available"), (snapshot.Name, snapshot.Status));
+        }
+
+        [Fact]
+        public async Task A_wrong_secret_key_is_an_authentication_error()
+        {
+            await using var fake = await FakeCloud.StartAsync();
+            var settings = fake.Settings();
+            settings.ScalewaySecretKey = "11111111-2222-3333-4444-555555555555";
+            using var provider = new ScalewayProvider(settings, NullReporter.Instance);
+
+            var ex = await Assert.ThrowsAsync<ReleaseOpsException>(() => provider.ListAsync(null, CancellationToken.None));
+
+            Assert.Equal("ProviderAuthenticationFailed", ex.ErrorId);
+            Assert.DoesNotContain("11111111-2222", ex.Message, StringComparison.Ordinal);
+        }
+    }
+}
