@@ -469,7 +469,7 @@ namespace ReleaseOps.Fakes
             o["created_at"] = d.Created.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
             o["tags"] = new JsonArray(d.Tags.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray());
             o["region"] = Region(state, d.Region);
-            o["snapshot_ids"] = new JsonArray(d.Snapshots.Select(x => (JsonNode)JsonValue.Create(x["id"]!.GetValue<long>())!).ToArray());
+            o["snapshot_ids"] = new JsonArray(d.Snapshots.Select(x => (JsonNode)JsonValue.Create(long.Parse(x["id"]!.ToString(), CultureInfo.InvariantCulture))!).ToArray());
             var networks = o["networks"]!.AsObject();
             if (active)
             {
