@@ -117,6 +117,8 @@ field commit "$commit"
 
 if [ "$mode" = deploy ] && [ "$force" != 1 ] && [ "$commit" = "$live" ] && [ "$healthy_before" = 1 ]; then
   step Deploy ok "$commit is already live"
+  field previous_commit "$(get previous_commit)"
+  field previous_ref "$(get previous_ref)"
   field live_commit "$live"
   field status Unchanged
   exit 0
