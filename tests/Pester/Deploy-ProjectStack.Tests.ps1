@@ -36,7 +36,7 @@ setsid python3 -m http.server --bind 127.0.0.1 "$(cat /srv/port)" --directory "$
 echo $! > /srv/server.pid
 
 '@
-    Set-Content "$work/migrate.sh" -Value 'git rev-parse HEAD >> /srv/migrations.log'
+    Set-Content "$work/migrate.sh" -Value 'git rev-parse HEAD >> /srv/migrations.log; echo "migrated to $(git rev-parse HEAD)"'
     Set-Content "$work/health.txt" -Value 'ok'
     Set-Content "$work/version.txt" -Value 'one'
     Invoke-TestGit add -A; Invoke-TestGit commit -qm 'One'
@@ -46,7 +46,11 @@ echo $! > /srv/server.pid
     $script:two = Head
     Invoke-TestGit rm -q health.txt; Invoke-TestGit commit -qm 'Broken: no health page'
     $script:broken = Head
-    Invoke-TestGit push -q $origin "${one}:refs/heads/develop" "${two}:refs/heads/release" "${broken}:refs/heads/broken" "${two}:refs/tags/v2"
+    Invoke-TestGit checkout -q --detach $two
+    Set-Content "$work/up.sh" -Value 'echo "no such service: web" >&2; exit 3'
+    Invoke-TestGit commit -qam 'Broken: the stack cannot come up'
+    $script:badUp = Head
+    Invoke-TestGit push -q $origin "${one}:refs/heads/develop" "${two}:refs/heads/release" "${broken}:refs/heads/broken" "${two}:refs/tags/v2" "${badUp}:refs/heads/bad-up"
     $null = & git -C $origin symbolic-ref HEAD refs/heads/develop
 
     # Settings for one node: its port is in the health check URL.
@@ -105,7 +109,10 @@ Deploy-ProjectStack -HostName $($main.Node.HostName) -Port $($main.Node.Port) -I
     }
 
     It 'deploys a ref: clones, fetches, brings the stack up, migrates and checks its health' {
-        $info = @($main.Node | Deploy-ProjectStack -Ref develop -Path $main.Settings -InformationVariable said -ErrorAction Stop)
+        $out = @($main.Node | Deploy-ProjectStack -Ref develop -Path $main.Settings -InformationVariable said -ErrorAction Stop -Verbose 4>&1)
+        $info = @($out | Where-Object { $_ -is [ReleaseOps.DeploymentInfo] })
+        # The output of the project's commands goes to the verbose stream.
+        ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain "$($main.Node.HostName): migrated to $one"
         $info | Should -HaveCount 1
         $info[0] | Should -BeOfType ([ReleaseOps.DeploymentInfo])
         $info[0].Status | Should -Be 'Deployed'
@@ -170,6 +177,20 @@ Deploy-ProjectStack -HostName $($main.Node.HostName) -Port $($main.Node.Port) -I
         # The stack was brought up again on the previous commit.
         Get-NodeText $main.Node 'tail -n 1 /srv/up.log' | Should -Be $two
         { $main.Node | Deploy-ProjectStack -Ref broken -Path $main.Settings -ErrorAction Stop } | Should -Throw -ErrorId 'HealthCheckFailed,ReleaseOps.Commands.DeployProjectStackCommand'
+    }
+
+    It 'rolls back when the stack cannot come up, without running the migrations' {
+        $migrations = Get-NodeText $main.Node 'wc -l < /srv/migrations.log'
+        $info = $main.Node | Deploy-ProjectStack -Ref bad-up -Path $main.Settings -ErrorVariable failed -ErrorAction SilentlyContinue
+        $info.Status | Should -Be 'RolledBack'
+        $info.FailedStep | Should -Be 'Up'
+        $info.Healthy | Should -BeNullOrEmpty
+        $info.Commit | Should -Be $badUp
+        $info.LiveCommit | Should -Be $two
+        $failed[0].FullyQualifiedErrorId | Should -Be 'StackUpFailed,ReleaseOps.Commands.DeployProjectStackCommand'
+        Get-Live $main.Node | Should -Be $two
+        Get-Served $main | Should -Be 'two'
+        Get-NodeText $main.Node 'wc -l < /srv/migrations.log' | Should -Be $migrations
     }
 
     It 'returns to the previous commit with -Rollback, and back again' {

@@ -144,7 +144,7 @@ namespace ReleaseOps.Core.Deploy
             var lines = new List<string>();
             if (!string.IsNullOrEmpty(request.RepositoryUrl))
             {
-                lines.Add($"(only when {stack} is not a checkout yet) git clone --no-checkout --origin={q(request.Remote)} -- {q(request.RepositoryUrl!)} {stack}");
+                lines.Add($"(only when {stack} is not a checkout yet) git clone --no-checkout --origin={q(request.Remote)} -- {q(HideUserInfo(request.RepositoryUrl!))} {stack}");
             }
 
             lines.Add($"take the lock {q(request.StackPath + "/.git/releaseops/deploy.lock")} (mkdir; a lock whose process is gone is broken)");
@@ -220,6 +220,8 @@ namespace ReleaseOps.Core.Deploy
             {
                 if (isError)
                 {
+                    // The output of git and of the project's commands (up, migrations, health check).
+                    reporter.Verbose($"{session.Name}: {line}");
                     return;
                 }
 
@@ -337,6 +339,63 @@ namespace ReleaseOps.Core.Deploy
             };
             return new ReleaseOpsException(id, category, $"{node}: {message}", fix, node);
         }
+
+        /// <summary>A repository URL without the user and token that it may carry.</summary>
+        public static string HideUserInfo(string url) => Regex.Replace(url, "://[^/@]*@", "://***@", RegexOptions.CultureInvariant);
+
+        /// <summary>The id of the error for a deploy whose step failed.</summary>
+        public static string FailureId(string? step) => step switch
+        {
+            "HealthCheck" => "HealthCheckFailed",
+            "Up" => "StackUpFailed",
+            "Migrate" => "MigrationFailed",
+            "Checkout" => "CheckoutFailed",
+            _ => "DeployFailed",
+        };
+
+        /// <summary>What went wrong on a node whose deploy failed, with both refs.</summary>
+        public static string FailureMessage(DeploymentInfo info)
+        {
+            if (info is null)
+            {
+                throw new ArgumentNullException(nameof(info));
+            }
+
+            return $"{info.HostName}: {StepName(info.FailedStep)} failed{(info.HealthResult is null ? string.Empty : " (" + info.HealthResult + ")")}; "
+                + (info.RolledBack && info.Status == "RolledBack"
+                    ? $"rolled back from {Short(info.Commit)} ({info.Ref}) to {Short(info.PreviousCommit)} ({info.PreviousRef})."
+                    : info.RolledBack ? $"the rollback to {Short(info.PreviousCommit)} ({info.PreviousRef}) failed too; {Short(info.LiveCommit)} is checked out."
+                    : $"there was no previous commit to return to, so {Short(info.LiveCommit)} ({info.Ref}) stays checked out.");
+        }
+
+        /// <summary>The information line that ends a node's deploy.</summary>
+        public static string Summary(DeploymentInfo info)
+        {
+            if (info is null)
+            {
+                throw new ArgumentNullException(nameof(info));
+            }
+
+            var seconds = info.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+            return info.Status switch
+            {
+                "Unchanged" => $"{info.Ref} ({Short(info.Commit)}) is already live; nothing to do.",
+                "Deployed" => $"{(info.Rollback ? "rolled back to" : "deployed")} {info.Ref} ({Short(info.Commit)}), previously {Short(info.PreviousCommit)}, in {seconds} s.",
+                "RolledBack" => $"{StepName(info.FailedStep)} failed; rolled back to {Short(info.PreviousCommit)} ({info.PreviousRef}) in {seconds} s.",
+                _ => $"{StepName(info.FailedStep)} failed; {Short(info.LiveCommit)} is checked out.",
+            };
+        }
+
+        private static string StepName(string? step) => step switch
+        {
+            "HealthCheck" => "the health check",
+            "Up" => "bringing the stack up",
+            "Migrate" => "the migrations",
+            "Checkout" => "the checkout",
+            _ => "the deploy",
+        };
+
+        private static string Short(string? commit) => string.IsNullOrEmpty(commit) ? "nothing" : commit!.Length > 12 ? commit.Substring(0, 12) : commit;
 
         private static string Shown(string value) => value.Length > 60 ? value.Substring(0, 60) + "..." : value;
 

@@ -25,13 +25,23 @@ command -v git >/dev/null 2>&1 || die GitNotFound "git is not installed on this 
 cloned=0
 if [ ! -e "$stack/.git" ]; then
   [ "$mode" = deploy ] && [ -n "$repo_url" ] || die StackNotFound "$stack is not a git checkout on this node"
-  step Clone start "$repo_url"
+  # A token in the URL (https://user:token@host/...) never reaches the output.
+  shown_url=$(printf '%s' "$repo_url" | sed 's#://[^/@]*@#://***@#')
+  step Clone start "$shown_url"
   mkdir -p -- "$(dirname -- "$stack")" || die StackNotFound "cannot create the parent folder of $stack"
   tmp="$stack.releaseops-clone.$$"
   if ! err=$(git clone --quiet --no-checkout "--origin=$remote" -- "$repo_url" "$tmp" 2>&1); then
-    rm -rf -- "$tmp"; step Clone failed "$err"; die CloneFailed "git clone of $repo_url failed: $err"
+    rm -rf -- "$tmp"; err=$(printf '%s' "$err" | sed 's#://[^/@]*@#://***@#g')
+    step Clone failed "$err"; die CloneFailed "git clone of $shown_url failed: $err"
   fi
-  mv -- "$tmp" "$stack" || { rm -rf -- "$tmp"; die CloneFailed "cannot move the clone to $stack"; }
+  rmdir -- "$stack" 2>/dev/null || true
+  if [ -e "$stack/.git" ]; then
+    rm -rf -- "$tmp"   # another deploy cloned it meanwhile; the lock below orders the two
+  elif [ -e "$stack" ]; then
+    rm -rf -- "$tmp"; die StackNotFound "$stack exists but is not a git checkout"
+  else
+    mv -- "$tmp" "$stack" || { rm -rf -- "$tmp"; die CloneFailed "cannot move the clone to $stack"; }
+  fi
   cloned=1
   step Clone ok "$stack"
 fi

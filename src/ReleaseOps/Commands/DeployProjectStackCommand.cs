@@ -116,20 +116,16 @@ namespace ReleaseOps.Commands
                 },
                 info =>
                 {
-                    Say(info.HostName, Summary(info));
+                    Say(info.HostName, StackDeploy.Summary(info));
                     WriteObject(info);
                     if (info.Status is "RolledBack" or "Failed")
                     {
-                        var message = $"{info.HostName}: {Describe(info.FailedStep)} failed{(info.HealthResult is null ? string.Empty : " (" + info.HealthResult + ")")}; "
-                            + (info.RolledBack && info.Status == "RolledBack"
-                                ? $"rolled back from {Short(info.Commit)} ({info.Ref}) to {Short(info.PreviousCommit)} ({info.PreviousRef})."
-                                : info.RolledBack ? $"the rollback to {Short(info.PreviousCommit)} ({info.PreviousRef}) failed too; {Short(info.LiveCommit)} is checked out."
-                                : $"there was no previous commit to return to, so {Short(info.LiveCommit)} ({info.Ref}) stays checked out.");
-                        WriteError(new ErrorRecord(new InvalidOperationException(message), ErrorId(info.FailedStep), ErrorCategory.InvalidResult, info)
+                        var message = StackDeploy.FailureMessage(info);
+                        WriteError(new ErrorRecord(new InvalidOperationException(message), StackDeploy.FailureId(info.FailedStep), ErrorCategory.InvalidResult, info)
                         {
                             ErrorDetails = new ErrorDetails(message)
                             {
-                                RecommendedAction = "Read the step's output in the verbose and error streams (or the node's stack logs), fix the cause and deploy again.",
+                                RecommendedAction = "Run the deploy with -Verbose to see the output of the stack's commands (or read the stack's logs on the node), fix the cause and deploy again.",
                             },
                         });
                     }
@@ -139,33 +135,5 @@ namespace ReleaseOps.Commands
 
         private void Say(string node, string text) =>
             WriteInformation(new InformationRecord($"{node}: {text}", "Deploy-ProjectStack"), new[] { "Deploy-ProjectStack", node });
-
-        private static string Summary(DeploymentInfo i) => i.Status switch
-        {
-            "Unchanged" => $"{i.Ref} ({Short(i.Commit)}) is already live; nothing to do.",
-            "Deployed" => $"{(i.Rollback ? "rolled back to" : "deployed")} {i.Ref} ({Short(i.Commit)}), previously {Short(i.PreviousCommit)}, in {i.Duration.TotalSeconds:0.0} s.",
-            "RolledBack" => $"{Describe(i.FailedStep)} failed; rolled back to {Short(i.PreviousCommit)} ({i.PreviousRef}).",
-            _ => $"{Describe(i.FailedStep)} failed; {Short(i.LiveCommit)} is checked out.",
-        };
-
-        private static string ErrorId(string? step) => step switch
-        {
-            "HealthCheck" => "HealthCheckFailed",
-            "Up" => "StackUpFailed",
-            "Migrate" => "MigrationFailed",
-            "Checkout" => "CheckoutFailed",
-            _ => "DeployFailed",
-        };
-
-        private static string Describe(string? step) => step switch
-        {
-            "HealthCheck" => "the health check",
-            "Up" => "bringing the stack up",
-            "Migrate" => "the migrations",
-            "Checkout" => "the checkout",
-            _ => "the deploy",
-        };
-
-        private static string Short(string? commit) => string.IsNullOrEmpty(commit) ? "nothing" : commit!.Length > 12 ? commit.Substring(0, 12) : commit;
     }
 }
