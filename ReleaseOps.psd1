@@ -17,6 +17,7 @@
         'Add-NodeUser'
         'Complete-Hotfix'
         'Copy-NodeItem'
+        'Deploy-ProjectStack'
         'Enter-DirectNode'
         'Get-DnsRecord'
         'Get-NodeHistory'

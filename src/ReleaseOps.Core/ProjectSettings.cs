@@ -18,6 +18,9 @@ namespace ReleaseOps.Core
         {
             "Slug", "Name", "DevelopBranch", "ReleaseBranch", "Remote", "TagScheme", "StagingNodes", "ProductionNodes",
             "Provider", "Region", "DnsZone", "EndToEndTestCommand", "JenkinsJob", "JenkinsUrl",
+            // Deploy-ProjectStack.
+            "StackPath", "RepositoryUrl", "StackUpCommand", "StackUpdate", "MigrateCommand",
+            "HealthCheckUrl", "HealthCheckStatus", "HealthCheckCommand", "HealthCheckTimeout",
         };
 
         public static ReleaseOpsProject FromValues(
@@ -150,7 +153,28 @@ namespace ReleaseOps.Core
             }
 
             project.JenkinsUrl = jenkinsUrl;
+            ReadDeploySettings(project, Str, Int, (key, problem, fix) => Fail(settingsPath, keyLines, key, problem, fix));
             return project;
+
+            int? Int(string key)
+            {
+                if (!map.TryGetValue(key, out var v) || v is null)
+                {
+                    return null;
+                }
+
+                if (v is int i)
+                {
+                    return i;
+                }
+
+                if (v is string s && int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+                {
+                    return parsed;
+                }
+
+                throw Fail(settingsPath, keyLines, key, $"'{key}' must be a whole number, not {Describe(v)}.", $"Write {key} = 200.");
+            }
 
             string Branch(string key, string value)
             {
@@ -162,6 +186,47 @@ namespace ReleaseOps.Core
 
                 return value;
             }
+        }
+
+        private static void ReadDeploySettings(ReleaseOpsProject project, Func<string, string?> str, Func<string, int?> integer,
+            Func<string, string, string, ReleaseOpsException> fail)
+        {
+            var stack = str("StackPath");
+            if (stack is not null && (!stack.StartsWith("/", StringComparison.Ordinal) || stack.Any(char.IsControl) || stack.TrimEnd('/').Length == 0))
+            {
+                throw fail("StackPath", $"'{stack}' is not an absolute path on the node.", "Write StackPath = '/srv/cortico' (the folder of the project's checkout on the node).");
+            }
+
+            project.StackPath = stack is null ? "/srv/" + project.Slug : stack.TrimEnd('/');
+            project.RepositoryUrl = str("RepositoryUrl");
+            project.StackUpCommand = str("StackUpCommand");
+            var update = str("StackUpdate") ?? "Build";
+            project.StackUpdate = update.Equals("Build", StringComparison.OrdinalIgnoreCase) ? "Build"
+                : update.Equals("Pull", StringComparison.OrdinalIgnoreCase) ? "Pull"
+                : throw fail("StackUpdate", $"'{update}' is not Build or Pull.", "Write StackUpdate = 'Build' (docker compose up --build) or 'Pull' (docker compose pull, then up).");
+            project.MigrateCommand = str("MigrateCommand");
+            var url = str("HealthCheckUrl");
+            if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var u) || (u.Scheme != "https" && u.Scheme != "http") || url.Any(char.IsWhiteSpace)))
+            {
+                throw fail("HealthCheckUrl", $"'{url}' is not an http(s) URL.", "Write HealthCheckUrl = 'http://127.0.0.1:8000/health' (it is requested on the node).");
+            }
+
+            project.HealthCheckUrl = url;
+            var status = integer("HealthCheckStatus") ?? 200;
+            if (status < 100 || status > 599)
+            {
+                throw fail("HealthCheckStatus", $"{status} is not an HTTP status.", "Write HealthCheckStatus = 200.");
+            }
+
+            project.HealthCheckStatus = status;
+            project.HealthCheckCommand = str("HealthCheckCommand");
+            var timeout = integer("HealthCheckTimeout") ?? 60;
+            if (timeout < 1 || timeout > 3600)
+            {
+                throw fail("HealthCheckTimeout", $"{timeout} seconds is out of range.", "Write HealthCheckTimeout = 60 (seconds, 1 to 3600).");
+            }
+
+            project.HealthCheckTimeout = timeout;
         }
 
         /// <summary>Why git would reject a branch name (git check-ref-format), or null when it is fine.</summary>

@@ -53,6 +53,33 @@ namespace ReleaseOps
         /// <summary>The Jenkins server's URL.</summary>
         public string? JenkinsUrl { get; set; }
 
+        /// <summary>The folder of the project's checkout on its nodes, where Deploy-ProjectStack works (default /srv/slug).</summary>
+        public string StackPath { get; set; } = string.Empty;
+
+        /// <summary>The repository that Deploy-ProjectStack clones into StackPath when a node has no checkout yet.</summary>
+        public string? RepositoryUrl { get; set; }
+
+        /// <summary>The command that brings the stack up on a node; the default is docker compose (or docker-compose).</summary>
+        public string? StackUpCommand { get; set; }
+
+        /// <summary>Build (docker compose up --build, the default) or Pull (docker compose pull, then up).</summary>
+        public string StackUpdate { get; set; } = "Build";
+
+        /// <summary>The migrations command, run in StackPath after the stack is up.</summary>
+        public string? MigrateCommand { get; set; }
+
+        /// <summary>The URL that the health check requests on the node.</summary>
+        public string? HealthCheckUrl { get; set; }
+
+        /// <summary>The HTTP status that HealthCheckUrl must return (default 200).</summary>
+        public int HealthCheckStatus { get; set; } = 200;
+
+        /// <summary>A command, run in StackPath on the node, whose exit code 0 means healthy.</summary>
+        public string? HealthCheckCommand { get; set; }
+
+        /// <summary>How long, in seconds, the health check retries before the deploy counts as failed (default 60).</summary>
+        public int HealthCheckTimeout { get; set; } = 60;
+
         /// <inheritdoc />
         public override string ToString() => Slug;
     }

@@ -1,0 +1,280 @@
+# ReleaseOps stack deploy. Run by "sh -c <this> releaseops-<id> <arguments>", every argument quoted.
+# One run per node: lock, fetch, checkout, stack up, migrations, health check, and a rollback when a step fails.
+# Protocol on stdout, one line each (the commands' own output goes to stderr):
+#   step<TAB>Name<TAB>start|ok|failed<TAB>detail     field<TAB>key<TAB>value
+#   warning<TAB>message                               error<TAB>ErrorId<TAB>message (nothing was changed; exit 2)
+# Arguments: mode(deploy|rollback) stack remote ref force(0|1) up-command update(Build|Pull) migrate-command
+#   health-url health-status health-command health-timeout repository-url
+set -u
+umask 022
+mode="$1"; stack="$2"; remote="$3"; ref="$4"; force="$5"; up_command="$6"; update="$7"; migrate="$8"; health_url="$9"
+shift 9
+health_status="$1"; health_command="$2"; health_timeout="$3"; repo_url="$4"
+
+one() { printf '%s' "$1" | tr '\t\n\r' '   '; }
+step() { printf 'step\t%s\t%s\t%s\n' "$1" "$2" "$(one "$3")"; }
+field() { printf 'field\t%s\t%s\n' "$1" "$(one "$2")"; }
+warn() { printf 'warning\t%s\n' "$(one "$1")"; }
+die() { printf 'error\t%s\t%s\n' "$1" "$(one "$2")"; exit 2; }
+last_line() { [ -f "$1" ] && grep -v '^[[:space:]]*$' "$1" | tail -n 1 | cut -c 1-300; }
+alive() { [ -d "/proc/$1" ] || kill -0 "$1" 2>/dev/null; }
+
+command -v git >/dev/null 2>&1 || die GitNotFound "git is not installed on this node"
+
+# The checkout: cloned on the first deploy when the project names its repository.
+cloned=0
+if [ ! -e "$stack/.git" ]; then
+  [ "$mode" = deploy ] && [ -n "$repo_url" ] || die StackNotFound "$stack is not a git checkout on this node"
+  # A token in the URL (https://user:token@host/...) never reaches the output.
+  shown_url=$(printf '%s' "$repo_url" | sed 's#://[^/@]*@#://***@#')
+  step Clone start "$shown_url"
+  mkdir -p -- "$(dirname -- "$stack")" || die StackNotFound "cannot create the parent folder of $stack"
+  tmp="$stack.releaseops-clone.$$"
+  if ! err=$(git clone --quiet --no-checkout "--origin=$remote" -- "$repo_url" "$tmp" 2>&1); then
+    rm -rf -- "$tmp"; err=$(printf '%s' "$err" | sed 's#://[^/@]*@#://***@#g')
+    step Clone failed "$err"; die CloneFailed "git clone of $shown_url failed: $err"
+  fi
+  rmdir -- "$stack" 2>/dev/null || true
+  if [ -e "$stack/.git" ]; then
+    rm -rf -- "$tmp"   # another deploy cloned it meanwhile; the lock below orders the two
+  elif [ -e "$stack" ]; then
+    rm -rf -- "$tmp"; die StackNotFound "$stack exists but is not a git checkout"
+  else
+    mv -- "$tmp" "$stack" || { rm -rf -- "$tmp"; die CloneFailed "cannot move the clone to $stack"; }
+  fi
+  cloned=1
+  step Clone ok "$stack"
+fi
+
+state_dir="$stack/.git/releaseops"
+state="$state_dir/deploy.state"
+lock="$state_dir/deploy.lock"
+steplog="$state_dir/step.log"
+mkdir -p -- "$state_dir" || die StackNotWritable "cannot write to $state_dir"
+
+# The lock: a directory (mkdir is atomic) holding the owner's process id. A lock whose process is gone (a deploy
+# that was killed) is broken with a warning; one without a process id is broken after a minute.
+take_lock() {
+  if mkdir -- "$lock" 2>/dev/null; then
+    printf '%s\n' "$$" > "$lock/pid"; printf '%s\n' "${ref:-rollback}" > "$lock/ref"; date -u +%Y-%m-%dT%H:%M:%SZ > "$lock/since"
+    return 0
+  fi
+  holder=$(cat -- "$lock/pid" 2>/dev/null || true)
+  stale=0
+  if [ -n "$holder" ]; then
+    alive "$holder" || stale=1
+  elif [ -n "$(find "$lock" -maxdepth 0 -mmin +1 2>/dev/null)" ]; then
+    stale=1
+  fi
+  if [ "$stale" = 1 ] && [ "$(cat -- "$lock/pid" 2>/dev/null || true)" = "$holder" ]; then
+    rm -rf -- "$lock"
+    warn "broke a stale deploy lock of process ${holder:-unknown}, which is gone"
+    if mkdir -- "$lock" 2>/dev/null; then
+      printf '%s\n' "$$" > "$lock/pid"; printf '%s\n' "${ref:-rollback}" > "$lock/ref"; date -u +%Y-%m-%dT%H:%M:%SZ > "$lock/since"
+      return 0
+    fi
+    holder=$(cat -- "$lock/pid" 2>/dev/null || true)
+  fi
+  die DeployLocked "another deploy of $stack is running on this node (process ${holder:-unknown}, ref $(cat -- "$lock/ref" 2>/dev/null), since $(cat -- "$lock/since" 2>/dev/null))"
+}
+take_lock
+trap 'rm -rf -- "$lock"' EXIT
+trap 'exit 130' INT TERM HUP
+
+get() { [ -f "$state" ] && sed -n "s/^$1=//p" "$state" | head -n 1; }
+g() { git -C "$stack" "$@"; }
+
+# What is live: the checked-out commit, with the ref and health recorded by the last deploy when they match.
+live=""; live_ref=""; healthy_before=0
+if [ "$cloned" = 0 ]; then
+  live=$(g rev-parse -q --verify 'HEAD^{commit}' 2>/dev/null || true)
+  if [ -n "$live" ] && [ "$live" = "$(get commit)" ]; then
+    live_ref=$(get ref); healthy_before=$(get healthy)
+  elif [ -n "$live" ]; then
+    live_ref=$(g symbolic-ref -q --short HEAD 2>/dev/null || echo HEAD)
+  fi
+fi
+field previous_commit "$live"
+field previous_ref "$live_ref"
+
+if [ "$mode" = rollback ]; then
+  target=$(get previous_commit); target_ref=$(get previous_ref)
+  [ -n "$target" ] || die NoPreviousDeployment "no previous deploy is recorded in $state"
+  g cat-file -e "$target^{commit}" 2>/dev/null || die RefNotFound "the previous commit $target is no longer in the checkout"
+  ref="$target_ref"
+  commit="$target"
+  field ref "$ref"
+else
+  step Fetch start "$remote $ref"
+  if ! err=$(g fetch --quiet --force --prune -- "$remote" "+refs/heads/*:refs/remotes/$remote/*" "+refs/tags/*:refs/tags/*" 2>&1); then
+    step Fetch failed "$err"
+    die FetchFailed "git fetch from $remote failed: $err"
+  fi
+  commit=""
+  case "$ref" in refs/*) commit=$(g rev-parse -q --verify "$ref^{commit}" 2>/dev/null || true) ;; esac
+  [ -n "$commit" ] || commit=$(g rev-parse -q --verify "refs/remotes/$remote/$ref^{commit}" 2>/dev/null || true)
+  [ -n "$commit" ] || commit=$(g rev-parse -q --verify "refs/tags/$ref^{commit}" 2>/dev/null || true)
+  if [ -z "$commit" ]; then
+    case "$ref" in *[!0-9a-f]*) ;; ????*) commit=$(g rev-parse -q --verify "$ref^{commit}" 2>/dev/null || true) ;; esac
+  fi
+  if [ -z "$commit" ]; then
+    step Fetch failed "no branch, tag or commit $ref on $remote"
+    die RefNotFound "$remote has no branch, tag or commit named $ref"
+  fi
+  step Fetch ok "$ref is $commit"
+fi
+field commit "$commit"
+
+if [ "$mode" = deploy ] && [ "$force" != 1 ] && [ "$commit" = "$live" ] && [ "$healthy_before" = 1 ]; then
+  step Deploy ok "$commit is already live"
+  field previous_commit "$(get previous_commit)"
+  field previous_ref "$(get previous_ref)"
+  field live_commit "$live"
+  field status Unchanged
+  exit 0
+fi
+
+if [ "$cloned" = 0 ] && [ -n "$live" ] && [ "$force" != 1 ] && [ -n "$(g status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+  die LocalChanges "files tracked by git were changed by hand in $stack; a deploy would discard them"
+fi
+
+# How the stack comes up: the project's own command, or docker compose (v2, the plugin) or docker-compose (v1).
+compose=""
+if [ -n "$up_command" ]; then
+  up_desc="$up_command"
+else
+  if docker compose version >/dev/null 2>&1; then compose="docker compose"
+  elif command -v docker-compose >/dev/null 2>&1; then compose="docker-compose"
+  else die ComposeNotFound "neither docker compose (v2) nor docker-compose (v1) is installed on this node"
+  fi
+  if [ "$update" = Pull ]; then up_desc="$compose pull && $compose up -d --remove-orphans"
+  else up_desc="$compose up -d --build --remove-orphans"
+  fi
+fi
+field up_command "$up_desc"
+export RELEASEOPS_COMPOSE="${compose:-docker compose}" RELEASEOPS_STACK="$stack"
+
+# Runs a command in the stack folder; its output goes to stderr and its last line to the step's detail.
+in_stack() {
+  (cd -- "$stack" && sh -c "$1") > "$steplog" 2>&1
+  rc=$?
+  cat -- "$steplog" >&2
+  return $rc
+}
+
+checkout() {
+  g -c advice.detachedHead=false checkout --quiet --force --detach "$1" > "$steplog" 2>&1
+  rc=$?
+  cat -- "$steplog" >&2
+  return $rc
+}
+
+http_status() {
+  if command -v curl >/dev/null 2>&1; then
+    curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1" 2>/dev/null
+  elif command -v wget >/dev/null 2>&1; then
+    wget -S -q -O /dev/null -T 5 -t 1 "$1" 2>&1 | awk '/^ *HTTP\//{ c = $2 } END { printf "%03d", c }'
+  else
+    echo none
+  fi
+}
+
+# The health check, retried every second until it passes or the timeout ends.
+health_result="no health check is configured"
+check_health() {
+  [ -n "$health_url$health_command" ] || { health_result="no health check is configured"; return 0; }
+  deadline=$(( $(date +%s) + health_timeout ))
+  while :; do
+    passed=1; health_result=""
+    if [ -n "$health_url" ]; then
+      code=$(http_status "$health_url" || true)
+      [ "$code" = none ] && { health_result="neither curl nor wget is installed to request $health_url"; return 1; }
+      health_result="HTTP $code from $health_url"
+      [ "$code" = "$health_status" ] || { passed=0; health_result="$health_result (expected $health_status)"; }
+    fi
+    if [ "$passed" = 1 ] && [ -n "$health_command" ]; then
+      if in_stack "$health_command" 2>/dev/null; then
+        health_result="${health_result:+$health_result; }exit 0 from $health_command"
+      else
+        passed=0; health_result="${health_result:+$health_result; }exit $rc from $health_command${steplog:+: $(last_line "$steplog")}"
+      fi
+    fi
+    [ "$passed" = 1 ] && return 0
+    [ "$(date +%s)" -ge "$deadline" ] && return 1
+    sleep 1
+  done
+}
+
+stack_up() {
+  if [ -n "$up_command" ]; then in_stack "$up_command"
+  elif [ "$update" = Pull ]; then in_stack "$compose pull && $compose up -d --remove-orphans"
+  else in_stack "$compose up -d --build --remove-orphans"
+  fi
+}
+
+write_state() { # ref commit previous-ref previous-commit healthy
+  printf 'ref=%s\ncommit=%s\nprevious_ref=%s\nprevious_commit=%s\nhealthy=%s\ntime=%s\nuser=%s\n' \
+    "$1" "$2" "$3" "$4" "$5" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(id -un)" > "$state.tmp" && mv -f -- "$state.tmp" "$state"
+}
+
+failed=""
+step Checkout start "$commit"
+if checkout "$commit"; then step Checkout ok "$commit"; else failed=Checkout; step Checkout failed "$(last_line "$steplog")"; fi
+
+if [ -z "$failed" ]; then
+  step Up start "$up_desc"
+  if stack_up; then step Up ok "$up_desc"; else failed=Up; step Up failed "exit $rc: $(last_line "$steplog")"; fi
+fi
+
+if [ -z "$failed" ] && [ "$mode" = deploy ] && [ -n "$migrate" ]; then
+  step Migrate start "$migrate"
+  if in_stack "$migrate"; then step Migrate ok "$migrate"; else failed=Migrate; step Migrate failed "exit $rc: $(last_line "$steplog")"; fi
+fi
+
+if [ -z "$failed" ]; then
+  step HealthCheck start "${health_url:-$health_command}"
+  if check_health; then
+    field healthy 1
+    step HealthCheck ok "$health_result"
+  else
+    failed=HealthCheck
+    field healthy 0
+    step HealthCheck failed "$health_result"
+  fi
+  field health_result "$health_result"
+fi
+
+if [ -z "$failed" ]; then
+  if [ "$commit" = "$live" ]; then
+    write_state "$ref" "$commit" "$(get previous_ref)" "$(get previous_commit)" 1
+  else
+    write_state "$ref" "$commit" "$live_ref" "$live" 1
+  fi
+  field live_commit "$commit"
+  field status Deployed
+  exit 0
+fi
+
+field failed_step "$failed"
+if [ -z "$live" ] || [ "$live" = "$commit" ]; then
+  # Nothing to return to: the node keeps the new commit, recorded as unhealthy so that the next deploy runs in full.
+  write_state "$ref" "$commit" "$(get previous_ref)" "$(get previous_commit)" 0
+  field live_commit "$commit"
+  field status Failed
+  exit 1
+fi
+
+step Rollback start "to $live_ref $live"
+field rolled_back 1
+if checkout "$live" && stack_up && check_health; then
+  step Rollback ok "$live is live again: $health_result"
+  field rollback_health "$health_result"
+  field live_commit "$live"
+  field status RolledBack
+  exit 1
+fi
+step Rollback failed "$(last_line "$steplog") $health_result"
+field rollback_health "$health_result"
+field live_commit "$(g rev-parse -q --verify 'HEAD^{commit}' 2>/dev/null)"
+field status Failed
+exit 1
