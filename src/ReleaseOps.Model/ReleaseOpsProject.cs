@@ -53,6 +53,9 @@ namespace ReleaseOps
         /// <summary>The Jenkins server's URL.</summary>
         public string? JenkinsUrl { get; set; }
 
+        /// <summary>LastBuild (the default: the job's last completed build must have passed) or Run (Start-Release triggers the job and waits for it).</summary>
+        public string JenkinsGate { get; set; } = "LastBuild";
+
         /// <inheritdoc />
         public override string ToString() => Slug;
     }
