@@ -48,7 +48,12 @@ namespace ReleaseOps.Core.Jenkins
         private KeyValuePair<string, string>? crumb;
         private bool crumbChecked;
 
-        public JenkinsClient(JenkinsConnection connection, JenkinsWaitOptions? options = null, HttpMessageHandler? handler = null)
+        public JenkinsClient(JenkinsConnection connection, JenkinsWaitOptions? options = null)
+            : this(connection, options, null)
+        {
+        }
+
+        internal JenkinsClient(JenkinsConnection connection, JenkinsWaitOptions? options, HttpMessageHandler? handler)
         {
             Connection = connection ?? throw new ArgumentNullException(nameof(connection));
             this.options = options ?? new JenkinsWaitOptions();
@@ -291,7 +296,10 @@ namespace ReleaseOps.Core.Jenkins
 
         private static string? Str(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-        private static long? Int(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var l) ? l : null;
+        private static long? Int(JsonElement e, string name) =>
+            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
+                ? v.TryGetInt64(out var l) ? l : v.TryGetDouble(out var d) && d >= long.MinValue && d <= long.MaxValue ? (long)d : null
+                : null;
 
         private async Task<int> WaitForExecutableAsync(JenkinsBuild queued, string activity, Stopwatch watch, IOperationReporter reporter, CancellationToken token)
         {
