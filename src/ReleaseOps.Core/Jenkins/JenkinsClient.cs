@@ -47,6 +47,7 @@ namespace ReleaseOps.Core.Jenkins
         private readonly JenkinsWaitOptions options;
         private KeyValuePair<string, string>? crumb;
         private bool crumbChecked;
+        private bool answered;
 
         public JenkinsClient(JenkinsConnection connection, JenkinsWaitOptions? options = null)
             : this(connection, options, null)
@@ -80,7 +81,7 @@ namespace ReleaseOps.Core.Jenkins
         {
             var jobPath = JenkinsConnection.JobPath(job);
             job = JenkinsConnection.NormalizeJob(job);
-            await EnsureCrumbAsync(reporter, token).ConfigureAwait(false);
+            await EnsureCrumbAsync(job, reporter, token).ConfigureAwait(false);
             var path = jobPath + (parameters is null ? "build" : "buildWithParameters");
             using var request = new HttpRequestMessage(HttpMethod.Post, path)
             {
@@ -435,14 +436,14 @@ namespace ReleaseOps.Core.Jenkins
             return new LogPiece(text, next, more);
         }
 
-        private async Task EnsureCrumbAsync(IOperationReporter reporter, CancellationToken token)
+        private async Task EnsureCrumbAsync(string job, IOperationReporter reporter, CancellationToken token)
         {
             if (crumbChecked)
             {
                 return;
             }
 
-            using var response = await GetWithRetryAsync("crumbIssuer/api/json", "crumbIssuer", reporter, token).ConfigureAwait(false);
+            using var response = await GetWithRetryAsync("crumbIssuer/api/json", job, reporter, token).ConfigureAwait(false);
             crumbChecked = true;
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
@@ -450,11 +451,11 @@ namespace ReleaseOps.Core.Jenkins
                 return;
             }
 
-            ThrowIfAuthFailed(response, "crumbIssuer", "get a CSRF crumb from");
+            ThrowIfAuthFailed(response, job, "get a CSRF crumb to trigger");
             if (!response.IsSuccessStatusCode)
             {
                 throw new ReleaseOpsException("JenkinsRequestFailed", FailureCategory.InvalidResult,
-                    $"Jenkins answered {(int)response.StatusCode} {response.ReasonPhrase} for a CSRF crumb.", "Check Jenkins' log, then run the command again.", Connection.BaseUrl.ToString());
+                    $"Jenkins answered {(int)response.StatusCode} {response.ReasonPhrase} for a CSRF crumb.", "Check Jenkins' log, then run the command again.", job);
             }
 
             try
@@ -471,7 +472,7 @@ namespace ReleaseOps.Core.Jenkins
             catch (JsonException ex)
             {
                 throw new ReleaseOpsException("JenkinsInvalidResponse", FailureCategory.InvalidData,
-                    "Jenkins' crumb issuer did not answer JSON (is the URL Jenkins' root URL?).", "Check -JenkinsUrl or JENKINS_URL.", Connection.BaseUrl.ToString(), ex);
+                    "Jenkins' crumb issuer did not answer JSON (is the URL Jenkins' root URL?).", "Check -JenkinsUrl or JENKINS_URL.", job, ex);
             }
         }
 
@@ -543,6 +544,7 @@ namespace ReleaseOps.Core.Jenkins
                     var status = (int)response.StatusCode;
                     if (status is not (502 or 503 or 504))
                     {
+                        answered = true;
                         return response;
                     }
 
@@ -562,9 +564,10 @@ namespace ReleaseOps.Core.Jenkins
 
                 if (attempt >= options.MaxRetries)
                 {
-                    throw new ReleaseOpsException(attempt == 0 ? "JenkinsUnreachable" : "JenkinsConnectionLost", FailureCategory.ConnectionError,
-                        attempt == 0
-                            ? $"Jenkins at {Connection.BaseUrl} did not answer: {why}."
+                    // Unreachable: Jenkins never answered this client. Lost: it did, and then stopped answering.
+                    throw new ReleaseOpsException(answered ? "JenkinsConnectionLost" : "JenkinsUnreachable", FailureCategory.ConnectionError,
+                        !answered
+                            ? $"Jenkins at {Connection.BaseUrl} did not answer ({attempt + 1} tries): {why}."
                             : $"Lost the connection to Jenkins at {Connection.BaseUrl}: {attempt + 1} tries in a row failed ({why}).",
                         "Check that Jenkins runs and is reachable (-JenkinsUrl or JENKINS_URL); a build that was started goes on in Jenkins: follow it with Get-JenkinsBuild.", target, failure);
                 }
