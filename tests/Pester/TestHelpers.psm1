@@ -91,8 +91,8 @@ function Stop-Ec2Fake {
 
 function Start-JenkinsFake {
     <# The stateful Jenkins fake (fakes/JenkinsFake.ps1) in its own pwsh process; see its help for the switches. #>
-    param([switch] $CrumbRequired, [string] $Result = 'SUCCESS', [string] $Sha = '', [int] $DieAfterLogPolls = 0, [int] $Transient503 = 0)
-    $port = Get-FreePort
+    param([switch] $CrumbRequired, [string] $Result = 'SUCCESS', [string] $Sha = '', [int] $DieAfterLogPolls = 0, [int] $Transient503 = 0, [int] $Port = 0)
+    $port = if ($Port) { $Port } else { Get-FreePort }
     $log = Join-Path ([System.IO.Path]::GetTempPath()) ("ro-jenkins-" + [guid]::NewGuid().ToString('N') + '.log')
     $args = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'fakes/JenkinsFake.ps1'), '-Port', $port, '-LogPath', $log,
         '-Result', $Result, '-DieAfterLogPolls', $DieAfterLogPolls, '-Transient503', $Transient503)
