@@ -17,7 +17,7 @@ namespace ReleaseOps.Core
         private static readonly string[] Known =
         {
             "Slug", "Name", "DevelopBranch", "ReleaseBranch", "Remote", "TagScheme", "StagingNodes", "ProductionNodes",
-            "Provider", "Region", "DnsZone", "EndToEndTestCommand", "JenkinsJob", "JenkinsUrl",
+            "Provider", "Region", "DnsZone", "EndToEndTestCommand", "JenkinsJob", "JenkinsUrl", "JenkinsGate",
             // Deploy-ProjectStack.
             "StackPath", "RepositoryUrl", "StackUpCommand", "StackUpdate", "MigrateCommand",
             "HealthCheckUrl", "HealthCheckStatus", "HealthCheckCommand", "HealthCheckTimeout",
@@ -154,6 +154,14 @@ namespace ReleaseOps.Core
 
             project.JenkinsUrl = jenkinsUrl;
             ReadDeploySettings(project, Str, Int, (key, problem, fix) => Fail(settingsPath, keyLines, key, problem, fix));
+            var jenkinsGate = Str("JenkinsGate");
+            if (jenkinsGate is not null && !new[] { "LastBuild", "Run" }.Contains(jenkinsGate, StringComparer.OrdinalIgnoreCase))
+            {
+                throw Fail(settingsPath, keyLines, "JenkinsGate", $"JenkinsGate '{jenkinsGate}' is not known.",
+                    "Write JenkinsGate = 'LastBuild' (the job's last completed build must have passed) or 'Run' (Start-Release runs the job and waits).");
+            }
+
+            project.JenkinsGate = jenkinsGate is null ? "LastBuild" : string.Equals(jenkinsGate, "Run", StringComparison.OrdinalIgnoreCase) ? "Run" : "LastBuild";
             return project;
 
             int? Int(string key)

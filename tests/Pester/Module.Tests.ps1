@@ -87,7 +87,9 @@ Describe '<Name> follows the conventions' -ForEach $cmdlets {
 Describe 'Help examples really run' {
     BeforeAll {
         # Examples that need infrastructure outside this test; their code paths are tested in their own files.
-        $script:needsInfrastructure = @{ 'Test-ReleaseOpsEnvironment' = @(2) }
+        # Invoke-JenkinsJob 2 and 3 and Get-JenkinsBuild 1 talk to a real Jenkins server (their example 1 and 2 run
+        # here with -WhatIf and against a closed port); Invoke-JenkinsJob.Tests.ps1 runs the same calls against the fake.
+        $script:needsInfrastructure = @{ 'Test-ReleaseOpsEnvironment' = @(2); 'Invoke-JenkinsJob' = @(2, 3); 'Get-JenkinsBuild' = @(1) }
         # Cloud examples run against the wire-level fakes of the provider APIs, through the same variables an admin sets.
         $script:cloud = Start-FakeCloud
         foreach ($zone in 'countable.ca') {

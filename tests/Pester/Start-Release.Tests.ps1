@@ -250,6 +250,44 @@ Describe 'Start-Release with a Jenkins gate' {
     }
 }
 
+Describe 'Start-Release with JenkinsGate = Run' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        $script:savedEnv = @{ JENKINS_USER_ID = $env:JENKINS_USER_ID; JENKINS_API_TOKEN = $env:JENKINS_API_TOKEN }
+        $env:JENKINS_USER_ID = 'releaser'; $env:JENKINS_API_TOKEN = 'api-token-123'
+    }
+    AfterAll { foreach ($k in $savedEnv.Keys) { [Environment]::SetEnvironmentVariable($k, $savedEnv[$k]) } }
+
+    It 'runs the job, waits for its build, and releases only when that build passed on the develop commit' {
+        $port = Get-FreePort
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'jrun')
+        Set-Content "$($r.Work)/releaseops.psd1" "@{ Slug = 'cortico'; JenkinsUrl = 'http://127.0.0.1:$port/'; JenkinsJob = 'cortico/e2e'; JenkinsGate = 'Run' }"
+        Invoke-Git $r.Work commit -qam 'jenkins gate runs the job' | Out-Null
+        Invoke-Git $r.Work push -q origin develop | Out-Null
+        $sha = & git -C $r.Origin rev-parse develop
+        $master = & git -C $r.Origin rev-parse master
+        $fake = Start-JenkinsFake -Result FAILURE -Sha $sha -Port $port
+        try {
+            { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'ReleaseGateFailed,ReleaseOps.Commands.StartReleaseCommand'
+            (& git -C $r.Origin rev-parse master) | Should -Be $master
+            @(Get-JenkinsFakeRequest $fake | Where-Object Method -EQ POST).Path | Should -Be '/job/cortico/job/e2e/build'
+        }
+        finally { Stop-JenkinsFake $fake }
+        $fake = Start-JenkinsFake -Sha $sha -Port $port
+        try {
+            $info = Start-Release -Path $r.Work -Verbose 4>&1 | Tee-Object -Variable all | Where-Object { $_ -is [ReleaseOps.ReleaseInfo] }
+            $info.Status | Should -Be 'Released'
+            # Build #42 already existed; the gate judged the build it started.
+            $info.Gates[0].OutputTail | Should -Be "build #43: SUCCESS, built $sha"
+            @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) | Should -Contain '[cortico/e2e] Finished: SUCCESS'
+            $requests = Get-JenkinsFakeRequest $fake
+            @($requests | Where-Object Method -EQ POST).Count | Should -Be 1
+            $requests[-1].Path | Should -Be '/job/cortico/job/e2e/43/api/json'
+        }
+        finally { Stop-JenkinsFake $fake }
+    }
+}
+
 Describe 'Start-Release killed halfway' {
     It 'leaves nothing behind but a stale lock, and the rerun releases exactly once' {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force

@@ -138,4 +138,33 @@ function Stop-Ec2Fake {
     }
 }
 
+function Start-JenkinsFake {
+    <# The stateful Jenkins fake (fakes/JenkinsFake.ps1) in its own pwsh process; see its help for the switches. #>
+    param([switch] $CrumbRequired, [string] $Result = 'SUCCESS', [string] $Sha = '', [int] $DieAfterLogPolls = 0, [int] $Transient503 = 0, [int] $Port = 0)
+    $port = if ($Port) { $Port } else { Get-FreePort }
+    $log = Join-Path ([System.IO.Path]::GetTempPath()) ("ro-jenkins-" + [guid]::NewGuid().ToString('N') + '.log')
+    $args = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'fakes/JenkinsFake.ps1'), '-Port', $port, '-LogPath', $log,
+        '-Result', $Result, '-DieAfterLogPolls', $DieAfterLogPolls, '-Transient503', $Transient503)
+    if ($Sha) { $args += @('-Sha', $Sha) }
+    if ($CrumbRequired) { $args += '-CrumbRequired' }
+    $process = Start-Process -FilePath (Get-TestPwsh) -ArgumentList $args -PassThru
+    $deadline = [DateTime]::UtcNow.AddSeconds(20)
+    while ([DateTime]::UtcNow -lt $deadline -and -not (Test-Path $log)) { Start-Sleep -Milliseconds 50 }
+    [pscustomobject]@{ Process = $process; Port = $port; Url = "http://127.0.0.1:$port/"; LogPath = $log }
+}
+
+function Get-JenkinsFakeRequest {
+    <# The requests the Jenkins fake received, oldest first. #>
+    param($Fake)
+    @(Get-Content $Fake.LogPath | Where-Object { $_ } | ConvertFrom-Json)
+}
+
+function Stop-JenkinsFake {
+    param($Fake)
+    if ($Fake) {
+        if (-not $Fake.Process.HasExited) { $Fake.Process.Kill($true); $Fake.Process.WaitForExit() }
+        Remove-Item $Fake.LogPath -ErrorAction SilentlyContinue
+    }
+}
+
 Export-ModuleMember -Function *

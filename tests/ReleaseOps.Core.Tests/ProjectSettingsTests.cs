@@ -67,6 +67,7 @@ public class ProjectSettingsTests
     [InlineData("TagScheme", "Date", "not known")]
     [InlineData("Provider", "Linode", "not known")]
     [InlineData("JenkinsUrl", "ftp://x", "not an http(s) URL")]
+    [InlineData("JenkinsGate", "Trigger", "not known")]
     [InlineData("StagingNodes", "bad_host", "not a valid host name")]
     public void Invalid_values_name_the_key_and_the_problem(string key, string? value, string problem)
     {
@@ -77,6 +78,13 @@ public class ProjectSettingsTests
         Assert.Contains(key, ex.Message, StringComparison.Ordinal);
         Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(ex.RecommendedAction));
+    }
+
+    [Fact]
+    public void JenkinsGate_reads_the_last_build_unless_told_to_run_the_job()
+    {
+        Assert.Equal("LastBuild", Read(new Hashtable { ["Slug"] = "cortico" }).JenkinsGate);
+        Assert.Equal("Run", Read(new Hashtable { ["Slug"] = "cortico", ["JenkinsGate"] = "run" }).JenkinsGate);
     }
 
     [Fact]

@@ -203,7 +203,13 @@ namespace ReleaseOps.Core.Release
                         throw new ReleaseOpsException("InvalidProjectSettings", FailureCategory.InvalidData, "JenkinsJob is set but JenkinsUrl is not.", "Add JenkinsUrl = 'https://jenkins.example.com/' to releaseops.psd1.", p.SettingsPath);
                     }
 
-                    var jenkins = await JenkinsGate.CheckAsync(p.JenkinsUrl!, p.JenkinsJob!, plan.DevelopSha, reporter, token).ConfigureAwait(false);
+                    var run = p.JenkinsGate == "Run";
+                    if (run)
+                    {
+                        reporter.Progress(4400, "Start-Release", $"Running the Jenkins job {p.JenkinsJob}", 15);
+                    }
+
+                    var jenkins = await JenkinsGate.CheckAsync(p.JenkinsUrl!, p.JenkinsJob!, plan.DevelopSha, run, o.GateTimeout, reporter, token).ConfigureAwait(false);
                     results.Add(jenkins);
                     info.Gates = results.ToArray();
                     if (!jenkins.Passed)

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ReleaseOps.Core;
 using ReleaseOps.Core.Bootstrap;
+using ReleaseOps.Core.Jenkins;
 using ReleaseOps.Core.Ssh;
 
 namespace ReleaseOps.Commands
@@ -18,6 +19,8 @@ namespace ReleaseOps.Commands
         private const string TeamSet = "Team";
         private const string TeamFileSet = "TeamFile";
         private IReadOnlyList<TeamMember> team = Array.Empty<TeamMember>();
+        private readonly Dictionary<string, string> nodeNames = new(StringComparer.Ordinal);
+        private JenkinsConnection? jenkins;
 
         /// <summary>The admins: TeamMember objects, or hashtables with Name, Login and PublicKey.</summary>
         [Parameter(Mandatory = true, ParameterSetName = TeamSet)]
@@ -53,8 +56,59 @@ namespace ReleaseOps.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>After the bootstrap, runs this Jenkins job (folder/name) with NODE and NODE_HOST, as PROCESS.md asks.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? TestJob { get; set; }
+
+        /// <summary>The node's name (from a piped ProjectNode), which -TestJob passes as NODE; the default is the host name.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? Name { get; set; }
+
+        /// <summary>Jenkins' root URL for -TestJob (default: JENKINS_URL).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? JenkinsUrl { get; set; }
+
+        /// <summary>The Jenkins user and API token for -TestJob (default: JENKINS_USER_ID and JENKINS_API_TOKEN).</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? JenkinsCredential { get; set; }
+
+        /// <summary>How long the -TestJob build may take, queue included.</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TestJobTimeoutSeconds { get; set; } = 3600;
+
         /// <inheritdoc />
-        protected override string Action => $"Bootstrap with {team.Count} admin account(s), groups, sudo policy and shared history";
+        protected override string Action => $"Bootstrap with {team.Count} admin account(s), groups, sudo policy and shared history"
+            + (TestJob is null ? string.Empty : $", then run the Jenkins job {TestJob}");
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            if (!string.IsNullOrEmpty(Name))
+            {
+                foreach (var host in HostName)
+                {
+                    nodeNames[host] = Name!;
+                }
+            }
+
+            base.ProcessRecord();
+        }
+
+        /// <inheritdoc />
+        protected override void Prepare()
+        {
+            if (TestJob is not null)
+            {
+                // Resolved before any node is reached: a missing JENKINS_URL fails the call, not each node.
+                JenkinsConnection.JobPath(TestJob);
+                var credential = JenkinsCredential == PSCredential.Empty ? null : JenkinsCredential;
+                jenkins = JenkinsConnection.Resolve(JenkinsUrl, credential?.UserName, credential?.Password);
+            }
+        }
 
         /// <inheritdoc />
         protected override string Activity => "Initialize-Node";
@@ -95,7 +149,19 @@ namespace ReleaseOps.Commands
             };
             return FanOutAsync(nodes, options, async (session, ct) =>
                 {
-                    var steps = await NodeBootstrap.InitializeAsync(session, team, bootstrap, reporter, ct).ConfigureAwait(false);
+                    IReadOnlyList<NodeStepResult> steps = await NodeBootstrap.InitializeAsync(session, team, bootstrap, reporter, ct).ConfigureAwait(false);
+                    if (TestJob is not null && jenkins is not null)
+                    {
+                        var host = session.Settings.HostName;
+                        var nodeName = nodeNames.TryGetValue(session.Name, out var n) ? n : session.Name;
+                        var test = CheckOnly || steps.Any(s => s.Status == "Failed")
+                            ? new NodeStepResult { HostName = host, Step = JenkinsTestJob.StepName(TestJob), Status = "Skipped",
+                                Detail = CheckOnly ? $"-WhatIf: would run {TestJob} with NODE={nodeName}" : "the bootstrap failed" }
+                            : await JenkinsTestJob.RunAsync(jenkins, TestJob, nodeName, host, TimeSpan.FromSeconds(TestJobTimeoutSeconds),
+                                line => post(() => WriteInformation($"[{nodeName}] {line}", JenkinsCmdlet.LogTags)), reporter, ct).ConfigureAwait(false);
+                        steps = steps.Concat(new[] { test }).ToList();
+                    }
+
                     return (Steps: steps, Node: new ProjectNode
                     {
                         Name = session.Name,
