@@ -82,7 +82,8 @@ trap 'rm -rf -- "$lock"' EXIT
 trap 'exit 130' INT TERM HUP
 
 get() { [ -f "$state" ] && sed -n "s/^$1=//p" "$state" | head -n 1; }
-g() { git -C "$stack" "$@"; }
+# safe.directory: the checkout may belong to another user than the one deploying (an admin's clone, deployed with sudo).
+g() { git -c "safe.directory=$stack" -C "$stack" "$@"; }
 
 # What is live: the checked-out commit, with the ref and health recorded by the last deploy when they match.
 live=""; live_ref=""; healthy_before=0
@@ -231,7 +232,9 @@ if [ -z "$failed" ] && [ "$mode" = deploy ] && [ -n "$migrate" ]; then
   if in_stack "$migrate"; then step Migrate ok "$migrate"; else failed=Migrate; step Migrate failed "exit $rc: $(last_line "$steplog")"; fi
 fi
 
-if [ -z "$failed" ]; then
+if [ -z "$failed" ] && [ -z "$health_url$health_command" ]; then
+  field health_result "$health_result"
+elif [ -z "$failed" ]; then
   step HealthCheck start "${health_url:-$health_command}"
   if check_health; then
     field healthy 1
