@@ -156,8 +156,8 @@ field up_command "$up_desc"
 export RELEASEOPS_COMPOSE="${compose:-docker compose}" RELEASEOPS_STACK="$stack"
 
 # Runs a command in the stack folder; its output goes to stderr and its last line to the step's detail.
-in_stack() {
-  (cd -- "$stack" && sh -c "$1") > "$steplog" 2>&1
+in_stack() { # command [$0 $1 ...]
+  (cd -- "$stack" && sh -c "$@") > "$steplog" 2>&1
   rc=$?
   cat -- "$steplog" >&2
   return $rc
@@ -180,8 +180,11 @@ http_status() {
   fi
 }
 
-# The health check, retried every second until it passes or the timeout ends.
+# The health check, retried every second until it passes or the timeout ends. A health command that hangs is
+# stopped by timeout(1) where the node has it, so that a deploy never holds the lock for ever.
 health_result="no health check is configured"
+limit=""
+command -v timeout >/dev/null 2>&1 && limit="timeout $health_timeout"
 check_health() {
   [ -n "$health_url$health_command" ] || { health_result="no health check is configured"; return 0; }
   deadline=$(( $(date +%s) + health_timeout ))
@@ -194,7 +197,7 @@ check_health() {
       [ "$code" = "$health_status" ] || { passed=0; health_result="$health_result (expected $health_status)"; }
     fi
     if [ "$passed" = 1 ] && [ -n "$health_command" ]; then
-      if in_stack "$health_command" 2>/dev/null; then
+      if in_stack "$limit sh -c \"\$1\" health" releaseops "$health_command" 2>/dev/null; then
         health_result="${health_result:+$health_result; }exit 0 from $health_command"
       else
         passed=0; health_result="${health_result:+$health_result; }exit $rc from $health_command${steplog:+: $(last_line "$steplog")}"
