@@ -44,7 +44,7 @@ namespace ReleaseOps
         /// <summary>The step that failed (Fetch, Up, Migrate, HealthCheck), when one did.</summary>
         public string? FailedStep { get; set; }
 
-        /// <summary>True when the health check passed; null when it did not run.</summary>
+        /// <summary>True when the health check passed; null when it did not run (or the project configures none).</summary>
         public bool? Healthy { get; set; }
 
         /// <summary>What the health check saw, such as "HTTP 200 from http://127.0.0.1:8000/health".</summary>
@@ -68,7 +68,7 @@ namespace ReleaseOps
         /// <summary>How long the rollback took, when there was one.</summary>
         public TimeSpan RollbackDuration { get; set; }
 
-        /// <summary>The whole deploy on this node, from connecting to the result.</summary>
+        /// <summary>The whole deploy on this node, from the start of the script to its result (the connection not included).</summary>
         public TimeSpan Duration { get; set; }
 
         /// <summary>When the deploy started.</summary>

@@ -308,6 +308,27 @@ Deploy-ProjectStack -HostName $($main.Node.HostName) -Port $($main.Node.Port) -I
         $failed.FullyQualifiedErrorId | Should -Be 'StackNotFound,ReleaseOps.Commands.DeployProjectStackCommand'
     }
 
+    It 'refuses to discard changes made by hand to tracked files on the node, unless -Force' {
+        $live = Get-Live $main.Node
+        $null = $main.Node | Invoke-NodeCommand -Command 'echo hotfix-by-hand >> /srv/app/version.txt'
+        $e = { $main.Node | Deploy-ProjectStack -Ref develop -Path $main.Settings -ErrorAction Stop } | Should -Throw -ErrorId 'LocalChanges,ReleaseOps.Commands.DeployProjectStackCommand' -PassThru
+        $e.ErrorDetails.RecommendedAction | Should -Match '-Force'
+        Get-Live $main.Node | Should -Be $live
+        Get-NodeText $main.Node 'tail -n 1 /srv/app/version.txt' | Should -Be 'hotfix-by-hand'
+        ($main.Node | Deploy-ProjectStack -Ref develop -Path $main.Settings -Force -ErrorAction Stop).Status | Should -Be 'Deployed'
+        Get-Served $main | Should -Be 'one'
+    }
+
+    It 'does not report a node healthy when the project configures no health check' {
+        $settings = New-Settings $main.Port
+        (Get-Content "$settings/releaseops.psd1") -notmatch 'HealthCheck' | Set-Content "$settings/releaseops.psd1"
+        $info = $main.Node | Deploy-ProjectStack -Ref release -Path $settings -ErrorAction Stop
+        $info.Status | Should -Be 'Deployed'
+        $info.Healthy | Should -BeNullOrEmpty
+        $info.HealthResult | Should -Be 'no health check is configured'
+        Get-Served $main | Should -Be 'two'
+    }
+
     It 'brings the stack up with docker compose or docker-compose when the project sets no StackUpCommand' {
         $settings = New-Settings $main.Port
         (Get-Content "$settings/releaseops.psd1") -notmatch 'StackUpCommand' | Set-Content "$settings/releaseops.psd1"

@@ -82,7 +82,8 @@ trap 'rm -rf -- "$lock"' EXIT
 trap 'exit 130' INT TERM HUP
 
 get() { [ -f "$state" ] && sed -n "s/^$1=//p" "$state" | head -n 1; }
-g() { git -C "$stack" "$@"; }
+# safe.directory: the checkout may belong to another user than the one deploying (an admin's clone, deployed with sudo).
+g() { git -c "safe.directory=$stack" -C "$stack" "$@"; }
 
 # What is live: the checked-out commit, with the ref and health recorded by the last deploy when they match.
 live=""; live_ref=""; healthy_before=0
@@ -155,8 +156,8 @@ field up_command "$up_desc"
 export RELEASEOPS_COMPOSE="${compose:-docker compose}" RELEASEOPS_STACK="$stack"
 
 # Runs a command in the stack folder; its output goes to stderr and its last line to the step's detail.
-in_stack() {
-  (cd -- "$stack" && sh -c "$1") > "$steplog" 2>&1
+in_stack() { # command [$0 $1 ...]
+  (cd -- "$stack" && sh -c "$@") > "$steplog" 2>&1
   rc=$?
   cat -- "$steplog" >&2
   return $rc
@@ -179,8 +180,11 @@ http_status() {
   fi
 }
 
-# The health check, retried every second until it passes or the timeout ends.
+# The health check, retried every second until it passes or the timeout ends. A health command that hangs is
+# stopped by timeout(1) where the node has it, so that a deploy never holds the lock for ever.
 health_result="no health check is configured"
+limit=""
+command -v timeout >/dev/null 2>&1 && limit="timeout $health_timeout"
 check_health() {
   [ -n "$health_url$health_command" ] || { health_result="no health check is configured"; return 0; }
   deadline=$(( $(date +%s) + health_timeout ))
@@ -193,7 +197,7 @@ check_health() {
       [ "$code" = "$health_status" ] || { passed=0; health_result="$health_result (expected $health_status)"; }
     fi
     if [ "$passed" = 1 ] && [ -n "$health_command" ]; then
-      if in_stack "$health_command" 2>/dev/null; then
+      if in_stack "$limit sh -c \"\$1\" health" releaseops "$health_command" 2>/dev/null; then
         health_result="${health_result:+$health_result; }exit 0 from $health_command"
       else
         passed=0; health_result="${health_result:+$health_result; }exit $rc from $health_command${steplog:+: $(last_line "$steplog")}"
@@ -231,7 +235,9 @@ if [ -z "$failed" ] && [ "$mode" = deploy ] && [ -n "$migrate" ]; then
   if in_stack "$migrate"; then step Migrate ok "$migrate"; else failed=Migrate; step Migrate failed "exit $rc: $(last_line "$steplog")"; fi
 fi
 
-if [ -z "$failed" ]; then
+if [ -z "$failed" ] && [ -z "$health_url$health_command" ]; then
+  field health_result "$health_result"
+elif [ -z "$failed" ]; then
   step HealthCheck start "${health_url:-$health_command}"
   if check_health; then
     field healthy 1
