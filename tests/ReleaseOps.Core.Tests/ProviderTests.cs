@@ -552,3 +552,104 @@ namespace ReleaseOps.Core.Tests
         }
     }
 }
+
+namespace ReleaseOps.Core.Tests
+{
+    /// <summary>The real AWS SDK against the EC2 fake.</summary>
+    public sealed class AwsProviderTests
+    {
+        private const string Key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHcbT7PaQyTa6OV7a8kDOQKT9hp3CvOxO1vJ+dC1W9tr admin@countable";
+
+        [Fact]
+        public async Task Creates_an_instance_on_canonicals_newest_lts_with_the_smallest_fitting_type_and_waits_until_it_runs()
+        {
+            await using var fake = await FakeCloud.StartAsync();
+            using var provider = new AwsProvider(fake.Settings(), NullReporter.Instance);
+
+            var node = await provider.CreateAsync(new NodeRequest { Project = "cortico", Client = "aws", PublicKeys = new[] { Key } }, CancellationToken.None);
+
+            Assert.Equal(("cortico-aws", "cortico", "running", "127.0.0.1", "ubuntu"), (node.Name, node.Project, node.Status, node.PublicIPv4, node.User));
+            Assert.Equal("t3.small", node.Size);
+            var state = await fake.GetAsync("_fake/ec2/state");
+            var instance = Assert.Single(state["instances"]!.AsArray())!;
+            Assert.Equal("ami-0noble2404b", instance["image"]!.GetValue<string>());
+            Assert.Equal(50, instance["volumeGb"]!.GetValue<int>());
+            Assert.StartsWith("releaseops-", instance["clientToken"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal("cortico", instance["tags"]!["releaseops:project"]!.GetValue<string>());
+            Assert.Single(state["keys"]!.AsArray());
+        }
+
+        [Fact]
+        public async Task The_same_request_twice_gives_one_instance()
+        {
+            await using var fake = await FakeCloud.StartAsync();
+            using var provider = new AwsProvider(fake.Settings(), NullReporter.Instance);
+
+            var first = await provider.CreateAsync(new NodeRequest { Project = "cortico", PublicKeys = new[] { Key } }, CancellationToken.None);
+            var request = new NodeRequest { Project = "cortico", PublicKeys = new[] { Key } };
+            var second = await provider.CreateAsync(request, CancellationToken.None);
+
+            Assert.Equal(first.Id, second.Id);
+            Assert.True(request.FoundExisting);
+            Assert.Single((await fake.GetAsync("_fake/ec2/state"))["instances"]!.AsArray());
+        }
+
+        [Fact]
+        public async Task A_repeated_run_instances_with_the_same_client_token_returns_the_same_instance()
+        {
+            Assert.Equal(AwsProvider.ClientToken("ca-central-1", "cortico", "t3.small", "ami-1", 50), AwsProvider.ClientToken("ca-central-1", "cortico", "t3.small", "ami-1", 50));
+            Assert.NotEqual(AwsProvider.ClientToken("ca-central-1", "cortico", "t3.small", "ami-1", 50), AwsProvider.ClientToken("ca-central-1", "cortico-kmc", "t3.small", "ami-1", 50));
+            Assert.True(AwsProvider.ClientToken("ca-central-1", new string('a', 63), "t3.small", "ami-1", 50).Length <= 64);
+
+            // A lost RunInstances answer: the SDK's retry sends the same token, and EC2 answers with the same instance.
+            await using var fake = await FakeCloud.StartAsync();
+            await fake.FaultAsync("POST", "/", 503, 1, afterEffect: true);
+            var settings = fake.Settings();
+            using var provider = new AwsProvider(settings, NullReporter.Instance);
+            var sizes = await provider.ListSizesAsync(null, CancellationToken.None);
+            var node = await provider.CreateAsync(new NodeRequest { Project = "cortico", PublicKeys = new[] { Key } }, CancellationToken.None);
+
+            Assert.Equal("running", node.Status);
+            Assert.Single((await fake.GetAsync("_fake/ec2/state"))["instances"]!.AsArray());
+            Assert.Contains(sizes, s => s.Name == "m6i.xlarge");
+            Assert.DoesNotContain(sizes, s => s.Name == "t2.small");
+        }
+
+        [Fact]
+        public async Task Snapshot_tag_list_and_terminate()
+        {
+            await using var fake = await FakeCloud.StartAsync();
+            using var provider = new AwsProvider(fake.Settings(), NullReporter.Instance);
+            var node = await provider.CreateAsync(new NodeRequest { Project = "cortico", PublicKeys = new[] { Key } }, CancellationToken.None);
+
+            var snapshot = await provider.SnapshotAsync(node, "cortico-final", CancellationToken.None);
+            await provider.TagAsync(node, NodeNaming.StackStoppedPrefix + "1764230400", CancellationToken.None);
+            var listed = Assert.Single(await provider.ListAsync("cortico", CancellationToken.None));
+            await provider.RemoveAsync(node, CancellationToken.None);
+
+            Assert.Equal(("cortico-final", "available", node.Id), (snapshot.Name, snapshot.Status, snapshot.NodeId));
+            Assert.Equal(snapshot.Id, Assert.Single(await provider.ListSnapshotsAsync(node, CancellationToken.None)).Id);
+            Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1764230400), NodeNaming.StackStopped(listed.Tags));
+            Assert.Empty(await provider.ListAsync("cortico", CancellationToken.None));
+        }
+
+        [Fact]
+        public async Task Wrong_credentials_and_the_instance_limit_are_clear_errors()
+        {
+            await using var fake = await FakeCloud.StartAsync();
+            var wrong = fake.Settings();
+            wrong.AwsAccessKeyId = "AKIAWRONGWRONGWRONG1";
+            using (var provider = new AwsProvider(wrong, NullReporter.Instance))
+            {
+                var ex = await Assert.ThrowsAsync<ReleaseOpsException>(() => provider.ListAsync(null, CancellationToken.None));
+                Assert.Equal("ProviderAuthenticationFailed", ex.ErrorId);
+                Assert.DoesNotContain("fake-secret-access-key", ex.Message, StringComparison.Ordinal);
+            }
+
+            await fake.PostAsync("_fake/options", new { nodeLimit = 0 });
+            using var limited = new AwsProvider(fake.Settings(), NullReporter.Instance);
+            var quota = await Assert.ThrowsAsync<ReleaseOpsException>(() => limited.CreateAsync(new NodeRequest { Project = "cortico", PublicKeys = new[] { Key } }, CancellationToken.None));
+            Assert.Equal("ProviderQuotaExceeded", quota.ErrorId);
+        }
+    }
+}
