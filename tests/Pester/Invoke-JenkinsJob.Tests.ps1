@@ -157,6 +157,26 @@ Describe 'Invoke-JenkinsJob' {
         finally { Stop-JenkinsFake $flaky; Stop-JenkinsFake $dying }
     }
 
+    It 'sends a SecureString parameter, and shows it nowhere: not in -WhatIf, verbose, the log lines or the build' {
+        Use-Jenkins $plainFake
+        $secret = ConvertTo-SecureString 'db-pa55word' -AsPlainText -Force
+        $whatIf = Invoke-FreshPwsh -Script @"
+Import-Module '$($env:RELEASEOPS_MODULE)'
+Invoke-JenkinsJob -Job cortico/e2e -Parameter @{ DB_PASSWORD = (ConvertTo-SecureString 'db-pa55word' -AsPlainText -Force) } -JenkinsUrl '$($plainFake.Url)' -WhatIf
+"@
+        ($whatIf.Output -join "`n") | Should -Match 'DB_PASSWORD=\(secret\)'
+        ($whatIf.Output -join "`n") | Should -Not -Match 'db-pa55word'
+        $all = Invoke-JenkinsJob -Job cortico/e2e -Parameter @{ DB_PASSWORD = $secret; NODE = 'web3' } -Verbose -InformationVariable info 4>&1
+        $build = $all | Where-Object { $_ -is [ReleaseOps.JenkinsBuild] }
+        (Get-JenkinsFakeRequest $plainFake | Where-Object Method -EQ POST)[-1].Form.DB_PASSWORD | Should -Be 'db-pa55word'
+        $build.Parameters['DB_PASSWORD'] | Should -Be '(secret)'
+        $build.Parameters['NODE'] | Should -Be 'web3'
+        # The fake echoes its parameters into the log, as an unmasked Jenkins would; the lines arrive masked.
+        @($info.MessageData) | Should -Contain 'Parameter DB_PASSWORD=****'
+        $build.Log | Should -Match 'Parameter DB_PASSWORD=\*\*\*\*'
+        (($all | Out-String) + ($info | Out-String) + $build.Log + ($build | Format-List * | Out-String)) | Should -Not -Match 'db-pa55word'
+    }
+
     It 'refuses wrong credentials with JenkinsAuthFailed, and the token appears in no stream' {
         $script = @"
 Import-Module '$($env:RELEASEOPS_MODULE)'
