@@ -131,6 +131,27 @@ Describe 'Invoke-JenkinsJob' {
             Should -Throw -ErrorId 'JenkinsTimeout,ReleaseOps.Commands.InvokeJenkinsJobCommand'
     }
 
+    It 'stops waiting when the pipeline is stopped (Ctrl+C), leaving the queued build to Jenkins' {
+        Use-Jenkins $plainFake
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$($env:RELEASEOPS_MODULE)'; Invoke-JenkinsJob -Job cortico/e2e -Parameter @{ QUEUE_POLLS = 100000; WAIT = 'stop' }")
+            $handle = $ps.BeginInvoke()
+            # Wait (without asserting any time) until the queue item has been polled twice.
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ([DateTime]::UtcNow -lt $deadline) {
+                $post = @(Get-JenkinsFakeRequest $plainFake | Where-Object { $_.Method -eq 'POST' -and $_.Form.WAIT -eq 'stop' })
+                if ($post -and @(Get-JenkinsFakeRequest $plainFake | Where-Object Path -Like '/queue/item/*').Count -ge 2) { break }
+                Start-Sleep -Milliseconds 100
+            }
+            $ps.InvocationStateInfo.State | Should -Be 'Running'
+            $ps.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $handle.IsCompleted | Should -BeTrue
+        }
+        finally { $ps.Dispose() }
+    }
+
     It 'names the fix when no Jenkins URL is known, and when the job does not exist' {
         Remove-Item Env:JENKINS_URL -ErrorAction SilentlyContinue
         { Invoke-JenkinsJob -Job cortico/e2e } | Should -Throw -ErrorId 'JenkinsUrlMissing,ReleaseOps.Commands.InvokeJenkinsJobCommand'
