@@ -202,7 +202,7 @@ namespace ReleaseOps.Core.Jenkins
             var which = number is int n ? n.ToString(CultureInfo.InvariantCulture) : "lastBuild";
             var json = await GetJsonAsync(jobPath + which + "/api/json", job, () => new ReleaseOpsException("JenkinsBuildNotFound", FailureCategory.ObjectNotFound,
                 number is null ? $"Jenkins has no job {job}, or it has not been built yet." : $"Jenkins has no build #{number} of {job}.",
-                "Check the job's name (folder/name) and the build number; old builds may have been discarded.", job), null, reporter, token).ConfigureAwait(false);
+                "Check the job's name (folder/name) and the build number; old builds may have been discarded.", job), reporter, token).ConfigureAwait(false);
             var build = ParseBuild(job, json);
             if (includeLog && build.Number is int built)
             {
@@ -215,12 +215,12 @@ namespace ReleaseOps.Core.Jenkins
         }
 
         /// <summary>GETs a JSON document below the root, retrying transient failures; 404 becomes notFound's error.</summary>
-        public async Task<JsonElement> GetJsonAsync(string path, string target, Func<ReleaseOpsException> notFound, Func<ReleaseOpsException>? gone, IOperationReporter reporter, CancellationToken token)
+        public async Task<JsonElement> GetJsonAsync(string path, string target, Func<ReleaseOpsException> notFound, IOperationReporter reporter, CancellationToken token)
         {
             using var response = await GetWithRetryAsync(path, target, reporter, token).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                throw (gone ?? notFound)();
+                throw notFound();
             }
 
             ThrowIfAuthFailed(response, target, "read");
@@ -354,7 +354,7 @@ namespace ReleaseOps.Core.Jenkins
                     () => new ReleaseOpsException("JenkinsQueueItemExpired", FailureCategory.ObjectNotFound,
                         $"Jenkins' queue item {queued.QueueId} for {job} is gone before its build was seen to start (queue items expire about 5 minutes after their build starts, and vanish when Jenkins restarts).",
                         $"Look for the build in Jenkins ({Connection.BaseUrl}{JenkinsConnection.JobPath(job)}), or use Get-JenkinsBuild -Job {job} -Last.", queued),
-                    null, reporter, token).ConfigureAwait(false);
+                    reporter, token).ConfigureAwait(false);
                 if (item.TryGetProperty("cancelled", out var cancelled) && cancelled.ValueKind == JsonValueKind.True)
                 {
                     throw new ReleaseOpsException("JenkinsQueueItemCancelled", FailureCategory.OperationStopped,
@@ -407,7 +407,7 @@ namespace ReleaseOps.Core.Jenkins
                 {
                     var json = await GetJsonAsync($"{jobPath}{number}/api/json", job,
                         () => new ReleaseOpsException("JenkinsBuildNotFound", FailureCategory.ObjectNotFound, $"Build #{number} of {job} disappeared while it was followed.",
-                            "Check Jenkins' build discarder, then run the command again.", job), null, reporter, token).ConfigureAwait(false);
+                            "Check Jenkins' build discarder, then run the command again.", job), reporter, token).ConfigureAwait(false);
                     var build = ParseBuild(job, json);
                     if (!build.Building && build.Result is not null)
                     {
