@@ -2,6 +2,8 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Runtime.InteropServices;
+using System.Security;
 using ReleaseOps.Core;
 using ReleaseOps.Core.Jenkins;
 
@@ -46,8 +48,11 @@ namespace ReleaseOps
             }
         }
 
-        /// <summary>Job parameters from a hashtable, as the strings Jenkins receives (booleans as true/false).</summary>
-        internal static IDictionary<string, string>? ToParameters(IDictionary? table)
+        /// <summary>
+        /// Job parameters from a hashtable, as the strings Jenkins receives (booleans as true/false). A SecureString or
+        /// PSCredential value (its password) is a secret: its name goes to secretNames, and it is shown nowhere.
+        /// </summary>
+        internal static IDictionary<string, string>? ToParameters(IDictionary? table, ISet<string> secretNames)
         {
             if (table is null)
             {
@@ -58,7 +63,29 @@ namespace ReleaseOps
             foreach (DictionaryEntry e in table)
             {
                 var value = e.Value is PSObject ps ? ps.BaseObject : e.Value;
-                result[LanguagePrimitives.ConvertTo<string>(e.Key)] = value switch
+                var name = LanguagePrimitives.ConvertTo<string>(e.Key);
+                if (value is PSCredential credential)
+                {
+                    value = credential.Password;
+                }
+
+                if (value is SecureString secure)
+                {
+                    secretNames.Add(name);
+                    var ptr = Marshal.SecureStringToGlobalAllocUnicode(secure);
+                    try
+                    {
+                        result[name] = Marshal.PtrToStringUni(ptr) ?? string.Empty;
+                    }
+                    finally
+                    {
+                        Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+                    }
+
+                    continue;
+                }
+
+                result[name] = value switch
                 {
                     null => string.Empty,
                     bool b => b ? "true" : "false",

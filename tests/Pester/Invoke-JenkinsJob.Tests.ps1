@@ -131,6 +131,27 @@ Describe 'Invoke-JenkinsJob' {
             Should -Throw -ErrorId 'JenkinsTimeout,ReleaseOps.Commands.InvokeJenkinsJobCommand'
     }
 
+    It 'stops waiting when the pipeline is stopped (Ctrl+C), leaving the queued build to Jenkins' {
+        Use-Jenkins $plainFake
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$($env:RELEASEOPS_MODULE)'; Invoke-JenkinsJob -Job cortico/e2e -Parameter @{ QUEUE_POLLS = 100000; WAIT = 'stop' }")
+            $handle = $ps.BeginInvoke()
+            # Wait (without asserting any time) until the queue item has been polled twice.
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ([DateTime]::UtcNow -lt $deadline) {
+                $post = @(Get-JenkinsFakeRequest $plainFake | Where-Object { $_.Method -eq 'POST' -and $_.Form.WAIT -eq 'stop' })
+                if ($post -and @(Get-JenkinsFakeRequest $plainFake | Where-Object Path -Like '/queue/item/*').Count -ge 2) { break }
+                Start-Sleep -Milliseconds 100
+            }
+            $ps.InvocationStateInfo.State | Should -Be 'Running'
+            $ps.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $handle.IsCompleted | Should -BeTrue
+        }
+        finally { $ps.Dispose() }
+    }
+
     It 'names the fix when no Jenkins URL is known, and when the job does not exist' {
         Remove-Item Env:JENKINS_URL -ErrorAction SilentlyContinue
         { Invoke-JenkinsJob -Job cortico/e2e } | Should -Throw -ErrorId 'JenkinsUrlMissing,ReleaseOps.Commands.InvokeJenkinsJobCommand'
@@ -155,6 +176,26 @@ Describe 'Invoke-JenkinsJob' {
             "$err" | Should -Match '6 tries in a row failed'
         }
         finally { Stop-JenkinsFake $flaky; Stop-JenkinsFake $dying }
+    }
+
+    It 'sends a SecureString parameter, and shows it nowhere: not in -WhatIf, verbose, the log lines or the build' {
+        Use-Jenkins $plainFake
+        $secret = ConvertTo-SecureString 'db-pa55word' -AsPlainText -Force
+        $whatIf = Invoke-FreshPwsh -Script @"
+Import-Module '$($env:RELEASEOPS_MODULE)'
+Invoke-JenkinsJob -Job cortico/e2e -Parameter @{ DB_PASSWORD = (ConvertTo-SecureString 'db-pa55word' -AsPlainText -Force) } -JenkinsUrl '$($plainFake.Url)' -WhatIf
+"@
+        ($whatIf.Output -join "`n") | Should -Match 'DB_PASSWORD=\(secret\)'
+        ($whatIf.Output -join "`n") | Should -Not -Match 'db-pa55word'
+        $all = Invoke-JenkinsJob -Job cortico/e2e -Parameter @{ DB_PASSWORD = $secret; NODE = 'web3' } -Verbose -InformationVariable info 4>&1
+        $build = $all | Where-Object { $_ -is [ReleaseOps.JenkinsBuild] }
+        (Get-JenkinsFakeRequest $plainFake | Where-Object Method -EQ POST)[-1].Form.DB_PASSWORD | Should -Be 'db-pa55word'
+        $build.Parameters['DB_PASSWORD'] | Should -Be '(secret)'
+        $build.Parameters['NODE'] | Should -Be 'web3'
+        # The fake echoes its parameters into the log, as an unmasked Jenkins would; the lines arrive masked.
+        @($info.MessageData) | Should -Contain 'Parameter DB_PASSWORD=****'
+        $build.Log | Should -Match 'Parameter DB_PASSWORD=\*\*\*\*'
+        (($all | Out-String) + ($info | Out-String) + $build.Log + ($build | Format-List * | Out-String)) | Should -Not -Match 'db-pa55word'
     }
 
     It 'refuses wrong credentials with JenkinsAuthFailed, and the token appears in no stream' {

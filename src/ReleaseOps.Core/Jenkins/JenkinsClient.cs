@@ -40,6 +40,9 @@ namespace ReleaseOps.Core.Jenkins
     /// </summary>
     public sealed class JenkinsClient : IDisposable
     {
+        /// <summary>What a secret parameter's value shows as.</summary>
+        public const string SecretMark = "(secret)";
+
         /// <summary>The progress activity id of a Jenkins wait.</summary>
         public const int ProgressId = 4800;
 
@@ -48,6 +51,7 @@ namespace ReleaseOps.Core.Jenkins
         private KeyValuePair<string, string>? crumb;
         private bool crumbChecked;
         private bool answered;
+        private readonly List<string> secretValues = new();
 
         public JenkinsClient(JenkinsConnection connection, JenkinsWaitOptions? options = null)
             : this(connection, options, null)
@@ -60,7 +64,14 @@ namespace ReleaseOps.Core.Jenkins
             this.options = options ?? new JenkinsWaitOptions();
             // Redirects are not followed: the trigger's Location names the queue item, and credentials never follow a
             // redirect to another host. Cookies are kept, because the crumb is bound to the session.
-            handler ??= new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
+            handler ??= new HttpClientHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = true,
+                CookieContainer = new CookieContainer(),
+                // Jenkins gzips log bodies over 4 KB when asked; X-Text-Size still counts the uncompressed bytes.
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+            };
             http = new HttpClient(handler, disposeHandler: true) { BaseAddress = connection.BaseUrl, Timeout = this.options.RequestTimeout };
             var auth = connection.BasicAuthorization();
             if (auth is not null)
@@ -77,11 +88,21 @@ namespace ReleaseOps.Core.Jenkins
 
         /// <summary>Triggers the job and returns the queued build (State Queued, with QueueId and QueueUrl).</summary>
         /// <param name="parameters">null triggers /build; a dictionary, even an empty one, triggers /buildWithParameters.</param>
-        public async Task<JenkinsBuild> TriggerAsync(string job, IDictionary<string, string>? parameters, IOperationReporter reporter, CancellationToken token)
+        /// <param name="secretNames">Parameters whose values are secret: they are sent, and shown nowhere (the build's Parameters say "(secret)").</param>
+        public async Task<JenkinsBuild> TriggerAsync(string job, IDictionary<string, string>? parameters, IOperationReporter reporter, CancellationToken token,
+            ICollection<string>? secretNames = null)
         {
             var jobPath = JenkinsConnection.JobPath(job);
             job = JenkinsConnection.NormalizeJob(job);
             await EnsureCrumbAsync(job, reporter, token).ConfigureAwait(false);
+            foreach (var name in secretNames ?? Array.Empty<string>())
+            {
+                if (parameters is not null && parameters.TryGetValue(name, out var secret) && secret.Length > 0)
+                {
+                    secretValues.Add(secret);
+                }
+            }
+
             var path = jobPath + (parameters is null ? "build" : "buildWithParameters");
             using var request = new HttpRequestMessage(HttpMethod.Post, path)
             {
@@ -128,7 +149,9 @@ namespace ReleaseOps.Core.Jenkins
                 State = "Queued",
                 QueueId = queueId,
                 QueueUrl = new Uri(Connection.BaseUrl, $"queue/item/{queueId}/").ToString(),
-                Parameters = parameters is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(parameters, StringComparer.Ordinal),
+                Parameters = parameters is null
+                    ? new Dictionary<string, string>(StringComparer.Ordinal)
+                    : parameters.ToDictionary(p => p.Key, p => secretNames?.Contains(p.Key) == true ? SecretMark : p.Value, StringComparer.Ordinal),
             };
         }
 
@@ -158,6 +181,11 @@ namespace ReleaseOps.Core.Jenkins
                     build.Parameters = queued.Parameters;
                 }
 
+                foreach (var secret in queued.Parameters.Where(p => p.Value == SecretMark).Select(p => p.Key).ToList())
+                {
+                    build.Parameters[secret] = SecretMark;
+                }
+
                 return build;
             }
             finally
@@ -174,7 +202,7 @@ namespace ReleaseOps.Core.Jenkins
             var which = number is int n ? n.ToString(CultureInfo.InvariantCulture) : "lastBuild";
             var json = await GetJsonAsync(jobPath + which + "/api/json", job, () => new ReleaseOpsException("JenkinsBuildNotFound", FailureCategory.ObjectNotFound,
                 number is null ? $"Jenkins has no job {job}, or it has not been built yet." : $"Jenkins has no build #{number} of {job}.",
-                "Check the job's name (folder/name) and the build number; old builds may have been discarded.", job), null, reporter, token).ConfigureAwait(false);
+                "Check the job's name (folder/name) and the build number; old builds may have been discarded.", job), reporter, token).ConfigureAwait(false);
             var build = ParseBuild(job, json);
             if (includeLog && build.Number is int built)
             {
@@ -187,12 +215,12 @@ namespace ReleaseOps.Core.Jenkins
         }
 
         /// <summary>GETs a JSON document below the root, retrying transient failures; 404 becomes notFound's error.</summary>
-        public async Task<JsonElement> GetJsonAsync(string path, string target, Func<ReleaseOpsException> notFound, Func<ReleaseOpsException>? gone, IOperationReporter reporter, CancellationToken token)
+        public async Task<JsonElement> GetJsonAsync(string path, string target, Func<ReleaseOpsException> notFound, IOperationReporter reporter, CancellationToken token)
         {
             using var response = await GetWithRetryAsync(path, target, reporter, token).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                throw (gone ?? notFound)();
+                throw notFound();
             }
 
             ThrowIfAuthFailed(response, target, "read");
@@ -295,6 +323,17 @@ namespace ReleaseOps.Core.Jenkins
             return build;
         }
 
+        /// <summary>Hides the values of secret parameters in log text, as Jenkins' own masking does.</summary>
+        private string Mask(string text)
+        {
+            foreach (var secret in secretValues)
+            {
+                text = text.Replace(secret, "****");
+            }
+
+            return text;
+        }
+
         private static string? Str(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
         private static long? Int(JsonElement e, string name) =>
@@ -315,7 +354,7 @@ namespace ReleaseOps.Core.Jenkins
                     () => new ReleaseOpsException("JenkinsQueueItemExpired", FailureCategory.ObjectNotFound,
                         $"Jenkins' queue item {queued.QueueId} for {job} is gone before its build was seen to start (queue items expire about 5 minutes after their build starts, and vanish when Jenkins restarts).",
                         $"Look for the build in Jenkins ({Connection.BaseUrl}{JenkinsConnection.JobPath(job)}), or use Get-JenkinsBuild -Job {job} -Last.", queued),
-                    null, reporter, token).ConfigureAwait(false);
+                    reporter, token).ConfigureAwait(false);
                 if (item.TryGetProperty("cancelled", out var cancelled) && cancelled.ValueKind == JsonValueKind.True)
                 {
                     throw new ReleaseOpsException("JenkinsQueueItemCancelled", FailureCategory.OperationStopped,
@@ -344,7 +383,7 @@ namespace ReleaseOps.Core.Jenkins
         {
             var jobPath = JenkinsConnection.JobPath(job);
             var log = new StringBuilder();
-            var lines = new LineSplitter(onLogLine);
+            var lines = new LineSplitter(onLogLine is null ? null : line => onLogLine(Mask(line)));
             long start = 0;
             var logDone = false;
             var pause = new Pause(options.MaxPollInterval);
@@ -368,12 +407,12 @@ namespace ReleaseOps.Core.Jenkins
                 {
                     var json = await GetJsonAsync($"{jobPath}{number}/api/json", job,
                         () => new ReleaseOpsException("JenkinsBuildNotFound", FailureCategory.ObjectNotFound, $"Build #{number} of {job} disappeared while it was followed.",
-                            "Check Jenkins' build discarder, then run the command again.", job), null, reporter, token).ConfigureAwait(false);
+                            "Check Jenkins' build discarder, then run the command again.", job), reporter, token).ConfigureAwait(false);
                     var build = ParseBuild(job, json);
                     if (!build.Building && build.Result is not null)
                     {
                         lines.Flush();
-                        build.Log = log.ToString();
+                        build.Log = Mask(log.ToString());
                         build.Url ??= new Uri(Connection.BaseUrl, $"{jobPath}{number}/").ToString();
                         return build;
                     }

@@ -45,7 +45,7 @@ namespace ReleaseOps.Core.Release
                     var json = await client.GetJsonAsync(jobPath + "lastCompletedBuild/api/json", job,
                         () => new ReleaseOpsException("JenkinsJobNotFound", FailureCategory.ObjectNotFound,
                             $"Jenkins has no job {job}, or it has no completed build.", "Check JenkinsJob in releaseops.psd1, and run the job once.", job),
-                        null, reporter, token).ConfigureAwait(false);
+                        reporter, token).ConfigureAwait(false);
                     build = JenkinsClient.ParseBuild(JenkinsConnection.NormalizeJob(job), json);
                 }
             }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using ReleaseOps.Core;
@@ -39,9 +40,10 @@ namespace ReleaseOps.Commands
         protected override void ProcessRecord()
         {
             var job = JenkinsConnection.NormalizeJob(Job);
-            var parameters = ToParameters(Parameter);
+            var secrets = new HashSet<string>(StringComparer.Ordinal);
+            var parameters = ToParameters(Parameter, secrets);
             var what = parameters is null ? "Trigger a build" : parameters.Count == 0 ? "Trigger a build with the default parameters"
-                : "Trigger a build with " + string.Join(", ", parameters.Select(p => p.Key + "=" + p.Value));
+                : "Trigger a build with " + string.Join(", ", parameters.Select(p => p.Key + "=" + (secrets.Contains(p.Key) ? JenkinsClient.SecretMark : p.Value)));
             if (!ShouldProcess($"{job} at {Connection.BaseUrl}", what))
             {
                 return;
@@ -52,7 +54,7 @@ namespace ReleaseOps.Commands
                 var build = RunEngine(async (reporter, post, token) =>
                 {
                     using var client = new JenkinsClient(Connection, new JenkinsWaitOptions { Timeout = TimeSpan.FromSeconds(TimeoutSeconds) });
-                    var queued = await client.TriggerAsync(job, parameters, reporter, token).ConfigureAwait(false);
+                    var queued = await client.TriggerAsync(job, parameters, reporter, token, secrets).ConfigureAwait(false);
                     if (NoWait)
                     {
                         return queued;

@@ -142,7 +142,8 @@ while ($listener.IsListening -and [DateTime]::UtcNow -lt $deadline) {
         elseif ($Matches.what -eq 'api/json') { $body = Get-BuildJson $b }
         else {
             $logPolls++
-            if ($DieAfterLogPolls -gt 0 -and $logPolls -gt $DieAfterLogPolls) { $listener.Stop(); exit 0 }
+            # A crash, not a shutdown: the process goes at once, so the client sees a reset and then refused connections.
+            if ($DieAfterLogPolls -gt 0 -and $logPolls -gt $DieAfterLogPolls) { [System.Environment]::Exit(0) }
             if ($logPolls -le $Transient503) { $status = 503 }
             else {
                 $full = [Text.Encoding]::UTF8.GetBytes((($b.Pieces | Select-Object -First $b.Shown) -join ''))
