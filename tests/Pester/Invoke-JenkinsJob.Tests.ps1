@@ -21,7 +21,9 @@ BeforeAll {
 AfterAll {
     Stop-JenkinsFake $crumbFake
     Stop-JenkinsFake $plainFake
-    foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    foreach ($name in $saved.Keys) {
+        if ($null -eq $saved[$name]) { Remove-Item "Env:$name" -ErrorAction SilentlyContinue } else { Set-Item "Env:$name" $saved[$name] }
+    }
 }
 
 Describe 'Invoke-JenkinsJob' {

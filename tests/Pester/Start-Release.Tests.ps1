@@ -256,7 +256,7 @@ Describe 'Start-Release with JenkinsGate = Run' {
         $script:savedEnv = @{ JENKINS_USER_ID = $env:JENKINS_USER_ID; JENKINS_API_TOKEN = $env:JENKINS_API_TOKEN }
         $env:JENKINS_USER_ID = 'releaser'; $env:JENKINS_API_TOKEN = 'api-token-123'
     }
-    AfterAll { foreach ($k in $savedEnv.Keys) { [Environment]::SetEnvironmentVariable($k, $savedEnv[$k]) } }
+    AfterAll { foreach ($k in $savedEnv.Keys) { if ($null -eq $savedEnv[$k]) { Remove-Item "Env:$k" -ErrorAction SilentlyContinue } else { Set-Item "Env:$k" $savedEnv[$k] } } }
 
     It 'runs the job, waits for its build, and releases only when that build passed on the develop commit' {
         $port = Get-FreePort

@@ -40,7 +40,9 @@ namespace ReleaseOps.Core.Jenkins
         /// <summary>Resolves the URL and credentials from the arguments, else from the environment.</summary>
         public static JenkinsConnection Resolve(string? url, string? user, SecureString? token, Func<string, string?>? environment = null)
         {
-            environment ??= Environment.GetEnvironmentVariable;
+            // An empty variable counts as unset (PowerShell's [Environment]::SetEnvironmentVariable(name, $null) leaves one behind).
+            var read = environment ?? Environment.GetEnvironmentVariable;
+            environment = name => read(name) is { } v && v.Trim().Length > 0 ? v : null;
             url = string.IsNullOrWhiteSpace(url) ? environment(UrlVariable) : url;
             if (string.IsNullOrWhiteSpace(url))
             {
