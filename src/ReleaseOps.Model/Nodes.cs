@@ -28,6 +28,9 @@ namespace ReleaseOps
         /// <summary>The project slug.</summary>
         public string Project { get; set; } = string.Empty;
 
+        /// <summary>The node's role in the project (staging, production), from its role tag; null when it has none.</summary>
+        public string? Role { get; set; }
+
         /// <summary>The region or zone.</summary>
         public string? Region { get; set; }
 

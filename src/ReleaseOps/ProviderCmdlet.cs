@@ -61,6 +61,18 @@ namespace ReleaseOps
             return settings;
         }
 
+        /// <summary>Settings for a node's provider, in the node's own region (an AWS availability zone gives its region).</summary>
+        internal ProviderSettings Settings(ProjectNode node)
+        {
+            var settings = Settings(node.Provider);
+            if (node.Provider == HostingProvider.Aws && !string.IsNullOrEmpty(node.Region))
+            {
+                settings.AwsRegion = System.Text.RegularExpressions.Regex.Replace(node.Region!, "(?<=[0-9])[a-z]$", string.Empty);
+            }
+
+            return settings;
+        }
+
         /// <summary>The known_hosts path: the parameter's, else ~/.ssh/known_hosts.</summary>
         internal string KnownHostsPath(string? given) =>
             given is null ? Core.Ssh.NodeConnector.DefaultKnownHostsPath : GetUnresolvedProviderPathFromPSPath(given);

@@ -106,3 +106,39 @@ Describe 'Client servers' {
         @(Get-ProjectNode -Project cortico-acme -Provider Client).Count | Should -Be 0
     }
 }
+
+Describe 'Roles' {
+    It 'keeps one node per project and role, and Get-ProjectNode -Role finds the right one' {
+        $staging = New-ProjectNode -Provider DigitalOcean -Project roles -Role staging @common -NoSshWait -ErrorAction Stop
+        $production = New-ProjectNode -Provider DigitalOcean -Project roles -Role Production @common -NoSshWait -ErrorAction Stop
+        $again = New-ProjectNode -Provider DigitalOcean -Project roles -Role staging @common -NoSshWait -ErrorAction Stop
+
+        $staging.Id | Should -Not -Be $production.Id
+        $again.Id | Should -Be $staging.Id
+        $production.Role | Should -Be 'production'
+        (Get-ProjectNode -Project roles -Role staging -Provider DigitalOcean).Id | Should -Be $staging.Id
+        @(Get-ProjectNode -Project roles -Provider DigitalOcean).Count | Should -Be 2
+        { New-ProjectNode -Provider DigitalOcean -Project roles -Role 'stag ing;x' @common -NoSshWait -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRole*'
+    }
+}
+
+Describe 'Scaleway and AWS through New-ProjectNode' {
+    It 'creates a Scaleway server and an EC2 instance through the same cmdlet, and removes them with what they leave behind' {
+        $scw = New-ProjectNode -Provider Scaleway -Project cortico -Client scw @common -NoSshWait -ErrorAction Stop
+        $scw.Status | Should -Be 'running'
+        $scw.Region | Should -Be 'fr-par-1'
+        $aws = New-ProjectNode -Provider Aws -Project cortico -Client aws @common -NoSshWait -ErrorAction Stop `
+            -Credential ([pscredential]::new('AKIAFAKEFAKEFAKE0001', (ConvertTo-SecureString 'fake-secret' -AsPlainText -Force))) -ApiEndpoint $cloud.BaseUrl -Region ca-central-1
+        $aws.User | Should -Be 'ubuntu'
+        $aws.Size | Should -Be 't3.small'
+
+        $scw | Remove-ProjectNode -Force -KnownHostsFile $known -ErrorAction Stop
+        $scwState = Invoke-RestMethod "$($cloud.BaseUrl)_fake/scaleway/state"
+        @($scwState.servers).Count | Should -Be 0
+        @($scwState.volumes).Count | Should -Be 0
+        @($scwState.ips).Count | Should -Be 0
+        $aws | Remove-ProjectNode -Force -KnownHostsFile $known -ErrorAction Stop `
+            -Credential ([pscredential]::new('AKIAFAKEFAKEFAKE0001', (ConvertTo-SecureString 'fake-secret' -AsPlainText -Force))) -ApiEndpoint $cloud.BaseUrl
+        (Invoke-RestMethod "$($cloud.BaseUrl)_fake/ec2/state").instances[0].state | Should -Be 'terminated'
+    }
+}

@@ -29,6 +29,7 @@ namespace ReleaseOps.Core.Providers
 
         private const string ProjectKey = "releaseops:project";
         private const string StoppedKey = "releaseops:stack-stopped";
+        private const string RoleKey = "releaseops:role";
         private static readonly Regex UbuntuAmi = new(@"ubuntu-[a-z]+-(\d+)\.(\d+)-amd64-server-", RegexOptions.CultureInvariant);
         private readonly AmazonEC2Client ec2;
         private readonly ProviderSettings settings;
@@ -64,7 +65,9 @@ namespace ReleaseOps.Core.Providers
         public async Task<ProjectNode> CreateAsync(NodeRequest request, CancellationToken token)
         {
             var name = request.Name;
-            var existing = (await FindAsync(request.Project, name, token).ConfigureAwait(false)).FirstOrDefault();
+            _ = NodeNaming.TagsFor(request);
+            var existing = (await FindAsync(request.Project, name, token).ConfigureAwait(false))
+                .FirstOrDefault(i => (i.Tags ?? new List<Tag>()).FirstOrDefault(t => t.Key == RoleKey)?.Value == request.Role);
             string id;
             if (existing is not null)
             {
@@ -80,9 +83,14 @@ namespace ReleaseOps.Core.Providers
                     : ProviderSteps.ChooseSize(Kind, sizes, region, request.MemoryGB, request.DiskGB);
                 var image = await LatestUbuntuAsync(token).ConfigureAwait(false);
                 var keyName = await EnsureKeyAsync(request.PublicKeys, token).ConfigureAwait(false);
-                var clientToken = ClientToken(region, name, size.Name, image.ImageId, request.DiskGB);
+                var clientToken = ClientToken(region, request.Role is null ? name : name + "/" + request.Role, size.Name, image.ImageId, request.DiskGB);
                 reporter.Verbose($"Creating EC2 instance {name} in {region}: {size.Name}, {image.Name} ({image.ImageId}), client token {clientToken}.");
                 var tags = new List<Tag> { new("Name", name), new(ProjectKey, request.Project), new(NodeNaming.ManagedTag, "true") };
+                if (request.Role is not null)
+                {
+                    tags.Add(new Tag(RoleKey, request.Role));
+                }
+
                 var run = new RunInstancesRequest
                 {
                     ImageId = image.ImageId,
@@ -378,6 +386,7 @@ namespace ReleaseOps.Core.Providers
                 {
                     ProjectKey => NodeNaming.ProjectTag(t.Value),
                     StoppedKey => NodeNaming.StackStoppedPrefix + t.Value,
+                    RoleKey => "role:" + t.Value,
                     NodeNaming.ManagedTag => NodeNaming.ManagedTag,
                     _ => t.Key + ":" + t.Value,
                 });
@@ -389,6 +398,7 @@ namespace ReleaseOps.Core.Providers
                 Id = i.InstanceId,
                 Name = name,
                 Project = NodeNaming.ProjectOf(name, list),
+                Role = NodeNaming.RoleOf(list),
                 Region = i.Placement?.AvailabilityZone ?? region,
                 Size = i.InstanceType?.Value,
                 PublicIPv4 = i.PublicIpAddress,

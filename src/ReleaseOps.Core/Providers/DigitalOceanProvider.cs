@@ -45,7 +45,8 @@ namespace ReleaseOps.Core.Providers
         public async Task<ProjectNode> CreateAsync(NodeRequest request, CancellationToken token)
         {
             var name = request.Name;
-            var existing = await FindAsync(request.Project, name, token).ConfigureAwait(false);
+            var tags = NodeNaming.TagsFor(request);
+            var existing = await FindAsync(request.Project, name, request.Role, token).ConfigureAwait(false);
             if (existing is not null)
             {
                 reporter.Verbose($"Droplet {name} ({Id(existing.Value)}) already exists; it is not created again.");
@@ -72,7 +73,7 @@ namespace ReleaseOps.Core.Providers
                 ["ssh_keys"] = new[] { keyId },
                 ["ipv6"] = true,
                 ["monitoring"] = true,
-                ["tags"] = new[] { NodeNaming.ManagedTag, NodeNaming.ProjectTag(request.Project) },
+                ["tags"] = tags,
             };
 
             string id;
@@ -85,7 +86,7 @@ namespace ReleaseOps.Core.Providers
             {
                 // The request may have created the droplet. Look for it (lists lag behind creation) before trying again.
                 reporter.Warning($"DigitalOcean did not confirm the creation of {name} ({ex.ErrorId}); checking whether it was created.");
-                var found = await FindAfterAmbiguousCreateAsync(request.Project, name, token).ConfigureAwait(false);
+                var found = await FindAfterAmbiguousCreateAsync(request.Project, name, request.Role, token).ConfigureAwait(false);
                 if (found is null)
                 {
                     var created = await api.SendAsync(HttpMethod.Post, "v2/droplets", body, token, unsafeToRepeat: true).ConfigureAwait(false);
@@ -275,10 +276,10 @@ namespace ReleaseOps.Core.Providers
             return string.Join(":", hash.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
         }
 
-        private async Task<JsonElement?> FindAsync(string project, string name, CancellationToken token)
+        private async Task<JsonElement?> FindAsync(string project, string name, string? role, CancellationToken token)
         {
             var droplets = await PagesAsync($"v2/droplets?tag_name={Uri.EscapeDataString(NodeNaming.ProjectTag(project))}&per_page=200", "droplets", token).ConfigureAwait(false);
-            var matches = droplets.Where(d => Str(d, "name") == name).ToList();
+            var matches = droplets.Where(d => Str(d, "name") == name && NodeNaming.RoleOf(TagList(d)) == role).ToList();
             if (matches.Count > 1)
             {
                 reporter.Warning($"DigitalOcean has {matches.Count} droplets named {name} with the tag {NodeNaming.ProjectTag(project)}: {string.Join(", ", matches.Select(Id))}. The oldest is used.");
@@ -287,11 +288,11 @@ namespace ReleaseOps.Core.Providers
             return matches.Count == 0 ? null : matches.OrderBy(d => Date(d, "created_at")).First();
         }
 
-        private async Task<JsonElement?> FindAfterAmbiguousCreateAsync(string project, string name, CancellationToken token)
+        private async Task<JsonElement?> FindAfterAmbiguousCreateAsync(string project, string name, string? role, CancellationToken token)
         {
             for (var attempt = 0; attempt < settings.ConsistencyChecks; attempt++)
             {
-                var found = await FindAsync(project, name, token).ConfigureAwait(false);
+                var found = await FindAsync(project, name, role, token).ConfigureAwait(false);
                 if (found is not null)
                 {
                     return found;
@@ -331,7 +332,7 @@ namespace ReleaseOps.Core.Providers
         private ProjectNode ToNode(JsonElement d)
         {
             var name = Str(d, "name") ?? string.Empty;
-            var tags = d.TryGetProperty("tags", out var t) && t.ValueKind == JsonValueKind.Array ? t.EnumerateArray().Select(x => x.GetString() ?? string.Empty).ToList() : new List<string>();
+            var tags = TagList(d);
             var v4 = PublicAddress(d, "v4");
             return new ProjectNode
             {
@@ -339,6 +340,7 @@ namespace ReleaseOps.Core.Providers
                 Id = Id(d),
                 Name = name,
                 Project = NodeNaming.ProjectOf(name, tags),
+                Role = NodeNaming.RoleOf(tags),
                 Region = d.TryGetProperty("region", out var r) && r.ValueKind == JsonValueKind.Object ? Str(r, "slug") : null,
                 Size = Str(d, "size_slug") ?? (d.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.Object ? Str(s, "slug") : null),
                 PublicIPv4 = v4,
@@ -351,6 +353,9 @@ namespace ReleaseOps.Core.Providers
                 Status = Str(d, "status") ?? string.Empty,
             };
         }
+
+        private static List<string> TagList(JsonElement d) =>
+            d.TryGetProperty("tags", out var t) && t.ValueKind == JsonValueKind.Array ? t.EnumerateArray().Select(x => x.GetString() ?? string.Empty).ToList() : new List<string>();
 
         private static string? PublicAddress(JsonElement d, string family)
         {

@@ -17,6 +17,9 @@ namespace ReleaseOps.Core.Providers
         /// <summary>The client, for a node named project-client.</summary>
         public string? Client { get; set; }
 
+        /// <summary>The node's role (staging, production); a tag, so that one project can have a node per role.</summary>
+        public string? Role { get; set; }
+
         /// <summary>The region or zone; null for the provider's default (tor1, fr-par-1, ca-central-1).</summary>
         public string? Region { get; set; }
 
@@ -65,6 +68,24 @@ namespace ReleaseOps.Core.Providers
 
         /// <summary>Validates and joins the slug and client into the node's name.</summary>
         public static string NodeName(string project, string? client) => SandboxProvider.NodeName(project, client);
+
+        /// <summary>The tags a new node gets: releaseops, project:slug and, with a role, role:name.</summary>
+        public static string[] TagsFor(NodeRequest request)
+        {
+            if (request.Role is { } role && !DirectHostNames.IsDnsLabel(role))
+            {
+                throw new ReleaseOpsException("InvalidRole", FailureCategory.InvalidArgument, $"'{role}' is not a valid role: it must be a DNS label.",
+                    "Use a short lower-case name such as staging or production.", role);
+            }
+
+            return request.Role is null
+                ? new[] { ManagedTag, ProjectTag(request.Project) }
+                : new[] { ManagedTag, ProjectTag(request.Project), "role:" + request.Role };
+        }
+
+        /// <summary>The role of a node, from its tags.</summary>
+        public static string? RoleOf(IEnumerable<string> tags) =>
+            tags.Where(t => t.StartsWith("role:", StringComparison.Ordinal)).Select(t => t.Substring("role:".Length)).FirstOrDefault();
 
         /// <summary>The project of a node, from its tags, else from its name.</summary>
         public static string ProjectOf(string name, IEnumerable<string> tags)

@@ -165,7 +165,8 @@ namespace ReleaseOps.Core.Providers
             lock (FileGate)
             {
                 var nodes = Read();
-                var existing = nodes.FirstOrDefault(n => n.Name == request.Name);
+                var tags = NodeNaming.TagsFor(request);
+                var existing = nodes.FirstOrDefault(n => n.Name == request.Name && n.Role == request.Role);
                 if (existing is not null)
                 {
                     if (existing.HostName != server.Address)
@@ -181,7 +182,7 @@ namespace ReleaseOps.Core.Providers
                 {
                     Provider = Kind, Id = "client-" + request.Name, Name = request.Name, Project = request.Project, Region = "client", Size = "client",
                     PublicIPv4 = server.Address, HostName = server.Address, Port = server.Port, User = server.User, Created = DateTimeOffset.UtcNow,
-                    Tags = new[] { NodeNaming.ManagedTag, NodeNaming.ProjectTag(request.Project) }, Status = "registered",
+                    Role = request.Role, Tags = tags, Status = "registered",
                 };
                 nodes.Add(node);
                 Write(nodes);
@@ -272,6 +273,10 @@ namespace ReleaseOps.Core.Providers
                     Created = DateTimeOffset.TryParse(ProviderHttpClient.Str(e, "Created"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var c) ? c : default,
                     Tags = e.TryGetProperty("Tags", out var t) && t.ValueKind == JsonValueKind.Array ? t.EnumerateArray().Select(x => x.GetString() ?? string.Empty).ToList() : new List<string>(),
                     Status = "registered",
+                }).Select(n =>
+                {
+                    n.Role = NodeNaming.RoleOf(n.Tags);
+                    return n;
                 }).ToList();
             }
             catch (Exception ex) when (ex is JsonException or InvalidOperationException)
@@ -319,8 +324,9 @@ namespace ReleaseOps.Core.Providers
         public int RequestCount => 0;
 
         /// <inheritdoc />
-        public Task<ProjectNode> CreateAsync(NodeRequest request, CancellationToken token) =>
-            SandboxProvider.CreateAsync(request.Project, request.Client, request.PublicKeys, knownHostsPath, reporter, token);
+        public Task<ProjectNode> CreateAsync(NodeRequest request, CancellationToken token) => request.Role is not null
+            ? throw new ReleaseOpsException("ProviderNotSupported", FailureCategory.NotImplemented, "Sandbox nodes have no roles.", "Leave -Role out for sandbox nodes.", request.Name)
+            : SandboxProvider.CreateAsync(request.Project, request.Client, request.PublicKeys, knownHostsPath, reporter, token);
 
         /// <inheritdoc />
         public Task<IReadOnlyList<ProjectNode>> ListAsync(string? project, CancellationToken token) =>

@@ -46,7 +46,8 @@ namespace ReleaseOps.Core.Providers
             var zone = request.Region ?? settings.ScalewayZone;
             var project = settings.ScalewayProjectId ?? throw ProviderSettings.Missing("Scaleway", "SCW_DEFAULT_PROJECT_ID", "-ScalewayProjectId");
             var name = request.Name;
-            var existing = await FindAsync(zone, request.Project, name, token).ConfigureAwait(false);
+            var tags = NodeNaming.TagsFor(request);
+            var existing = await FindAsync(zone, request.Project, name, request.Role, token).ConfigureAwait(false);
             string id;
             if (existing is not null)
             {
@@ -68,7 +69,7 @@ namespace ReleaseOps.Core.Providers
                     ["commercial_type"] = size.Name,
                     ["image"] = image.Id,
                     ["project"] = project,
-                    ["tags"] = new[] { NodeNaming.ManagedTag, NodeNaming.ProjectTag(request.Project) },
+                    ["tags"] = tags,
                     ["dynamic_ip_required"] = true,
                     ["enable_ipv6"] = false,
                     ["boot_type"] = "local",
@@ -85,7 +86,7 @@ namespace ReleaseOps.Core.Providers
                     JsonElement? found = null;
                     for (var i = 0; i < settings.ConsistencyChecks && found is null; i++)
                     {
-                        found = await FindAsync(zone, request.Project, name, token).ConfigureAwait(false);
+                        found = await FindAsync(zone, request.Project, name, request.Role, token).ConfigureAwait(false);
                         if (found is null)
                         {
                             await Task.Delay(settings.PollInterval, token).ConfigureAwait(false);
@@ -306,10 +307,10 @@ namespace ReleaseOps.Core.Providers
         /// <inheritdoc />
         public void Dispose() => api.Dispose();
 
-        private async Task<JsonElement?> FindAsync(string zone, string project, string name, CancellationToken token)
+        private async Task<JsonElement?> FindAsync(string zone, string project, string name, string? role, CancellationToken token)
         {
             var servers = await PagesAsync($"instance/v1/zones/{zone}/servers?tags={Uri.EscapeDataString(NodeNaming.ProjectTag(project))}&name={Uri.EscapeDataString(name)}", "servers", token).ConfigureAwait(false);
-            var match = servers.Where(s => Str(s, "name") == name).OrderBy(s => Str(s, "creation_date"), StringComparer.Ordinal).ToList();
+            var match = servers.Where(s => Str(s, "name") == name && NodeNaming.RoleOf(s.TryGetProperty("tags", out var t) && t.ValueKind == JsonValueKind.Array ? t.EnumerateArray().Select(x => x.GetString() ?? string.Empty) : Enumerable.Empty<string>()) == role).OrderBy(s => Str(s, "creation_date"), StringComparer.Ordinal).ToList();
             return match.Count == 0 ? null : match[0];
         }
 
@@ -371,6 +372,7 @@ namespace ReleaseOps.Core.Providers
                 Id = Id(s),
                 Name = name,
                 Project = NodeNaming.ProjectOf(name, tags),
+                Role = NodeNaming.RoleOf(tags),
                 Region = Str(s, "zone") ?? zone,
                 Size = Str(s, "commercial_type"),
                 PublicIPv4 = v4,

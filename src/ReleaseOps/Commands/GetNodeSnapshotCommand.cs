@@ -28,7 +28,7 @@ namespace ReleaseOps.Commands
             var pattern = new WildcardPattern(Name, WildcardOptions.IgnoreCase);
             ForEachInput(InputObject ?? (object)kind, () =>
             {
-                var settings = Settings(kind);
+                var settings = InputObject is null ? Settings(kind) : Settings(InputObject);
                 var snapshots = RunEngine(async (reporter, token) =>
                 {
                     using var provider = NodeProvisioner.Create(kind, settings, KnownHostsPath(null), reporter);

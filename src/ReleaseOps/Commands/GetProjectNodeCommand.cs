@@ -17,6 +17,11 @@ namespace ReleaseOps.Commands
         [SupportsWildcards]
         public string? Project { get; set; }
 
+        /// <summary>Only the nodes with this role (staging, production; wildcards allowed).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        public string? Role { get; set; }
+
         /// <summary>The providers to list; default: every provider whose credentials are set, client servers and the sandbox.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public HostingProvider[]? Provider { get; set; }
@@ -25,8 +30,9 @@ namespace ReleaseOps.Commands
         protected override void ProcessRecord()
         {
             var pattern = new WildcardPattern(string.IsNullOrEmpty(Project) ? "*" : Project, WildcardOptions.IgnoreCase);
+            WildcardPattern? role = string.IsNullOrEmpty(Role) ? null : new WildcardPattern(Role, WildcardOptions.IgnoreCase);
             var exact = !string.IsNullOrEmpty(Project) && !WildcardPattern.ContainsWildcardCharacters(Project) && DirectHostNames.IsDnsLabel(Project) && Project!.IndexOf('-') < 0 ? Project : null;
-            var providers = Provider ?? NodeProvisioner.Configured(Settings(null)).ToArray();
+            var providers = Provider ?? NodeProvisioner.Configured(Settings((HostingProvider?)null)).ToArray();
             foreach (var kind in providers)
             {
                 ForEachInput(kind, () =>
@@ -37,7 +43,7 @@ namespace ReleaseOps.Commands
                         using var provider = NodeProvisioner.Create(kind, settings, KnownHostsPath(null), reporter);
                         return await provider.ListAsync(exact, token).ConfigureAwait(false);
                     });
-                    foreach (var node in nodes.Where(n => pattern.IsMatch(n.Project) || pattern.IsMatch(n.Name)))
+                    foreach (var node in nodes.Where(n => (pattern.IsMatch(n.Project) || pattern.IsMatch(n.Name)) && (role is null || (n.Role is not null && role.IsMatch(n.Role)))))
                     {
                         WriteObject(node);
                     }

@@ -34,7 +34,7 @@ namespace ReleaseOps.Commands
 
             ForEachInput(node, () =>
             {
-                var settings = Settings(node.Provider);
+                var settings = Settings(node);
                 settings.SnapshotTimeout = Timeout;
                 WriteObject(RunEngine(async (reporter, token) =>
                 {

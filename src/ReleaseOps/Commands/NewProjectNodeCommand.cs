@@ -28,6 +28,10 @@ namespace ReleaseOps.Commands
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         public HostingProvider Provider { get; set; }
 
+        /// <summary>The node's role in the project (staging, production), kept as a tag: one node per project, client and role.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? Role { get; set; }
+
         /// <summary>The region or zone (tor1, fr-par-1, ca-central-1); default: the provider's default for the agency.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Region { get; set; }
@@ -94,6 +98,7 @@ namespace ReleaseOps.Commands
                 {
                     Project = Project,
                     Client = string.IsNullOrWhiteSpace(Client) ? null : Client,
+                    Role = string.IsNullOrWhiteSpace(Role) ? null : Role!.ToLowerInvariant(),
                     Region = string.IsNullOrWhiteSpace(Region) ? null : Region,
                     Size = ParameterSetName == "Size" ? Size : null,
                     MemoryGB = MemoryGB > 0 ? MemoryGB : profile.MemoryGB,

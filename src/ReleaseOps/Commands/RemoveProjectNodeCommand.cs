@@ -28,7 +28,7 @@ namespace ReleaseOps.Commands
             var node = InputObject;
             ForEachInput(node, () =>
             {
-                var settings = Settings(node.Provider);
+                var settings = Settings(node);
                 var known = KnownHostsPath(KnownHostsFile);
                 var blockers = RunEngine((reporter, token) => NodeProvisioner.RemovalBlockersAsync(node, settings, Force, DateTimeOffset.UtcNow, reporter, token));
                 if (blockers.Count > 0)
