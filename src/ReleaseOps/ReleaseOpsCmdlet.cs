@@ -99,6 +99,12 @@ namespace ReleaseOps
             }
         }
 
+        /// <summary>
+        /// True for cmdlets whose steps are worth a line in a CI console log (Start-Release, the hotfix cmdlets): each
+        /// new progress status is also written to the information stream, tagged ReleaseOps and Step.
+        /// </summary>
+        protected virtual bool StepsToInformation => false;
+
         /// <summary>Runs quick engine work on the pipeline thread itself, with a reporter that writes at once.</summary>
         protected T RunEngine<T>(Func<IOperationReporter, T> work)
         {
@@ -166,6 +172,7 @@ namespace ReleaseOps
             private readonly ReleaseOpsCmdlet cmdlet;
             private readonly Action<Action> post;
             private readonly ConcurrentDictionary<int, string> open = new();
+            private readonly ConcurrentDictionary<int, string> lastStep = new();
 
             public PipelineReporter(ReleaseOpsCmdlet cmdlet, Action<Action> post)
             {
@@ -182,6 +189,14 @@ namespace ReleaseOps
             public void Progress(int activityId, string activity, string status, int percent, int parentActivityId = -1)
             {
                 open[activityId] = activity;
+                if (cmdlet.StepsToInformation && !string.IsNullOrEmpty(status) && (!lastStep.TryGetValue(activityId, out var last) || last != status))
+                {
+                    // Under Jenkins the console log is the output: one concise line per step, on the information stream.
+                    lastStep[activityId] = status;
+                    var line = $"{activity}: {status}";
+                    post(() => cmdlet.WriteInformation(line, new[] { "ReleaseOps", "Step" }));
+                }
+
                 post(() => cmdlet.WriteProgress(new ProgressRecord(activityId, activity, string.IsNullOrEmpty(status) ? activity : status)
                 {
                     PercentComplete = Math.Max(-1, Math.Min(100, percent)),

@@ -33,6 +33,17 @@ Describe 'Start-Release' {
         (& git -C $r.Work status --porcelain) | Should -BeNullOrEmpty
     }
 
+    It 'prints one concise line per step on the information stream, for a CI console log, and objects on the success stream' {
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'steps')
+        $info = Start-Release -Path $r.Work -InformationVariable steps
+        $info.Status | Should -Be 'Released'
+        $lines = @($steps | ForEach-Object { "$($_.MessageData)" })
+        $lines | Should -Contain 'Start-Release: Merging'
+        ($lines -like 'Start-Release: Pushing master and v*').Count | Should -Be 1
+        @($lines | Select-Object -Unique).Count | Should -Be $lines.Count
+        $steps[0].Tags | Should -Contain 'Step'
+    }
+
     It 'is a clean no-op when there is nothing to release, and a rerun releases exactly once' {
         $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'noop')
         $first = Start-Release -Path $r.Work

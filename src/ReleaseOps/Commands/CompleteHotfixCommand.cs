@@ -9,6 +9,9 @@ namespace ReleaseOps.Commands
     [OutputType(typeof(ReleaseInfo))]
     public sealed class CompleteHotfixCommand : ReleaseOpsCmdlet
     {
+        /// <inheritdoc />
+        protected override bool StepsToInformation => true;
+
         /// <summary>The hotfix's name (hotfix/&lt;name&gt;).</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]

@@ -10,6 +10,9 @@ namespace ReleaseOps.Commands
     [OutputType(typeof(FeatureBranch))]
     public sealed class StartHotfixCommand : ReleaseOpsCmdlet
     {
+        /// <inheritdoc />
+        protected override bool StepsToInformation => true;
+
         /// <summary>The hotfix's name, such as login-crash; the branch is hotfix/login-crash.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]

@@ -12,6 +12,9 @@ namespace ReleaseOps.Commands
     [OutputType(typeof(ReleaseInfo))]
     public sealed class StartReleaseCommand : ReleaseOpsCmdlet
     {
+        /// <inheritdoc />
+        protected override bool StepsToInformation => true;
+
         /// <summary>The project's repository (or a folder inside it). The default is the current folder.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("RepositoryPath", "FullName")]
