@@ -152,6 +152,38 @@ namespace ReleaseOps.Core.Tests
         }
 
         [Fact]
+        public async Task A_node_that_does_not_become_active_in_time_is_a_timeout_and_the_same_call_later_resumes_the_wait()
+        {
+            await using var fake = await FakeCloud.StartAsync();
+            await fake.PostAsync("_fake/options", new { pendingPolls = 1000 });
+            var settings = fake.Settings();
+            settings.CreateTimeout = TimeSpan.FromMilliseconds(400);
+            using var provider = new DigitalOceanProvider(settings, NullReporter.Instance);
+
+            var ex = await Assert.ThrowsAsync<ReleaseOpsException>(() => provider.CreateAsync(Request(), CancellationToken.None));
+            await fake.PostAsync("_fake/options", new { pendingPolls = 0 });
+            var request = Request();
+            var node = await provider.CreateAsync(request, CancellationToken.None);
+
+            Assert.Equal("NodeCreateTimeout", ex.ErrorId);
+            Assert.Contains("Run the same New-ProjectNode again", ex.RecommendedAction, StringComparison.Ordinal);
+            Assert.True(request.FoundExisting);
+            Assert.Equal("active", node.Status);
+            Assert.Single((await fake.GetAsync("_fake/digitalocean/state"))["droplets"]!.AsArray());
+        }
+
+        [Fact]
+        public async Task Cancelling_the_wait_stops_it_at_once()
+        {
+            await using var fake = await FakeCloud.StartAsync();
+            await fake.PostAsync("_fake/options", new { pendingPolls = 1000 });
+            using var provider = new DigitalOceanProvider(fake.Settings(), NullReporter.Instance);
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => provider.CreateAsync(Request(), cts.Token));
+        }
+
+        [Fact]
         public async Task A_burst_of_429_is_retried_and_the_call_succeeds()
         {
             await using var fake = await FakeCloud.StartAsync();
@@ -540,6 +572,19 @@ namespace ReleaseOps.Core.Tests
             var cheapest = sizes.Where(s => s.MemoryGB >= 2).OrderBy(s => s.MonthlyPrice).First();
             Assert.Equal(cheapest.Name, node.Size);
             Assert.Contains(fake.Log(), r => r.Method == "POST" && r.Path.EndsWith("/action", StringComparison.Ordinal) && r.Status == 202);
+        }
+
+        [Fact]
+        public async Task A_create_whose_answer_is_lost_finds_the_server_instead_of_creating_a_second()
+        {
+            await using var fake = await FakeCloud.StartAsync();
+            await fake.FaultAsync("POST", "/instance/v1/zones/fr-par-1/servers", 502, 1, afterEffect: true);
+            using var provider = new ScalewayProvider(fake.Settings(), NullReporter.Instance);
+
+            var node = await provider.CreateAsync(new NodeRequest { Project = "cortico", PublicKeys = new[] { Key } }, CancellationToken.None);
+
+            Assert.Equal("running", node.Status);
+            Assert.Single((await fake.GetAsync("_fake/scaleway/state"))["servers"]!.AsArray());
         }
 
         [Fact]
