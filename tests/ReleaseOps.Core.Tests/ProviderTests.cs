@@ -72,8 +72,8 @@ namespace ReleaseOps.Core.Tests
             response.EnsureSuccessStatusCode();
         }
 
-        public Task FaultAsync(string method, string path, int status, int count, bool afterEffect = false, bool malformed = false) =>
-            PostAsync("_fake/faults", new { method, path, status, count, afterEffect, malformed });
+        public Task FaultAsync(string method, string path, int status, int count, bool afterEffect = false, bool malformed = false, int delayMs = 0) =>
+            PostAsync("_fake/faults", new { method, path, status, count, afterEffect, malformed, delayMs });
 
         public List<LoggedRequest> Log()
         {
@@ -170,6 +170,23 @@ namespace ReleaseOps.Core.Tests
             Assert.True(request.FoundExisting);
             Assert.Equal("active", node.Status);
             Assert.Single((await fake.GetAsync("_fake/digitalocean/state"))["droplets"]!.AsArray());
+        }
+
+        [Fact]
+        public async Task An_api_that_hangs_is_retried_then_a_timeout_error()
+        {
+            await using var fake = await FakeCloud.StartAsync();
+            await fake.FaultAsync("GET", "/v2/sizes", 200, 10, delayMs: 5000);
+            var settings = fake.Settings();
+            settings.Retry.RequestTimeout = TimeSpan.FromMilliseconds(200);
+            settings.Retry.MaxRetries = 2;
+            using var provider = new DigitalOceanProvider(settings, NullReporter.Instance);
+
+            var ex = await Assert.ThrowsAsync<ReleaseOpsException>(() => provider.ListSizesAsync("tor1", CancellationToken.None));
+
+            Assert.Equal("ProviderTimeout", ex.ErrorId);
+            Assert.Contains("GET /v2/sizes", ex.Message, StringComparison.Ordinal);
+            Assert.Equal(3, provider.RequestCount);
         }
 
         [Fact]

@@ -51,6 +51,9 @@ namespace ReleaseOps.Fakes
 
         /// <summary>The body is not JSON.</summary>
         public bool Malformed { get; set; }
+
+        /// <summary>The answer comes this late (a hanging API), then normally.</summary>
+        public int DelayMs { get; set; }
     }
 
     /// <summary>One request as the fake saw it. Credentials are never logged.</summary>
@@ -148,7 +151,20 @@ namespace ReleaseOps.Fakes
                 }
             }
 
-            if (fault is not null && fault.AfterEffect)
+            if (fault is not null && fault.DelayMs > 0)
+            {
+                try
+                {
+                    await Task.Delay(fault.DelayMs, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                await next();
+            }
+            else if (fault is not null && fault.AfterEffect)
             {
                 var original = context.Response.Body;
                 context.Response.Body = new MemoryStream();
