@@ -194,27 +194,4 @@ namespace ReleaseOps.Commands
                 }, reporter, post, token);
         }
     }
-
-    /// <summary>Writes step results, with an error record for each failed step.</summary>
-    internal static class StepWriter
-    {
-        public static void Write(Cmdlet cmdlet, IReadOnlyList<NodeStepResult> steps)
-        {
-            foreach (var step in steps)
-            {
-                cmdlet.WriteObject(step);
-                if (step.Status == "Failed")
-                {
-                    cmdlet.WriteError(new ErrorRecord(new InvalidOperationException($"{step.HostName}: {step.Step} failed: {step.Detail}"),
-                        "NodeStepFailed", ErrorCategory.InvalidResult, step.HostName)
-                    {
-                        ErrorDetails = new ErrorDetails($"{step.HostName}: {step.Step} failed: {step.Detail}")
-                        {
-                            RecommendedAction = "Fix the cause and run the same command again: the steps that are done report Unchanged, and the rest complete.",
-                        },
-                    });
-                }
-            }
-        }
-    }
 }
