@@ -43,6 +43,7 @@
         'Set-NodeRedirect'
         'Start-Hotfix'
         'Start-Release'
+        'Test-DnsRecord'
         'Test-ReleaseOpsEnvironment'
         'Test-ReleasePolicy'
         'Unregister-ReleaseSchedule'

@@ -142,3 +142,22 @@ Describe 'Scaleway and AWS through New-ProjectNode' {
         (Invoke-RestMethod "$($cloud.BaseUrl)_fake/ec2/state").instances[0].state | Should -Be 'terminated'
     }
 }
+
+Describe 'Test-DnsRecord' {
+    It 'reads what the authoritative server answers, before and after a switch, and -Wait fails clearly when it never matches' {
+        $null = Set-DnsRecord -Zone countable.ca -Name switch -Value 192.0.2.1 -Ttl 60 -ErrorAction Stop
+        $before = Test-DnsRecord -Zone countable.ca -Name switch -Expected 192.0.2.2 -NameServer $cloud.NameServer -ErrorAction Stop
+        $before.Answer | Should -Be '192.0.2.1'
+        $before.Matches | Should -BeFalse
+        $before.Authoritative | Should -BeTrue
+
+        $null = Set-DnsRecord -Zone countable.ca -Name switch -Value 192.0.2.2 -ErrorAction Stop
+        $after = Test-DnsRecord -Zone countable.ca -Name switch.countable.ca -Expected 192.0.2.2 -Wait -Timeout 00:00:05 -ErrorAction Stop
+        $after.Matches | Should -BeTrue
+        $after.NameServer | Should -Be $cloud.NameServer
+
+        (Test-DnsRecord -Zone countable.ca -Name missing -Expected 192.0.2.2).Error | Should -Be 'NotExistentDomain'
+        { Test-DnsRecord -Zone countable.ca -Name switch -Expected 192.0.2.3 -Wait -Timeout 00:00:01 -ErrorAction Stop } | Should -Throw -ErrorId 'DnsNotPropagated*'
+        { Test-DnsRecord -Zone countable.ca -Name switch -Expected 192.0.2.3 -NameServer 'ns1;id' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidNameServer*'
+    }
+}

@@ -78,14 +78,15 @@ function Start-FakeCloud {
     $dll = Join-Path $PSScriptRoot '../ReleaseOps.Fakes/bin/Release/net10.0/ReleaseOps.Fakes.dll'
     if (-not (Test-Path $dll)) { throw "The fakes are not built: $dll" }
     $port = Get-FreePort
+    $dnsPort = Get-FreePort
     $log = Join-Path ([System.IO.Path]::GetTempPath()) ("ro-fakes-" + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.log')
-    $process = Start-Process -FilePath dotnet -ArgumentList @($dll, '--port', $port, '--node-address', $NodeAddress) -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
+    $process = Start-Process -FilePath dotnet -ArgumentList @($dll, '--port', $port, '--node-address', $NodeAddress, '--dns-port', $dnsPort) -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
     $base = "http://127.0.0.1:$port/"
     $deadline = [DateTime]::UtcNow.AddSeconds(30)
     while ([DateTime]::UtcNow -lt $deadline) {
         try { $null = Invoke-RestMethod "${base}_fake/log"; break } catch { Start-Sleep -Milliseconds 100 }
     }
-    [pscustomobject]@{ Process = $process; BaseUrl = $base; DigitalOceanToken = 'do-test-token'; CloudflareToken = 'cf-test-token'
+    [pscustomobject]@{ Process = $process; BaseUrl = $base; NameServer = "127.0.0.1:$dnsPort"; DigitalOceanToken = 'do-test-token'; CloudflareToken = 'cf-test-token'
         ScalewaySecretKey = 'scw-test-secret'; ScalewayProjectId = 'fa1e3217-dc80-42ac-85c3-3f034b78b552' }
 }
 
@@ -103,11 +104,12 @@ function Set-FakeCloudEnvironment {
     $env:SCW_API_URL = $Fake.BaseUrl
     $env:RELEASEOPS_POLL_SECONDS = '0.05'
     $env:RELEASEOPS_HTTP_RETRIES = '3'
+    $env:RELEASEOPS_NAME_SERVERS = $Fake.NameServer
 }
 
 function Clear-FakeCloudEnvironment {
     foreach ($name in 'DIGITALOCEAN_ACCESS_TOKEN', 'DIGITALOCEAN_API_URL', 'CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_API_URL', 'SCW_ACCESS_KEY', 'SCW_SECRET_KEY',
-        'SCW_DEFAULT_PROJECT_ID', 'SCW_DEFAULT_ZONE', 'SCW_API_URL', 'RELEASEOPS_POLL_SECONDS', 'RELEASEOPS_HTTP_RETRIES') {
+        'SCW_DEFAULT_PROJECT_ID', 'SCW_DEFAULT_ZONE', 'SCW_API_URL', 'RELEASEOPS_POLL_SECONDS', 'RELEASEOPS_HTTP_RETRIES', 'RELEASEOPS_NAME_SERVERS') {
         Remove-Item "env:$name" -ErrorAction SilentlyContinue
     }
 }

@@ -38,7 +38,7 @@ namespace ReleaseOps.Fakes
             public Dictionary<long, JsonObject> Keys = new();
             public Dictionary<long, (long DropletId, string Name, int Gets)> Actions = new();
             public HashSet<string> Tags = new();
-            public Dictionary<string, List<JsonObject>> Domains = new(StringComparer.OrdinalIgnoreCase);
+            public Dictionary<string, List<JsonObject>> Domains = null!;
         }
 
         private static readonly (string Slug, int MemoryMb, int Vcpus, int Disk, double Price)[] Sizes =
@@ -58,7 +58,7 @@ namespace ReleaseOps.Fakes
 
         public static void Map(WebApplication app, FakeState state)
         {
-            var s = new DoState();
+            var s = new DoState { Domains = state.Domains };
             var group = app.MapGroup("/v2");
             group.AddEndpointFilter(async (ctx, next) =>
             {

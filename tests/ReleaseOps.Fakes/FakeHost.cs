@@ -73,6 +73,9 @@ namespace ReleaseOps.Fakes
         public List<Fault> Faults { get; } = new();
         public int NextId { get; set; } = 3164444;
 
+        /// <summary>DigitalOcean's domains and their records (relative names), which the DNS fake also serves.</summary>
+        public Dictionary<string, List<JsonObject>> Domains { get; } = new(StringComparer.OrdinalIgnoreCase);
+
         public JsonNode Contract(string relative)
         {
             var path = Path.Combine(Options.ContractsDir, relative);
@@ -108,6 +111,7 @@ namespace ReleaseOps.Fakes
         public static async Task Main(string[] args)
         {
             var port = 0;
+            var dnsPort = 0;
             var options = new FakeOptions();
             for (var i = 0; i + 1 < args.Length; i += 2)
             {
@@ -118,12 +122,15 @@ namespace ReleaseOps.Fakes
                     case "--node-address": options.NodeAddress = args[i + 1]; break;
                     case "--pending-polls": options.PendingPolls = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
                     case "--hidden-list-calls": options.HiddenListCalls = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
+                    case "--dns-port": dnsPort = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
                     default: throw new ArgumentException("unknown option " + args[i]);
                 }
             }
 
-            var app = Build(new FakeState(options), port);
+            var state = new FakeState(options);
+            var app = Build(state, port);
             await app.StartAsync();
+            using var dns = dnsPort > 0 ? DnsFake.Start(state, dnsPort) : null;
             Console.WriteLine("listening on " + string.Join(",", app.Urls));
             var deadline = Task.Delay(TimeSpan.FromMinutes(30));
             await Task.WhenAny(deadline, app.WaitForShutdownAsync());
