@@ -622,6 +622,21 @@ namespace ReleaseOps.Core.Tests
         }
 
         [Fact]
+        public async Task Get_lists_every_configured_zone()
+        {
+            await using var fake = await FakeCloud.StartAsync();
+            var settings = fake.Settings();
+            settings.ScalewayZones = new[] { "fr-par-1", "nl-ams-1" };
+            using var provider = new ScalewayProvider(settings, NullReporter.Instance);
+            await provider.CreateAsync(new NodeRequest { Project = "cortico", Client = "paris", PublicKeys = new[] { Key } }, CancellationToken.None);
+            await provider.CreateAsync(new NodeRequest { Project = "cortico", Client = "amsterdam", Region = "nl-ams-1", PublicKeys = new[] { Key } }, CancellationToken.None);
+
+            var nodes = await provider.ListAsync("cortico", CancellationToken.None);
+
+            Assert.Equal(new[] { ("cortico-amsterdam", "nl-ams-1"), ("cortico-paris", "fr-par-1") }, nodes.Select(n => (n.Name, n.Region!)));
+        }
+
+        [Fact]
         public async Task A_wrong_secret_key_is_an_authentication_error()
         {
             await using var fake = await FakeCloud.StartAsync();

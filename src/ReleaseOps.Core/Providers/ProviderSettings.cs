@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http.Headers;
 
 namespace ReleaseOps.Core.Providers
@@ -9,6 +11,8 @@ namespace ReleaseOps.Core.Providers
     /// </summary>
     public sealed class ProviderSettings
     {
+        private IReadOnlyList<string>? scalewayZones;
+
         /// <summary>DigitalOcean's API token (DIGITALOCEAN_ACCESS_TOKEN, as doctl reads it).</summary>
         public string? DigitalOceanToken { get; set; }
 
@@ -26,6 +30,13 @@ namespace ReleaseOps.Core.Providers
 
         /// <summary>Scaleway's zone (SCW_DEFAULT_ZONE), default fr-par-1.</summary>
         public string ScalewayZone { get; set; } = "fr-par-1";
+
+        /// <summary>The Scaleway zones Get-ProjectNode lists (SCW_ZONES, comma-separated), default the default zone.</summary>
+        public IReadOnlyList<string> ScalewayZones
+        {
+            get => scalewayZones ?? new[] { ScalewayZone };
+            set => scalewayZones = value;
+        }
 
         /// <summary>Scaleway's API base (SCW_API_URL, as the scw CLI reads it), default https://api.scaleway.com.</summary>
         public Uri ScalewayEndpoint { get; set; } = new("https://api.scaleway.com/");
@@ -79,6 +90,11 @@ namespace ReleaseOps.Core.Providers
                 AwsRegion = Env("AWS_REGION") ?? Env("AWS_DEFAULT_REGION"),
             };
             s.ScalewayZone = Env("SCW_DEFAULT_ZONE") ?? s.ScalewayZone;
+            if (Env("SCW_ZONES") is { } zones)
+            {
+                s.ScalewayZones = zones.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
+            }
+
             if (double.TryParse(Env("RELEASEOPS_POLL_SECONDS"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var poll) && poll > 0)
             {
                 s.PollInterval = TimeSpan.FromSeconds(poll);

@@ -129,10 +129,16 @@ namespace ReleaseOps.Core.Providers
         /// <inheritdoc />
         public async Task<IReadOnlyList<ProjectNode>> ListAsync(string? project, CancellationToken token)
         {
-            var zone = settings.ScalewayZone;
+            // Servers live in zones: every zone that ReleaseOps creates in is listed (SCW_ZONES, else the default zone).
             var tag = project is null ? NodeNaming.ManagedTag : NodeNaming.ProjectTag(project);
-            var servers = await PagesAsync($"instance/v1/zones/{zone}/servers?tags={Uri.EscapeDataString(tag)}", "servers", token).ConfigureAwait(false);
-            return servers.Select(s => ToNode(s, zone)).OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+            var nodes = new List<ProjectNode>();
+            foreach (var zone in settings.ScalewayZones)
+            {
+                var servers = await PagesAsync($"instance/v1/zones/{zone}/servers?tags={Uri.EscapeDataString(tag)}", "servers", token).ConfigureAwait(false);
+                nodes.AddRange(servers.Select(s => ToNode(s, zone)));
+            }
+
+            return nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ThenBy(n => n.Region, StringComparer.Ordinal).ToList();
         }
 
         /// <inheritdoc />
