@@ -95,7 +95,10 @@ namespace ReleaseOps.Core.Providers
             IOperationReporter reporter, CancellationToken token)
         {
             var blockers = new List<ReleaseOpsException>();
-            var addresses = new[] { node.PublicIPv4, node.PublicIPv6 }.Where(a => !string.IsNullOrEmpty(a)).Select(a => a!).ToList();
+            // A sandbox node's loopback address is in no public zone; asking every zone about it would only cost requests.
+            var addresses = node.Provider == HostingProvider.Sandbox
+                ? new List<string>()
+                : new[] { node.PublicIPv4, node.PublicIPv6 }.Where(a => !string.IsNullOrEmpty(a)).Select(a => a!).ToList();
             var services = DnsEngine.Configured(settings, reporter);
             try
             {
