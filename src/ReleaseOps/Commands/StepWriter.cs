@@ -1,13 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
-using ReleaseOps.Core;
-using ReleaseOps.Core.Bootstrap;
-using ReleaseOps.Core.Jenkins;
-using ReleaseOps.Core.Ssh;
 
 namespace ReleaseOps.Commands
 {
