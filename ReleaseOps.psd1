@@ -41,6 +41,8 @@
         'Set-DnsRecord'
         'Start-Hotfix'
         'Start-Release'
+        'Sync-NodeDatabase'
+        'Sync-NodeFiles'
         'Test-ReleaseOpsEnvironment'
         'Test-ReleasePolicy'
         'Unregister-ReleaseSchedule'
