@@ -309,7 +309,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             return r.Output;
         }
 
-        private static string Exit(int? code) => code?.ToString(CultureInfo.InvariantCulture) ?? "none";
+        private static string Exit(int? code) => code?.ToString(CultureInfo.InvariantCulture) ?? "none: the connection was cut or the command killed";
 
         private static string Show(long? rows) => rows?.ToString(CultureInfo.InvariantCulture) ?? "missing";
 

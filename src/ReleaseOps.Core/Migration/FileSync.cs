@@ -172,7 +172,7 @@ namespace ReleaseOps.Core.Migration
                     var sourceFailed = stream.SourceExit != 0;
                     throw new ReleaseOpsException("FileStreamFailed", FailureCategory.InvalidResult,
                         $"{(sourceFailed ? source.Name + ": tar --create" : target.Name + ": tar --extract")} failed after {stream.Bytes} bytes "
-                        + $"(source exit {stream.SourceExit?.ToString(CultureInfo.InvariantCulture) ?? "none"}, target exit {stream.TargetExit?.ToString(CultureInfo.InvariantCulture) ?? "none"}): "
+                        + $"(source exit {stream.SourceExit?.ToString(CultureInfo.InvariantCulture) ?? "none: the connection was cut or the command killed"}, target exit {stream.TargetExit?.ToString(CultureInfo.InvariantCulture) ?? "none"}): "
                         + NodeStream.Brief(sourceFailed ? stream.SourceError : stream.TargetError),
                         "Fix the cause and run the same command again: it sends what is still missing or different.", request.Path);
                 }

@@ -88,8 +88,9 @@ namespace ReleaseOps.Commands
                 };
                 var action = VerifyOnly ? "Compare databases" : "Replace database " + request.TargetName;
                 var plan = PlanText($"{(VerifyOnly ? "Compare" : "Copy")} database {Database} from {source} to {target}:", DatabaseSync.Plan(request, source.ToString(), target.ToString()));
+                // -VerifyOnly changes nothing, so it asks nothing; -WhatIf still shows its commands.
                 var confirmed = VerifyOnly
-                    ? ShouldProcess(plan, plan, action)
+                    ? !MyInvocation.BoundParameters.ContainsKey("WhatIf") || ShouldProcess(plan, plan, action)
                     : (Force && !MyInvocation.BoundParameters.ContainsKey("WhatIf") && !MyInvocation.BoundParameters.ContainsKey("Confirm")) || ShouldProcess(plan, plan, action);
                 if (!confirmed)
                 {
