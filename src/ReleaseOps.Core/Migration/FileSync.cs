@@ -184,7 +184,7 @@ namespace ReleaseOps.Core.Migration
                 var a = HashAsync(source, request.Path, reporter, token);
                 var b = HashAsync(target, targetPath, reporter, token);
                 await Task.WhenAll(a, b).ConfigureAwait(false);
-                var bad = Differences(await a.ConfigureAwait(false), await b.ConfigureAwait(false));
+                var bad = Differences(await a.ConfigureAwait(false), await b.ConfigureAwait(false), request.KeepDeleted);
                 if (bad.Count > 0)
                 {
                     throw new ReleaseOpsException("FileVerificationFailed", FailureCategory.InvalidResult,
@@ -200,9 +200,9 @@ namespace ReleaseOps.Core.Migration
             return result;
         }
 
-        /// <summary>Paths whose sha256 differ, or that exist on one side only.</summary>
-        public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, string> source, IReadOnlyDictionary<string, string> target) =>
-            source.Keys.Union(target.Keys).Where(k => !source.TryGetValue(k, out var a) || !target.TryGetValue(k, out var b) || a != b).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        /// <summary>Paths whose sha256 differ, or that exist on one side only (on the source only, when the target may keep more).</summary>
+        public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, string> source, IReadOnlyDictionary<string, string> target, bool targetMayHaveMore = false) =>
+            (targetMayHaveMore ? source.Keys : source.Keys.Union(target.Keys)).Where(k => !source.TryGetValue(k, out var a) || !target.TryGetValue(k, out var b) || a != b).OrderBy(k => k, StringComparer.Ordinal).ToList();
 
         /// <summary>Parses find's listing: records end with NUL, fields split by tabs (the path and link may hold tabs: they are split off by position).</summary>
         public static IReadOnlyDictionary<string, FileEntry> ParseListing(string output)
