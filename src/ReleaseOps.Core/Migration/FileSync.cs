@@ -58,10 +58,10 @@ namespace ReleaseOps.Core.Migration
     {
         public const int ProgressActivity = 4720;
 
-        private const string ListScript = "cd \"$1\" 2>/dev/null || { echo \"releaseops: no folder $1\" >&2; exit 4; }\n"
+        internal const string ListScript = "cd \"$1\" 2>/dev/null || { echo \"releaseops: no folder $1\" >&2; exit 4; }\n"
             + "find . -mindepth 1 \\( -type f -o -type l -o -type d \\) -printf '%y\\t%s\\t%T@\\t%m\\t%P\\t%l\\0'";
 
-        private const string HashScript = "cd \"$1\" || exit 4; find . -type f -print0 | xargs -0 -r sha256sum -z --";
+        internal const string HashScript = "cd \"$1\" || exit 4; find . -type f -print0 | xargs -0 -r sha256sum -z --";
 
         private const string SendScript = "cd \"$1\" || exit 4; exec tar --create --file=- --no-recursion --null --verbatim-files-from --files-from=-";
 
