@@ -132,7 +132,7 @@ psql -X -q -d "$db" -c "UPDATE orders SET amount = amount + 0.01 WHERE id = 42" 
 /usr/bin/pg_dump "$@" | head -c 200000
 p=$$
 while [ "$p" -gt 1 ]; do
-  case "$(cat /proc/$p/comm)" in sshd) sudo -n /usr/bin/kill -9 "$p" 2>/dev/null; sleep 5; exit 1;; esac
+  case "$(cat /proc/$p/comm)" in sshd) sudo -n /usr/bin/kill -9 "$p" 2>/dev/null; exit 1;; esac
   p=$(awk '{print $4}' /proc/$p/stat)
 done
 '@
@@ -147,6 +147,38 @@ done
         $r.Verified | Should -BeTrue
         Invoke-NodeSql $dst shop "SELECT count(*) FROM customers WHERE name = 'before the cut'" | Should -Be '1'
         (& $Fingerprint $dst) | Should -Be (& $Fingerprint $src)
+    }
+
+    It 'stops on Ctrl+C while the source stalls mid-stream, kills the remote commands and keeps the previous database' {
+        $before = & $Fingerprint $dst
+        & $SetWrapper $src 'pg_dump' @'
+/usr/bin/pg_dump "$@" | head -c 100000
+touch /var/tmp/stalled
+sleep 300
+'@
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddArgument($env:RELEASEOPS_MODULE).AddStatement().AddCommand('Sync-NodeDatabase').AddParameters(@{
+                    Source = $src; Target = $dst; Database = 'shop'; Force = $true
+                    IdentityFile = $ctx.IdentityFile; KnownHostsFile = $ctx.KnownHostsFile; ConfigFile = $ctx.ConfigFile })
+            $handle = $ps.BeginInvoke()
+            # Wait (not a timed assertion) until the source has sent its part and stalls.
+            foreach ($i in 1..300) {
+                if (($src | Invoke-NodeCommand -Command 'test -e /var/tmp/stalled' -ErrorAction SilentlyContinue).Succeeded) { break }
+                Start-Sleep -Milliseconds 100
+            }
+            $ps.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally {
+            $ps.Dispose()
+            & $RemoveWrapper $src 'pg_dump'
+            $null = $src | Invoke-NodeCommand -Command 'rm -f /var/tmp/stalled'
+        }
+        # Nothing of the stopped sync runs on either node any more.
+        ($src | Invoke-NodeCommand -Command 'pgrep -af "[s]leep 300" || true').Output.Trim() | Should -BeNullOrEmpty
+        ($dst | Invoke-NodeCommand -Command 'pgrep -af "[p]g_restore" || true').Output.Trim() | Should -BeNullOrEmpty
+        (& $Fingerprint $dst) | Should -Be $before
     }
 
     It 'quotes hostile database names, and rejects impossible ones before connecting' {

@@ -166,7 +166,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             reporter.Verbose($"{source.Name}: {s.Display(Dump(s, request.Database))} | {target.Name}: {t.Display(Restore(t, staging))}");
             var streamWatch = Stopwatch.StartNew();
             var lastReport = TimeSpan.Zero;
-            var stream = await NodeStream.RelayAsync(source, Dump(s, request.Database), null, target, Restore(t, staging), bytes =>
+            var stream = await NodeStream.RelayAsync(source, Dump(s, request.Database), target, Restore(t, staging), bytes =>
             {
                 var now = streamWatch.Elapsed;
                 if (now - lastReport >= TimeSpan.FromMilliseconds(250))

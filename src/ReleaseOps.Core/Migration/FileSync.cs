@@ -63,9 +63,12 @@ namespace ReleaseOps.Core.Migration
 
         internal const string HashScript = "cd \"$1\" || exit 4; find . -type f -print0 | xargs -0 -r sha256sum -z --";
 
-        private const string SendScript = "cd \"$1\" || exit 4; exec tar --create --file=- --no-recursion --null --verbatim-files-from --files-from=-";
+        private const string ListFileScript = "f=$(mktemp \"${TMPDIR:-/tmp}/releaseops-list.XXXXXX\") && cat > \"$f\" && printf '%s' \"$f\"";
 
-        private const string ReceiveScript = "mkdir -p -- \"$1\" && cd \"$1\" || exit 4; exec tar --extract --file=- --preserve-permissions --same-owner --numeric-owner";
+        // The list of entries to send is a file (written just before), since standard input carries the stream's credits.
+        private const string SendScript = "cd \"$1\" || exit 4; tar --create --file=- --no-recursion --null --verbatim-files-from --files-from=\"$2\"; s=$?; rm -f -- \"$2\"; exit $s";
+
+        private const string ReceiveScript = "mkdir -p -- \"$1\" && cd \"$1\" || exit 4; tar --extract --file=- --preserve-permissions --same-owner --numeric-owner";
 
         private const string DeleteScript = "cd \"$1\" || exit 4; xargs -0 -r rm -rf --";
 
@@ -89,7 +92,7 @@ namespace ReleaseOps.Core.Migration
             {
                 new(source, $"cd {s} && find . -mindepth 1 -printf '%y %s %T@ %m %P %l'   (list: type, size, mtime, mode)"),
                 new(target, $"cd {t} && find . -mindepth 1 -printf '%y %s %T@ %m %P %l'   (list)"),
-                new(source, $"cd {s} && tar --create --file=- --no-recursion --null --files-from=- <<< (new and changed entries)  | (streamed through this machine) |"),
+                new(source, $"cd {s} && tar --create --file=- --no-recursion --null --files-from=<list of new and changed entries>  | (streamed through this machine, at most 8 MB in flight) |"),
                 new(target, $"mkdir -p {t} && cd {t} && tar --extract --file=- --preserve-permissions --same-owner --numeric-owner"),
             };
             if (!request.KeepDeleted)
@@ -152,9 +155,10 @@ namespace ReleaseOps.Core.Migration
                 var toSend = changed.Sum(e => e.Type == 'f' ? e.Size : 0);
                 var streamWatch = Stopwatch.StartNew();
                 var last = TimeSpan.Zero;
+                var listed = await NodeCommandRunner.RunAsync(source, new NodeCommandRequest { Command = ListFileScript, Sudo = true, Input = Nul(changed.Select(e => "./" + e.Path)) }, null, reporter, token).ConfigureAwait(false);
+                Check(listed, source, "write the list of entries to send");
                 var stream = await NodeStream.RelayAsync(
-                    source, new NodeCommandRequest { Command = SendScript, Arguments = new[] { request.Path }, Sudo = true },
-                    Encoding.UTF8.GetBytes(Nul(changed.Select(e => "./" + e.Path))),
+                    source, new NodeCommandRequest { Command = SendScript, Arguments = new[] { request.Path, listed.Output.Trim() }, Sudo = true },
                     target, new NodeCommandRequest { Command = ReceiveScript, Arguments = new[] { targetPath }, Sudo = true },
                     bytes =>
                     {

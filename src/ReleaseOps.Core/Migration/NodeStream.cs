@@ -42,16 +42,50 @@ namespace ReleaseOps.Core.Migration
         /// <summary>The relay buffer: large enough for SSH's 32 KB packets to pile up, small enough to be invisible.</summary>
         public const int BufferSize = 256 * 1024;
 
+        /// <summary>One credit lets the source send this much.</summary>
+        public const int CreditSize = 1024 * 1024;
+
+        /// <summary>How many credits may be outstanding: the most that can wait in this machine's memory.</summary>
+        public const int CreditWindow = 8;
+
         private const int ErrorTail = 16 * 1024;
 
+        /// <summary>
+        /// Flow control. SSH.NET acknowledges channel data as soon as it arrives (it adjusts the window on receipt, not
+        /// when the reader takes the data), so a source faster than the target would pile up in this machine's memory.
+        /// The source's command therefore runs under this small Perl gate (Perl is essential on Debian and Ubuntu): it
+        /// passes the command's output on only as far as the relay has granted credits on its standard input, one byte
+        /// per MB, and the relay grants a credit for each MB it has written to the target. At most CreditWindow MB are
+        /// ever in flight. The gate exits with the command's own status.
+        /// </summary>
+        private const string GatePerl = @"use strict; binmode STDIN; binmode STDOUT;
+my $pid = open(my $in, '-|') // die ""releaseops gate: fork: $!\n"";
+if (!$pid) { exec { $ARGV[0] } @ARGV or die ""releaseops gate: exec: $!\n""; }
+binmode $in; my ($credit, $buf, $c) = (0);
+while (1) {
+  while ($credit <= 0) { my $r = sysread(STDIN, $c, 64); if (!$r) { $credit = 1e18; last } $credit += $r * " + "1048576" + @"; }
+  my $n = sysread($in, $buf, 262144); die ""releaseops gate: read: $!\n"" unless defined $n; last if $n == 0;
+  my $off = 0; while ($off < $n) { my $w = syswrite(STDOUT, $buf, $n - $off, $off); die ""releaseops gate: write: $!\n"" unless defined $w; $off += $w; }
+  $credit -= $n;
+}
+close $in; exit($? & 127 ? 128 + ($? & 127) : $? >> 8);";
+
+        /// <summary>Wraps a command so that its output passes through the credit gate.</summary>
+        public static NodeCommandRequest Gated(NodeCommandRequest request)
+        {
+            var args = new List<string> { "-e", GatePerl, "--", "sh", "-c", request.Command, "releaseops" };
+            args.AddRange(request.Arguments);
+            return new NodeCommandRequest { Command = "perl \"$@\"", Arguments = args, Sudo = request.Sudo, Timeout = request.Timeout };
+        }
+
         public static async Task<NodeStreamResult> RelayAsync(
-            NodeSession source, NodeCommandRequest sourceRequest, byte[]? sourceInput,
+            NodeSession source, NodeCommandRequest sourceRequest,
             NodeSession target, NodeCommandRequest targetRequest,
             Action<long> progress, IOperationReporter reporter, CancellationToken token)
         {
             var sourceMarker = "releaseops-" + Guid.NewGuid().ToString("N");
             var targetMarker = "releaseops-" + Guid.NewGuid().ToString("N");
-            using var sourceCommand = source.Client.CreateCommand(NodeCommandRunner.CommandLine(sourceRequest, source.IsRoot, sourceMarker));
+            using var sourceCommand = source.Client.CreateCommand(NodeCommandRunner.CommandLine(Gated(sourceRequest), source.IsRoot, sourceMarker));
             using var targetCommand = target.Client.CreateCommand(NodeCommandRunner.CommandLine(targetRequest, target.IsRoot, targetMarker));
             sourceCommand.CommandTimeout = Timeout.InfiniteTimeSpan;
             targetCommand.CommandTimeout = Timeout.InfiniteTimeSpan;
@@ -63,28 +97,43 @@ namespace ReleaseOps.Core.Migration
             var targetRun = targetCommand.ExecuteAsync(CancellationToken.None);
             var targetInput = targetCommand.CreateInputStream();
             var sourceRun = sourceCommand.ExecuteAsync(CancellationToken.None);
+            var credits = sourceCommand.CreateInputStream();
             var targetErrPump = TailAsync(targetCommand.ExtendedOutputStream, targetErr);
             var sourceErrPump = TailAsync(sourceCommand.ExtendedOutputStream, sourceErr);
             var targetOutPump = TailAsync(targetCommand.OutputStream, targetErr);
-            if (sourceInput is not null)
+            var granted = 0L;
+            async Task GrantAsync()
             {
-                using var input = sourceCommand.CreateInputStream();
-                await input.WriteAsync(sourceInput, 0, sourceInput.Length, token).ConfigureAwait(false);
+                var wanted = (result.Bytes / CreditSize) + CreditWindow;
+                if (wanted > granted)
+                {
+                    var grant = new byte[wanted - granted];
+                    await credits.WriteAsync(grant, 0, grant.Length, token).ConfigureAwait(false);
+                    await credits.FlushAsync(token).ConfigureAwait(false);
+                    granted = wanted;
+                }
             }
 
-            var stopped = false;
-            using (token.Register(() => Volatile.Write(ref stopped, true)))
+            // Ctrl+C kills both remote commands at once: a source that sends nothing (waiting on a lock) would otherwise
+            // keep the relay waiting for its next bytes; with the source gone, its channel closes and the relay ends.
+            using (token.Register(() =>
+            {
+                _ = NodeCommandRunner.KillAsync(source, sourceMarker, sourceRequest.Sudo && !source.IsRoot);
+                _ = NodeCommandRunner.KillAsync(target, targetMarker, targetRequest.Sudo && !target.IsRoot);
+            }))
             {
                 try
                 {
                     var buffer = new byte[BufferSize];
                     var output = sourceCommand.OutputStream;
+                    await GrantAsync().ConfigureAwait(false);
                     int n;
                     while ((n = await output.ReadAsync(buffer, 0, buffer.Length, token).ConfigureAwait(false)) > 0)
                     {
                         await targetInput.WriteAsync(buffer, 0, n, token).ConfigureAwait(false);
                         result.Bytes += n;
                         progress(result.Bytes);
+                        await GrantAsync().ConfigureAwait(false);
                     }
 
                     // End of the source's output: only a source that exited 0 gets its stream closed normally at the
@@ -101,9 +150,9 @@ namespace ReleaseOps.Core.Migration
                         result.RelayError = "the source command ended with " + (result.SourceExit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no exit status (its connection was cut)");
                     }
                 }
-                catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or Renci.SshNet.Common.SshException
-                    || (ex is OperationCanceledException && token.IsCancellationRequested))
+                catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
+                    // Any failure of either channel (a cut connection surfaces as several exception types) ends the relay.
                     result.RelayError = token.IsCancellationRequested ? "stopped" : ex.Message;
                 }
 
@@ -119,6 +168,7 @@ namespace ReleaseOps.Core.Migration
             }
 
             result.SourceExit ??= await EndAsync(sourceCommand, sourceRun).ConfigureAwait(false);
+            SafeDispose(credits);
             result.TargetExit = await EndAsync(targetCommand, targetRun).ConfigureAwait(false);
             await Task.WhenAll(Quiet(sourceErrPump), Quiet(targetErrPump), Quiet(targetOutPump)).ConfigureAwait(false);
             result.SourceError = Snapshot(sourceErr);

@@ -11,13 +11,14 @@ namespace ReleaseOps.Core.Migration
     /// </summary>
     public sealed class PostgresAccess
     {
-        private const string HostScript = "u=$1; shift; if [ \"$(id -un)\" = \"$u\" ]; then exec \"$@\"; fi; exec sudo -n -u \"$u\" -- \"$@\"";
+        // No exec: the shell that carries NodeCommandRunner's marker stays the process group leader, so Ctrl+C finds it.
+        private const string HostScript = "u=$1; shift; if [ \"$(id -un)\" = \"$u\" ]; then \"$@\"; else sudo -n -u \"$u\" -- \"$@\"; fi";
 
         private const string ComposeScript = "d=$1; s=$2; shift 2; cd \"$d\" || exit 1\n"
             + "if docker compose version >/dev/null 2>&1; then set -- docker compose exec -T \"$s\" \"$@\"\n"
             + "elif command -v docker-compose >/dev/null 2>&1; then set -- docker-compose exec -T \"$s\" \"$@\"\n"
             + "else echo 'releaseops: neither docker compose nor docker-compose is installed' >&2; exit 127; fi\n"
-            + "exec \"$@\"";
+            + "\"$@\"";
 
         /// <summary>The stack's folder on the node (where its compose file is); null means PostgreSQL on the host.</summary>
         public string? ComposeDirectory { get; set; }
