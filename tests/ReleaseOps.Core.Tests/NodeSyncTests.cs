@@ -149,6 +149,46 @@ public class NodeSyncTests
         }
     }
 
+    [Fact]
+    public void The_credit_gate_passes_the_whole_output_through_as_credits_arrive_and_keeps_the_exit_status()
+    {
+        // 3 MB from the producer; the gate may pass 1 MB per credit byte. Credits are granted one at a time, each only
+        // after the MB before it has been read, as the relay does; then standard input closes (no more limit).
+        var gated = NodeStream.Gated(new NodeCommandRequest { Command = "head -c 3145728 /dev/zero; exit 3" });
+        var line = NodeCommandRunner.CommandLine(gated, isRoot: true, marker: "releaseops-test");
+        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(line);
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.BaseStream;
+        var buffer = new byte[65536];
+        long total = 0;
+        for (var credit = 1; credit <= 2; credit++)
+        {
+            p.StandardInput.BaseStream.WriteByte(1);
+            p.StandardInput.BaseStream.Flush();
+            while (total < credit * (long)NodeStream.CreditSize)
+            {
+                var n = output.Read(buffer, 0, buffer.Length);
+                Assert.True(n > 0);
+                total += n;
+            }
+
+            Assert.InRange(total, credit * (long)NodeStream.CreditSize, (credit * (long)NodeStream.CreditSize) + 262144);
+        }
+
+        p.StandardInput.Close();
+        int m;
+        while ((m = output.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            total += m;
+        }
+
+        p.WaitForExit();
+        Assert.Equal(3145728, total);
+        Assert.Equal(3, p.ExitCode);
+    }
+
     private static string Sh(string script, string? arg, string? env = null)
     {
         var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
