@@ -149,6 +149,20 @@ done
         (& $Fingerprint $dst) | Should -Be (& $Fingerprint $src)
     }
 
+    It 'blames the target when pg_restore fails, and keeps the previous database' {
+        $before = & $Fingerprint $dst
+        & $SetWrapper $dst 'pg_restore' @'
+echo "pg_restore: error: could not write: No space left on device (simulated)" >&2
+exit 1
+'@
+        try {
+            { Sync-NodeDatabase $src $dst shop -Force -ErrorAction Stop } | Should -Throw -ErrorId 'DatabaseRestoreFailed,ReleaseOps.Commands.SyncNodeDatabaseCommand'
+            $Error[0].Exception.Message | Should -Match 'No space left on device \(simulated\)'
+        }
+        finally { & $RemoveWrapper $dst 'pg_restore' }
+        (& $Fingerprint $dst) | Should -Be $before
+    }
+
     It 'stops on Ctrl+C while the source stalls mid-stream, kills the remote commands and keeps the previous database' {
         $before = & $Fingerprint $dst
         & $SetWrapper $src 'pg_dump' @'

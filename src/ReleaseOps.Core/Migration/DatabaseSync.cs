@@ -178,7 +178,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             result.Bytes = stream.Bytes;
             if (!stream.Succeeded)
             {
-                var sourceFailed = stream.SourceExit != 0;
+                var sourceFailed = stream.SourceFailed;
                 throw new ReleaseOpsException(sourceFailed ? "DatabaseDumpFailed" : "DatabaseRestoreFailed", FailureCategory.InvalidResult,
                     $"{(sourceFailed ? source.Name + ": pg_dump" : target.Name + ": pg_restore")} failed after {stream.Bytes} bytes "
                     + $"(source exit {Exit(stream.SourceExit)}, target exit {Exit(stream.TargetExit)}): {NodeStream.Brief(sourceFailed ? stream.SourceError : stream.TargetError)}"

@@ -173,7 +173,7 @@ namespace ReleaseOps.Core.Migration
                 result.Bytes = stream.Bytes;
                 if (!stream.Succeeded)
                 {
-                    var sourceFailed = stream.SourceExit != 0;
+                    var sourceFailed = stream.SourceFailed;
                     throw new ReleaseOpsException("FileStreamFailed", FailureCategory.InvalidResult,
                         $"{(sourceFailed ? source.Name + ": tar --create" : target.Name + ": tar --extract")} failed after {stream.Bytes} bytes "
                         + $"(source exit {stream.SourceExit?.ToString(CultureInfo.InvariantCulture) ?? "none: the connection was cut or the command killed"}, target exit {stream.TargetExit?.ToString(CultureInfo.InvariantCulture) ?? "none"}): "

@@ -25,6 +25,12 @@ namespace ReleaseOps.Core.Migration
         /// <summary>Set when the relay itself failed (a channel closed under it).</summary>
         public string? RelayError { get; set; }
 
+        /// <summary>True when the target stopped taking data (its channel failed) before the source ended.</summary>
+        public bool TargetFailedFirst { get; set; }
+
+        /// <summary>Which end to blame: the source, unless the target failed first or the source ended well.</summary>
+        public bool SourceFailed => !TargetFailedFirst && SourceExit != 0;
+
         public bool Succeeded => SourceExit == 0 && TargetExit == 0 && RelayError is null;
     }
 
@@ -102,6 +108,7 @@ close $in; exit($? & 127 ? 128 + ($? & 127) : $? >> 8);";
             var sourceErrPump = TailAsync(sourceCommand.ExtendedOutputStream, sourceErr);
             var targetOutPump = TailAsync(targetCommand.OutputStream, targetErr);
             var granted = 0L;
+            var writing = false;
             async Task GrantAsync()
             {
                 var wanted = (result.Bytes / CreditSize) + CreditWindow;
@@ -130,7 +137,9 @@ close $in; exit($? & 127 ? 128 + ($? & 127) : $? >> 8);";
                     int n;
                     while ((n = await output.ReadAsync(buffer, 0, buffer.Length, token).ConfigureAwait(false)) > 0)
                     {
+                        writing = true;
                         await targetInput.WriteAsync(buffer, 0, n, token).ConfigureAwait(false);
+                        writing = false;
                         result.Bytes += n;
                         progress(result.Bytes);
                         await GrantAsync().ConfigureAwait(false);
@@ -153,6 +162,7 @@ close $in; exit($? & 127 ? 128 + ($? & 127) : $? >> 8);";
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
                     // Any failure of either channel (a cut connection surfaces as several exception types) ends the relay.
+                    result.TargetFailedFirst = writing && !token.IsCancellationRequested;
                     result.RelayError = token.IsCancellationRequested ? "stopped" : ex.Message;
                 }
 
