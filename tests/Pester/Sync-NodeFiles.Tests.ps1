@@ -101,8 +101,12 @@ case "$*" in *--extract*) printf 'X' | dd of=docs/b.txt bs=1 seek=0 conv=notrunc
             $Error[0].Exception.Message | Should -Not -Match 'a\.txt'
         }
         finally { & $RemoveWrapper $dst 'tar' }
-        $r = Sync-NodeFiles $src $dst $dir -NoVerify
-        $r.Verified | Should -BeFalse
+        # The damaged copy has the source's size; it was marked, so the next run sends it again.
+        $r = Sync-NodeFiles $src $dst $dir
+        $r.Changed | Should -Be @('docs/b.txt')
+        $r.Verified | Should -BeTrue
+        (& $Snapshot $dst) | Should -Be (& $Snapshot $src)
+        (Sync-NodeFiles $src $dst $dir -NoVerify).Verified | Should -BeFalse
     }
 
     It 'fails clearly when the source stream breaks, and the rerun completes' {

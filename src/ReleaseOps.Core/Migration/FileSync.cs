@@ -70,6 +70,8 @@ namespace ReleaseOps.Core.Migration
 
         private const string ReceiveScript = "mkdir -p -- \"$1\" && cd \"$1\" || exit 4; tar --extract --file=- --preserve-permissions --same-owner --numeric-owner";
 
+        private const string MarkScript = "cd \"$1\" || exit 4; xargs -0 -r touch -h -c -d @0 --";
+
         private const string DeleteScript = "cd \"$1\" || exit 4; xargs -0 -r rm -rf --";
 
         /// <summary>Paths must be absolute, without NUL or newline, and never the root itself.</summary>
@@ -191,8 +193,12 @@ namespace ReleaseOps.Core.Migration
                 var bad = Differences(await a.ConfigureAwait(false), await b.ConfigureAwait(false), request.KeepDeleted);
                 if (bad.Count > 0)
                 {
+                    // A damaged copy may keep the source's size and time, which the quick check of the next run would take
+                    // as equal: its time is set to 1970 on the target, so the next run sends it again.
+                    var mark = await NodeCommandRunner.RunAsync(target, new NodeCommandRequest { Command = MarkScript, Arguments = new[] { targetPath }, Sudo = true, Input = Nul(bad.Select(p => "./" + p)) }, null, reporter, token).ConfigureAwait(false);
+                    Check(mark, target, "mark the differing files to be sent again");
                     throw new ReleaseOpsException("FileVerificationFailed", FailureCategory.InvalidResult,
-                        $"{source.Name}:{request.Path} and {target.Name}:{targetPath} differ in {bad.Count} file(s): {string.Join(", ", bad.Take(20))}{(bad.Count > 20 ? ", ..." : string.Empty)}.",
+                        $"{source.Name}:{request.Path} and {target.Name}:{targetPath} differ in {bad.Count} file(s): {string.Join(", ", bad.Take(20))}{(bad.Count > 20 ? ", ..." : string.Empty)}. They are marked on the target to be sent again by the next run.",
                         "If the source was being written to, run the command again (during the write freeze for the final sync).", result);
                 }
 
