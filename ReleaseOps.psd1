@@ -43,6 +43,8 @@
         'Set-NodeRedirect'
         'Start-Hotfix'
         'Start-Release'
+        'Sync-NodeDatabase'
+        'Sync-NodeFiles'
         'Test-DnsRecord'
         'Test-ReleaseOpsEnvironment'
         'Test-ReleasePolicy'

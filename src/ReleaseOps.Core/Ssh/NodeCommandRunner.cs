@@ -133,7 +133,7 @@ namespace ReleaseOps.Core.Ssh
             };
         }
 
-        private static async Task KillAsync(NodeSession session, string marker, bool sudo)
+        internal static async Task KillAsync(NodeSession session, string marker, bool sudo)
         {
             // The marker sits in the command line of the group leader; kill its whole process group.
             var script = "pid=$(pgrep -o -f " + ShellQuote.Quote(marker) + ") || exit 0; pg=$(ps -o pgid= -p \"$pid\" | tr -d ' '); "

@@ -1,0 +1,325 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using ReleaseOps.Core.Ssh;
+
+namespace ReleaseOps.Core.Migration
+{
+    /// <summary>What Sync-NodeDatabase is asked to do.</summary>
+    public sealed class DatabaseSyncRequest
+    {
+        public string Database { get; set; } = string.Empty;
+
+        /// <summary>The name on the target; the source's name when empty.</summary>
+        public string? TargetDatabase { get; set; }
+
+        public PostgresAccess SourceAccess { get; set; } = new();
+
+        public PostgresAccess TargetAccess { get; set; } = new();
+
+        /// <summary>Compare only: no dump, no restore, no switch.</summary>
+        public bool VerifyOnly { get; set; }
+
+        /// <summary>Skip the verification (an initial copy while the source is still written to).</summary>
+        public bool NoVerify { get; set; }
+
+        public string TargetName => string.IsNullOrEmpty(TargetDatabase) ? Database : TargetDatabase!;
+    }
+
+    /// <summary>
+    /// Copies a PostgreSQL database from one node to another: pg_dump -Fc on the source streams into pg_restore on the
+    /// target, into a fresh staging database; both databases are compared table by table (row counts and checksums);
+    /// only then the staging database takes the target's name, in one transaction. Until that moment the target's
+    /// previous database is untouched, so a run that fails anywhere (a source that dies, a cut connection, Ctrl+C,
+    /// a failed verification) leaves it as it was, and the same command can simply run again.
+    /// </summary>
+    public static class DatabaseSync
+    {
+        public const int ProgressActivity = 4710;
+
+        private const char FieldSeparator = '\x1f';
+        private const char RecordSeparator = '\x1e';
+
+        /// <summary>
+        /// Every user table, with its row count and an order-independent checksum: the sums of two 60-bit slices of the
+        /// md5 of each row's text. It needs no sort and no memory beyond one row, so it scales to any table; any changed,
+        /// missing or duplicated row changes it.
+        /// </summary>
+        private const string TablesQuery = @"SELECT s.name, (xpath('/row/r/text()', s.x))[1]::text, (xpath('/row/h/text()', s.x))[1]::text
+FROM (SELECT format('%I.%I', n.nspname, c.relname) AS name,
+             query_to_xml(format('SELECT count(*) AS r, coalesce(sum((''x'' || substr(md5(t::text), 1, 15))::bit(60)::bigint::numeric), 0)::text || ''-'' || coalesce(sum((''x'' || substr(md5(t::text), 16, 15))::bit(60)::bigint::numeric), 0)::text AS h FROM %I.%I t', n.nspname, c.relname), false, true, '') AS x
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+        AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%') s
+ORDER BY 1;
+";
+
+        private const string InfoQuery = "SELECT pg_encoding_to_char(encoding) || chr(31) || datcollate || chr(31) || datctype FROM pg_database WHERE datname = current_database();\n";
+
+        private const string PrepareScript = "DROP DATABASE IF EXISTS :\"new\" WITH (FORCE);\n"
+            + "CREATE DATABASE :\"new\" TEMPLATE template0 ENCODING :'enc' LC_COLLATE :'coll' LC_CTYPE :'ctype';\n";
+
+        private const string SwitchScript = @"SELECT set_config('releaseops.db', :'db', false), set_config('releaseops.new', :'new', false), set_config('releaseops.old', :'old', false);
+DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
+DO $releaseops$
+DECLARE
+  db text := current_setting('releaseops.db');
+  nw text := current_setting('releaseops.new');
+  od text := current_setting('releaseops.old');
+BEGIN
+  PERFORM pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname IN (db, nw) AND pid <> pg_backend_pid();
+  IF EXISTS (SELECT 1 FROM pg_database WHERE datname = db) THEN
+    EXECUTE format('ALTER DATABASE %I RENAME TO %I', db, od);
+  END IF;
+  EXECUTE format('ALTER DATABASE %I RENAME TO %I', nw, db);
+END
+$releaseops$;
+DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
+";
+
+        /// <summary>Refuses names PostgreSQL cannot hold (empty, over 63 bytes, control characters).</summary>
+        public static void Validate(string name, string what)
+        {
+            if (string.IsNullOrEmpty(name) || Encoding.UTF8.GetByteCount(name) > 63 || name.Any(char.IsControl))
+            {
+                throw new ReleaseOpsException("InvalidDatabaseName", FailureCategory.InvalidArgument,
+                    $"The {what} name '{name}' is not a valid PostgreSQL database name (1 to 63 bytes, no control characters).",
+                    "Pass the database's exact name.", name);
+            }
+        }
+
+        /// <summary>The staging database that the restore fills: fixed per target name, so a rerun replaces a leftover one.</summary>
+        public static string StagingName(string database) => "releaseops_new_" + ShortHash(database);
+
+        /// <summary>The name the previous database has for the instant of the switch.</summary>
+        public static string PreviousName(string database) => "releaseops_old_" + ShortHash(database);
+
+        /// <summary>The commands, per node, in order, as the admin would type them (for -WhatIf).</summary>
+        public static IReadOnlyList<KeyValuePair<string, string>> Plan(DatabaseSyncRequest request, string source, string target)
+        {
+            var steps = new List<KeyValuePair<string, string>>();
+            var s = request.SourceAccess;
+            var t = request.TargetAccess;
+            var staging = StagingName(request.TargetName);
+            if (!request.VerifyOnly)
+            {
+                steps.Add(new(target, t.Display(Psql(t, "postgres", PrepareScript, Vars(("new", staging), ("enc", "<source encoding>"), ("coll", "<source collation>"), ("ctype", "<source ctype>"))))
+                    + "  <<< DROP DATABASE IF EXISTS " + staging + " WITH (FORCE); CREATE DATABASE " + staging + " TEMPLATE template0 ..."));
+                steps.Add(new(source, s.Display(Dump(s, request.Database)) + "  | (streamed through this machine) |"));
+                steps.Add(new(target, t.Display(Restore(t, staging))));
+            }
+
+            if (!request.NoVerify || request.VerifyOnly)
+            {
+                steps.Add(new(source, s.Display(Psql(s, request.Database, "<row counts and checksums of every table>", Array.Empty<string>(), tuples: true))));
+                steps.Add(new(target, t.Display(Psql(t, request.VerifyOnly ? request.TargetName : staging, "<row counts and checksums of every table>", Array.Empty<string>(), tuples: true))));
+            }
+
+            if (!request.VerifyOnly)
+            {
+                steps.Add(new(target, t.Display(Psql(t, "postgres", SwitchScript, Vars(("db", request.TargetName), ("new", staging), ("old", PreviousName(request.TargetName)))))
+                    + "  <<< ALTER DATABASE " + ShellQuote.Quote(request.TargetName) + " RENAME TO " + PreviousName(request.TargetName) + "; ALTER DATABASE " + staging
+                    + " RENAME TO " + ShellQuote.Quote(request.TargetName) + " (one transaction); DROP DATABASE " + PreviousName(request.TargetName)));
+            }
+
+            return steps;
+        }
+
+        public static async Task<DatabaseSyncResult> SyncAsync(NodeSession source, NodeSession target, DatabaseSyncRequest request, IOperationReporter reporter, CancellationToken token)
+        {
+            Validate(request.Database, "source database");
+            Validate(request.TargetName, "target database");
+            var watch = Stopwatch.StartNew();
+            var activity = $"Sync-NodeDatabase {request.Database}: {source.Name} -> {target.Name}";
+            var s = request.SourceAccess;
+            var t = request.TargetAccess;
+            var result = new DatabaseSyncResult { Source = source.Name, Target = target.Name, Database = request.Database, TargetDatabase = request.TargetName };
+            if (request.VerifyOnly)
+            {
+                reporter.Progress(ProgressActivity, activity, "Comparing tables", -1);
+                await VerifyAsync(source, s, request.Database, target, t, request.TargetName, result, reporter, token).ConfigureAwait(false);
+                result.Status = "Verified";
+                result.Duration = watch.Elapsed;
+                reporter.CompleteProgress(ProgressActivity, activity);
+                return result;
+            }
+
+            var staging = StagingName(request.TargetName);
+            reporter.Progress(ProgressActivity, activity, "Reading the source database", -1);
+            var info = await RunAsync(source, s, Psql(s, request.Database, InfoQuery, Array.Empty<string>(), tuples: true), "read the source database", reporter, token).ConfigureAwait(false);
+            var parts = info.Trim().Split(FieldSeparator);
+            if (parts.Length != 3)
+            {
+                throw new ReleaseOpsException("DatabaseNotFound", FailureCategory.ObjectNotFound, $"{source.Name}: the database '{request.Database}' was not found.",
+                    "Check the database's name and how PostgreSQL is reached (-ComposeDirectory, -PgHost, -PgPort).", request.Database);
+            }
+
+            reporter.Progress(ProgressActivity, activity, $"Creating the staging database {staging} on {target.Name}", -1);
+            await RunAsync(target, t, Psql(t, "postgres", PrepareScript, Vars(("new", staging), ("enc", parts[0]), ("coll", parts[1]), ("ctype", parts[2]))), "create the staging database", reporter, token).ConfigureAwait(false);
+
+            reporter.Verbose($"{source.Name}: {s.Display(Dump(s, request.Database))} | {target.Name}: {t.Display(Restore(t, staging))}");
+            var streamWatch = Stopwatch.StartNew();
+            var lastReport = TimeSpan.Zero;
+            var stream = await NodeStream.RelayAsync(source, Dump(s, request.Database), target, Restore(t, staging), bytes =>
+            {
+                var now = streamWatch.Elapsed;
+                if (now - lastReport >= TimeSpan.FromMilliseconds(250))
+                {
+                    lastReport = now;
+                    reporter.Progress(ProgressActivity, activity, $"Streaming pg_dump into pg_restore: {Megabytes(bytes)} ({Megabytes(bytes / Math.Max(now.TotalSeconds, 0.001))}/s)", -1);
+                }
+            }, reporter, token).ConfigureAwait(false);
+            result.Bytes = stream.Bytes;
+            if (!stream.Succeeded)
+            {
+                var sourceFailed = stream.SourceFailed;
+                throw new ReleaseOpsException(sourceFailed ? "DatabaseDumpFailed" : "DatabaseRestoreFailed", FailureCategory.InvalidResult,
+                    $"{(sourceFailed ? source.Name + ": pg_dump" : target.Name + ": pg_restore")} failed after {stream.Bytes} bytes "
+                    + $"(source exit {Exit(stream.SourceExit)}, target exit {Exit(stream.TargetExit)}): {NodeStream.Brief(sourceFailed ? stream.SourceError : stream.TargetError)}"
+                    + $" The database '{request.TargetName}' on {target.Name} is unchanged.",
+                    "Fix the cause and run the same command again; it starts over with a fresh staging database.", request.Database);
+            }
+
+            reporter.Verbose($"Streamed {stream.Bytes} bytes in {streamWatch.Elapsed.TotalSeconds:N1} s.");
+            if (!request.NoVerify)
+            {
+                reporter.Progress(ProgressActivity, activity, "Comparing tables", -1);
+                await VerifyAsync(source, s, request.Database, target, t, staging, result, reporter, token).ConfigureAwait(false);
+            }
+
+            reporter.Progress(ProgressActivity, activity, $"Switching {request.TargetName} to the new copy", -1);
+            await RunAsync(target, t, Psql(t, "postgres", SwitchScript, Vars(("db", request.TargetName), ("new", staging), ("old", PreviousName(request.TargetName)))), "switch to the new copy", reporter, token).ConfigureAwait(false);
+            result.Status = "Synced";
+            result.Duration = watch.Elapsed;
+            reporter.CompleteProgress(ProgressActivity, activity);
+            return result;
+        }
+
+        /// <summary>Compares two sets of tables; returns one verification per table in either.</summary>
+        public static IReadOnlyList<TableVerification> Compare(IReadOnlyDictionary<string, (long Rows, string Checksum)> source, IReadOnlyDictionary<string, (long Rows, string Checksum)> target) =>
+            source.Keys.Union(target.Keys).OrderBy(k => k, StringComparer.Ordinal).Select(k =>
+            {
+                var inSource = source.TryGetValue(k, out var a);
+                var inTarget = target.TryGetValue(k, out var b);
+                return new TableVerification
+                {
+                    Table = k,
+                    SourceRows = inSource ? a.Rows : null,
+                    TargetRows = inTarget ? b.Rows : null,
+                    SourceChecksum = inSource ? a.Checksum : null,
+                    TargetChecksum = inTarget ? b.Checksum : null,
+                    Matches = inSource && inTarget && a.Rows == b.Rows && a.Checksum == b.Checksum,
+                };
+            }).ToList();
+
+        /// <summary>Parses the tables query's output (fields split by US, records by RS).</summary>
+        public static IReadOnlyDictionary<string, (long Rows, string Checksum)> ParseTables(string output)
+        {
+            var tables = new Dictionary<string, (long, string)>(StringComparer.Ordinal);
+            foreach (var record in output.Split(RecordSeparator))
+            {
+                var r = record.Trim('\n', '\r');
+                if (r.Length == 0)
+                {
+                    continue;
+                }
+
+                var f = r.Split(FieldSeparator);
+                if (f.Length != 3 || !long.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out var rows))
+                {
+                    throw new ReleaseOpsException("DatabaseVerificationFailed", FailureCategory.InvalidResult, $"Unexpected verification output: '{r}'.", "Run the command again with -Verbose.", r);
+                }
+
+                tables[f[0]] = (rows, f[2]);
+            }
+
+            return tables;
+        }
+
+        private static async Task VerifyAsync(NodeSession source, PostgresAccess s, string sourceDb, NodeSession target, PostgresAccess t, string targetDb,
+            DatabaseSyncResult result, IOperationReporter reporter, CancellationToken token)
+        {
+            var a = RunAsync(source, s, Psql(s, sourceDb, TablesQuery, Array.Empty<string>(), tuples: true), "count and checksum the tables", reporter, token);
+            var b = RunAsync(target, t, Psql(t, targetDb, TablesQuery, Array.Empty<string>(), tuples: true), "count and checksum the tables", reporter, token);
+            await Task.WhenAll(a, b).ConfigureAwait(false);
+            var tables = Compare(ParseTables(await a.ConfigureAwait(false)), ParseTables(await b.ConfigureAwait(false)));
+            result.TableDetails = tables;
+            result.Tables = tables.Count;
+            result.Rows = tables.Sum(x => x.TargetRows ?? 0);
+            var bad = tables.Where(x => !x.Matches).ToList();
+            result.Verified = bad.Count == 0;
+            if (bad.Count > 0)
+            {
+                var names = string.Join(", ", bad.Select(x => $"{x.Table} (rows {Show(x.SourceRows)} vs {Show(x.TargetRows)}{(x.SourceRows == x.TargetRows ? ", checksums differ" : string.Empty)})"));
+                throw new ReleaseOpsException("DatabaseVerificationFailed", FailureCategory.InvalidResult,
+                    $"{source.Name}/{sourceDb} and {target.Name}/{targetDb} differ in {bad.Count} table(s): {names}."
+                    + (targetDb == StagingName(result.TargetDatabase) ? $" '{result.TargetDatabase}' on {target.Name} is unchanged; the restored copy stays as {targetDb} for inspection." : string.Empty),
+                    "Make sure nothing writes to the source (the write freeze), then run the command again.", result);
+            }
+
+            reporter.Verbose($"Verified {tables.Count} tables, {result.Rows} rows: counts and checksums agree.");
+        }
+
+        private static NodeCommandRequest Dump(PostgresAccess a, string database) => a.Tool("pg_dump", new[] { "--format=custom", "--dbname=" + PostgresAccess.ConnInfo(database) });
+
+        private static NodeCommandRequest Restore(PostgresAccess a, string database) =>
+            a.Tool("pg_restore", new[] { "--no-owner", "--no-privileges", "--exit-on-error", "--dbname=" + PostgresAccess.ConnInfo(database) });
+
+        private static NodeCommandRequest Psql(PostgresAccess a, string database, string script, IEnumerable<string> variables, bool tuples = false)
+        {
+            var args = new List<string> { "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1" };
+            if (tuples)
+            {
+                args.AddRange(new[] { "--tuples-only", "--no-align", "--field-separator=" + FieldSeparator, "--record-separator=" + RecordSeparator });
+            }
+            else
+            {
+                args.Add("--output=/dev/null");
+            }
+
+            args.AddRange(variables);
+            args.Add("--dbname=" + PostgresAccess.ConnInfo(database));
+            args.Add("--file=-");
+            return a.Tool("psql", args, script);
+        }
+
+        private static string[] Vars(params (string Name, string Value)[] vars) => vars.Select(v => "--set=" + v.Name + "=" + v.Value).ToArray();
+
+        private static async Task<string> RunAsync(NodeSession session, PostgresAccess access, NodeCommandRequest request, string what, IOperationReporter reporter, CancellationToken token)
+        {
+            reporter.Debug($"{session.Name}: {access.Display(request)}");
+            var r = await NodeCommandRunner.RunAsync(session, request, null, reporter, token).ConfigureAwait(false);
+            if (!r.Succeeded)
+            {
+                var error = NodeStream.Brief(r.Error);
+                var missing = error.IndexOf("does not exist", StringComparison.Ordinal) >= 0 && error.IndexOf("database", StringComparison.Ordinal) >= 0;
+                throw new ReleaseOpsException(missing ? "DatabaseNotFound" : r.FailureId == "SudoFailed" ? "SudoFailed" : "DatabaseCommandFailed",
+                    missing ? FailureCategory.ObjectNotFound : FailureCategory.InvalidResult,
+                    $"{session.Name}: could not {what} (exit {Exit(r.ExitCode)}): {error}",
+                    missing ? "Check the database's name and how PostgreSQL is reached (-ComposeDirectory, -PgHost, -PgPort)." : "Read the error; run the same command with -Verbose -Debug to see each command.",
+                    session.Name);
+            }
+
+            return r.Output;
+        }
+
+        private static string Exit(int? code) => code?.ToString(CultureInfo.InvariantCulture) ?? "none: the connection was cut or the command killed";
+
+        private static string Show(long? rows) => rows?.ToString(CultureInfo.InvariantCulture) ?? "missing";
+
+        internal static string Megabytes(double bytes) => (bytes / 1048576.0).ToString("N1", CultureInfo.InvariantCulture) + " MB";
+
+        private static string ShortHash(string value)
+        {
+            using var sha = SHA256.Create();
+            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(value));
+            return string.Concat(hash.Take(6).Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+        }
+    }
+}

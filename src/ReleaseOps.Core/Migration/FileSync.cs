@@ -1,0 +1,314 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using ReleaseOps.Core.Ssh;
+
+namespace ReleaseOps.Core.Migration
+{
+    /// <summary>What Sync-NodeFiles is asked to do.</summary>
+    public sealed class FileSyncRequest
+    {
+        /// <summary>The folder on the source (absolute).</summary>
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>The folder on the target; the source's path when empty.</summary>
+        public string? TargetPath { get; set; }
+
+        /// <summary>Keep files on the target that the source no longer has.</summary>
+        public bool KeepDeleted { get; set; }
+
+        /// <summary>Skip the final sha256 comparison.</summary>
+        public bool NoVerify { get; set; }
+
+        public string TargetPathOrSame => string.IsNullOrEmpty(TargetPath) ? Path : TargetPath!;
+    }
+
+    /// <summary>One entry of a folder listing: type (f, l, d), size, whole-second mtime, mode, link target.</summary>
+    public sealed class FileEntry
+    {
+        public string Path { get; set; } = string.Empty;
+
+        public char Type { get; set; }
+
+        public long Size { get; set; }
+
+        public long MTime { get; set; }
+
+        public string Mode { get; set; } = string.Empty;
+
+        public string Link { get; set; } = string.Empty;
+
+        public bool SameAs(FileEntry other) =>
+            Type == other.Type && Mode == other.Mode && (Type == 'd' || (Size == other.Size && MTime == other.MTime && Link == other.Link));
+    }
+
+    /// <summary>
+    /// Makes a folder on one node equal to a folder on another, rsync style, streamed node to node through the admin's
+    /// machine. Both folders are listed (type, size, mtime, mode: rsync's quick check); only entries that are new or
+    /// differ are sent, as one tar stream (tar -c on the source, tar -x on the target, through a fixed buffer);
+    /// entries the source no longer has are deleted on the target (unless KeepDeleted). Then the sha256 of every
+    /// file is compared on both nodes. A second run after a few changes sends only those changes.
+    /// </summary>
+    public static class FileSync
+    {
+        public const int ProgressActivity = 4720;
+
+        internal const string ListScript = "cd \"$1\" 2>/dev/null || { echo \"releaseops: no folder $1\" >&2; exit 4; }\n"
+            + "find . -mindepth 1 \\( -type f -o -type l -o -type d \\) -printf '%y\\t%s\\t%T@\\t%m\\t%P\\t%l\\0'";
+
+        internal const string HashScript = "cd \"$1\" || exit 4; find . -type f -print0 | xargs -0 -r sha256sum -z --";
+
+        private const string ListFileScript = "f=$(mktemp \"${TMPDIR:-/tmp}/releaseops-list.XXXXXX\") && cat > \"$f\" && printf '%s' \"$f\"";
+
+        // The list of entries to send is a file (written just before), since standard input carries the stream's credits.
+        private const string SendScript = "cd \"$1\" || exit 4; tar --create --file=- --no-recursion --null --verbatim-files-from --files-from=\"$2\"; s=$?; rm -f -- \"$2\"; exit $s";
+
+        private const string ReceiveScript = "mkdir -p -- \"$1\" && cd \"$1\" || exit 4; tar --extract --file=- --preserve-permissions --same-owner --numeric-owner";
+
+        private const string MarkScript = "cd \"$1\" || exit 4; xargs -0 -r touch -h -c -d @0 --";
+
+        private const string DeleteScript = "cd \"$1\" || exit 4; xargs -0 -r rm -rf --";
+
+        /// <summary>Paths must be absolute, without NUL or newline, and never the root itself.</summary>
+        public static void Validate(string path, string what)
+        {
+            if (string.IsNullOrEmpty(path) || path[0] != '/' || path.Any(char.IsControl) || path.Trim('/').Length == 0)
+            {
+                throw new ReleaseOpsException("InvalidSyncPath", FailureCategory.InvalidArgument,
+                    $"The {what} '{path}' is not an absolute folder path other than / (without control characters).",
+                    "Pass the absolute path of the folder to sync, such as /srv/cortico/uploads.", path);
+            }
+        }
+
+        /// <summary>The commands, per node, as the admin would read them (for -WhatIf).</summary>
+        public static IReadOnlyList<KeyValuePair<string, string>> Plan(FileSyncRequest request, string source, string target)
+        {
+            var s = ShellQuote.Quote(request.Path);
+            var t = ShellQuote.Quote(request.TargetPathOrSame);
+            var steps = new List<KeyValuePair<string, string>>
+            {
+                new(source, $"cd {s} && find . -mindepth 1 -printf '%y %s %T@ %m %P %l'   (list: type, size, mtime, mode)"),
+                new(target, $"cd {t} && find . -mindepth 1 -printf '%y %s %T@ %m %P %l'   (list)"),
+                new(source, $"cd {s} && tar --create --file=- --no-recursion --null --files-from=<list of new and changed entries>  | (streamed through this machine, at most 8 MB in flight) |"),
+                new(target, $"mkdir -p {t} && cd {t} && tar --extract --file=- --preserve-permissions --same-owner --numeric-owner"),
+            };
+            if (!request.KeepDeleted)
+            {
+                steps.Add(new(target, $"cd {t} && xargs -0 -r rm -rf -- <<< (entries the source no longer has)"));
+            }
+
+            if (!request.NoVerify)
+            {
+                steps.Add(new(source, $"cd {s} && find . -type f -print0 | xargs -0 -r sha256sum -z --"));
+                steps.Add(new(target, $"cd {t} && find . -type f -print0 | xargs -0 -r sha256sum -z --"));
+            }
+
+            return steps;
+        }
+
+        public static async Task<FileSyncResult> SyncAsync(NodeSession source, NodeSession target, FileSyncRequest request, IOperationReporter reporter, CancellationToken token)
+        {
+            Validate(request.Path, "source path");
+            Validate(request.TargetPathOrSame, "target path");
+            var watch = Stopwatch.StartNew();
+            var targetPath = request.TargetPathOrSame;
+            var activity = $"Sync-NodeFiles {request.Path}: {source.Name} -> {target.Name}";
+            reporter.Progress(ProgressActivity, activity, "Listing both folders", -1);
+            var listSource = ListAsync(source, request.Path, true, reporter, token);
+            var listTarget = ListAsync(target, targetPath, false, reporter, token);
+            await Task.WhenAll(listSource, listTarget).ConfigureAwait(false);
+            var src = await listSource.ConfigureAwait(false);
+            var dst = await listTarget.ConfigureAwait(false);
+            var changed = src.Values.Where(e => !dst.TryGetValue(e.Path, out var d) || !e.SameAs(d)).OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
+
+            // A path that changes type (a file that became a folder) must go before the new one arrives.
+            var deleted = request.KeepDeleted
+                ? new List<string>()
+                : dst.Values.Where(d => !src.TryGetValue(d.Path, out var e) || (e.Type != d.Type && !(e.Type == 'd' && d.Type == 'd'))).Select(d => d.Path).OrderBy(p => p, StringComparer.Ordinal).ToList();
+            var totalBytes = src.Values.Where(e => e.Type == 'f').Sum(e => e.Size);
+            var result = new FileSyncResult
+            {
+                Source = source.Name,
+                Target = target.Name,
+                Path = request.Path,
+                TargetPath = targetPath,
+                Files = src.Values.Count(e => e.Type == 'f'),
+                TotalBytes = totalBytes,
+                ChangedFiles = changed.Count(e => e.Type != 'd'),
+                DeletedFiles = deleted.Count,
+                Changed = changed.Where(e => e.Type != 'd').Select(e => e.Path).ToList(),
+                Deleted = deleted,
+            };
+
+            if (deleted.Count > 0)
+            {
+                reporter.Progress(ProgressActivity, activity, $"Deleting {deleted.Count} entries on {target.Name}", -1);
+                var r = await NodeCommandRunner.RunAsync(target, new NodeCommandRequest { Command = DeleteScript, Arguments = new[] { targetPath }, Sudo = true, Input = Nul(deleted.Select(p => "./" + p)) }, null, reporter, token).ConfigureAwait(false);
+                Check(r, target, "delete what the source no longer has");
+            }
+
+            if (changed.Count > 0)
+            {
+                var toSend = changed.Sum(e => e.Type == 'f' ? e.Size : 0);
+                var streamWatch = Stopwatch.StartNew();
+                var last = TimeSpan.Zero;
+                var listed = await NodeCommandRunner.RunAsync(source, new NodeCommandRequest { Command = ListFileScript, Sudo = true, Input = Nul(changed.Select(e => "./" + e.Path)) }, null, reporter, token).ConfigureAwait(false);
+                Check(listed, source, "write the list of entries to send");
+                var stream = await NodeStream.RelayAsync(
+                    source, new NodeCommandRequest { Command = SendScript, Arguments = new[] { request.Path, listed.Output.Trim() }, Sudo = true },
+                    target, new NodeCommandRequest { Command = ReceiveScript, Arguments = new[] { targetPath }, Sudo = true },
+                    bytes =>
+                    {
+                        var now = streamWatch.Elapsed;
+                        if (now - last >= TimeSpan.FromMilliseconds(250))
+                        {
+                            last = now;
+                            var pct = toSend > 0 ? (int)Math.Min(99, bytes * 100 / toSend) : -1;
+                            reporter.Progress(ProgressActivity, activity, $"Sending {changed.Count} entries: {DatabaseSync.Megabytes(bytes)} of about {DatabaseSync.Megabytes(toSend)} ({DatabaseSync.Megabytes(bytes / Math.Max(now.TotalSeconds, 0.001))}/s)", pct);
+                        }
+                    }, reporter, token).ConfigureAwait(false);
+                result.Bytes = stream.Bytes;
+                if (!stream.Succeeded)
+                {
+                    var sourceFailed = stream.SourceFailed;
+                    throw new ReleaseOpsException("FileStreamFailed", FailureCategory.InvalidResult,
+                        $"{(sourceFailed ? source.Name + ": tar --create" : target.Name + ": tar --extract")} failed after {stream.Bytes} bytes "
+                        + $"(source exit {stream.SourceExit?.ToString(CultureInfo.InvariantCulture) ?? "none: the connection was cut or the command killed"}, target exit {stream.TargetExit?.ToString(CultureInfo.InvariantCulture) ?? "none"}): "
+                        + NodeStream.Brief(sourceFailed ? stream.SourceError : stream.TargetError),
+                        "Fix the cause and run the same command again: it sends what is still missing or different.", request.Path);
+                }
+            }
+
+            if (!request.NoVerify)
+            {
+                reporter.Progress(ProgressActivity, activity, "Comparing sha256 of every file", -1);
+                var a = HashAsync(source, request.Path, reporter, token);
+                var b = HashAsync(target, targetPath, reporter, token);
+                await Task.WhenAll(a, b).ConfigureAwait(false);
+                var bad = Differences(await a.ConfigureAwait(false), await b.ConfigureAwait(false), request.KeepDeleted);
+                if (bad.Count > 0)
+                {
+                    // A damaged copy may keep the source's size and time, which the quick check of the next run would take
+                    // as equal: its time is set to 1970 on the target, so the next run sends it again.
+                    var mark = await NodeCommandRunner.RunAsync(target, new NodeCommandRequest { Command = MarkScript, Arguments = new[] { targetPath }, Sudo = true, Input = Nul(bad.Select(p => "./" + p)) }, null, reporter, token).ConfigureAwait(false);
+                    Check(mark, target, "mark the differing files to be sent again");
+                    throw new ReleaseOpsException("FileVerificationFailed", FailureCategory.InvalidResult,
+                        $"{source.Name}:{request.Path} and {target.Name}:{targetPath} differ in {bad.Count} file(s): {string.Join(", ", bad.Take(20))}{(bad.Count > 20 ? ", ..." : string.Empty)}. They are marked on the target to be sent again by the next run.",
+                        "If the source was being written to, run the command again (during the write freeze for the final sync).", result);
+                }
+
+                result.Verified = true;
+            }
+
+            result.Duration = watch.Elapsed;
+            reporter.CompleteProgress(ProgressActivity, activity);
+            return result;
+        }
+
+        /// <summary>Paths whose sha256 differ, or that exist on one side only (on the source only, when the target may keep more).</summary>
+        public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, string> source, IReadOnlyDictionary<string, string> target, bool targetMayHaveMore = false) =>
+            (targetMayHaveMore ? source.Keys : source.Keys.Union(target.Keys)).Where(k => !source.TryGetValue(k, out var a) || !target.TryGetValue(k, out var b) || a != b).OrderBy(k => k, StringComparer.Ordinal).ToList();
+
+        /// <summary>Parses find's listing: records end with NUL, fields split by tabs (the path and link may hold tabs: they are split off by position).</summary>
+        public static IReadOnlyDictionary<string, FileEntry> ParseListing(string output)
+        {
+            var entries = new Dictionary<string, FileEntry>(StringComparer.Ordinal);
+            foreach (var record in output.Split('\0'))
+            {
+                if (record.Length == 0)
+                {
+                    continue;
+                }
+
+                var f = record.Split(new[] { '\t' }, 5);
+                if (f.Length < 5)
+                {
+                    continue;
+                }
+
+                // Path and link target are the rest, "path\tlink": a link's target may hold a tab, a name too; names are
+                // taken up to the last tab only for links.
+                var rest = f[4];
+                string path = rest, link = string.Empty;
+                var cut = rest.LastIndexOf('\t');
+                if (cut >= 0)
+                {
+                    path = rest.Substring(0, cut);
+                    link = rest.Substring(cut + 1);
+                }
+
+                var seconds = f[2].Split('.')[0];
+                entries[path] = new FileEntry
+                {
+                    Type = f[0].Length > 0 ? f[0][0] : '?',
+                    Size = long.Parse(f[1], NumberStyles.None, CultureInfo.InvariantCulture),
+                    MTime = long.Parse(seconds, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture),
+                    Mode = f[3],
+                    Path = path,
+                    Link = link,
+                };
+            }
+
+            return entries;
+        }
+
+        /// <summary>Parses sha256sum -z output: "hash  ./path" records ending with NUL.</summary>
+        public static IReadOnlyDictionary<string, string> ParseHashes(string output)
+        {
+            var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var record in output.Split('\0'))
+            {
+                if (record.Length < 67)
+                {
+                    continue;
+                }
+
+                var path = record.Substring(66);
+                hashes[path.StartsWith("./", StringComparison.Ordinal) ? path.Substring(2) : path] = record.Substring(0, 64);
+            }
+
+            return hashes;
+        }
+
+        private static async Task<IReadOnlyDictionary<string, FileEntry>> ListAsync(NodeSession session, string path, bool mustExist, IOperationReporter reporter, CancellationToken token)
+        {
+            var r = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = ListScript, Arguments = new[] { path }, Sudo = true }, null, reporter, token).ConfigureAwait(false);
+            if (r.ExitCode == 4)
+            {
+                if (mustExist)
+                {
+                    throw new ReleaseOpsException("SyncPathNotFound", FailureCategory.ObjectNotFound, $"{session.Name}: the folder {path} does not exist.", "Pass an existing folder on the source.", path);
+                }
+
+                return new Dictionary<string, FileEntry>();
+            }
+
+            Check(r, session, "list " + path);
+            return ParseListing(r.Output);
+        }
+
+        private static async Task<IReadOnlyDictionary<string, string>> HashAsync(NodeSession session, string path, IOperationReporter reporter, CancellationToken token)
+        {
+            var r = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = HashScript, Arguments = new[] { path }, Sudo = true }, null, reporter, token).ConfigureAwait(false);
+            Check(r, session, "checksum " + path);
+            return ParseHashes(r.Output);
+        }
+
+        private static void Check(NodeCommandResult r, NodeSession session, string what)
+        {
+            if (!r.Succeeded)
+            {
+                throw new ReleaseOpsException(r.FailureId == "SudoFailed" ? "SudoFailed" : "NodeCommandFailed", FailureCategory.InvalidResult,
+                    $"{session.Name}: could not {what} (exit {r.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}): {NodeStream.Brief(r.Error)}",
+                    "Read the error; run the same command with -Verbose to see more.", session.Name);
+            }
+        }
+
+        private static string Nul(IEnumerable<string> items) => string.Concat(items.Select(i => i + "\0"));
+    }
+}

@@ -1,0 +1,266 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using ReleaseOps.Core.Ssh;
+using Renci.SshNet;
+
+namespace ReleaseOps.Core.Migration
+{
+    /// <summary>What a node-to-node stream did: bytes relayed, and how each end's command ended.</summary>
+    public sealed class NodeStreamResult
+    {
+        public long Bytes { get; set; }
+
+        public int? SourceExit { get; set; }
+
+        public string SourceError { get; set; } = string.Empty;
+
+        public int? TargetExit { get; set; }
+
+        public string TargetError { get; set; } = string.Empty;
+
+        /// <summary>Set when the relay itself failed (a channel closed under it).</summary>
+        public string? RelayError { get; set; }
+
+        /// <summary>True when the target stopped taking data (its channel failed) before the source ended.</summary>
+        public bool TargetFailedFirst { get; set; }
+
+        /// <summary>Which end to blame: the source, unless the target failed first or the source ended well.</summary>
+        public bool SourceFailed => !TargetFailedFirst && SourceExit != 0;
+
+        public bool Succeeded => SourceExit == 0 && TargetExit == 0 && RelayError is null;
+    }
+
+    /// <summary>
+    /// Streams the output of a command on one node into the standard input of a command on another, through the
+    /// admin's machine, on the two SSH connections the caller already opened (and whose host keys were checked).
+    /// Data passes through one fixed buffer: it never lands on disk and is never whole in memory.
+    /// </summary>
+    /// <remarks>
+    /// Both commands run under NodeCommandRunner's marker, so Ctrl+C (or a failure at one end) kills the other end's
+    /// whole process group on its node. The two ends' standard error is kept (the last 16 KB of each) for messages.
+    /// </remarks>
+    public static class NodeStream
+    {
+        /// <summary>The relay buffer: large enough for SSH's 32 KB packets to pile up, small enough to be invisible.</summary>
+        public const int BufferSize = 256 * 1024;
+
+        /// <summary>One credit lets the source send this much.</summary>
+        public const int CreditSize = 1024 * 1024;
+
+        /// <summary>How many credits may be outstanding: the most that can wait in this machine's memory.</summary>
+        public const int CreditWindow = 8;
+
+        private const int ErrorTail = 16 * 1024;
+
+        /// <summary>
+        /// Flow control. SSH.NET acknowledges channel data as soon as it arrives (it adjusts the window on receipt, not
+        /// when the reader takes the data), so a source faster than the target would pile up in this machine's memory.
+        /// The source's command therefore runs under this small Perl gate (Perl is essential on Debian and Ubuntu): it
+        /// passes the command's output on only as far as the relay has granted credits on its standard input, one byte
+        /// per MB, and the relay grants a credit for each MB it has written to the target. At most CreditWindow MB are
+        /// ever in flight. The gate exits with the command's own status.
+        /// </summary>
+        private const string GatePerl = @"use strict; binmode STDIN; binmode STDOUT;
+my $pid = open(my $in, '-|') // die ""releaseops gate: fork: $!\n"";
+if (!$pid) { exec { $ARGV[0] } @ARGV or die ""releaseops gate: exec: $!\n""; }
+binmode $in; my ($credit, $buf, $c) = (0);
+while (1) {
+  while ($credit <= 0) { my $r = sysread(STDIN, $c, 64); if (!$r) { $credit = 1e18; last } $credit += $r * " + "1048576" + @"; }
+  my $n = sysread($in, $buf, 262144); die ""releaseops gate: read: $!\n"" unless defined $n; last if $n == 0;
+  my $off = 0; while ($off < $n) { my $w = syswrite(STDOUT, $buf, $n - $off, $off); die ""releaseops gate: write: $!\n"" unless defined $w; $off += $w; }
+  $credit -= $n;
+}
+close $in; exit($? & 127 ? 128 + ($? & 127) : $? >> 8);";
+
+        /// <summary>Wraps a command so that its output passes through the credit gate.</summary>
+        public static NodeCommandRequest Gated(NodeCommandRequest request)
+        {
+            var args = new List<string> { "-e", GatePerl, "--", "sh", "-c", request.Command, "releaseops" };
+            args.AddRange(request.Arguments);
+            return new NodeCommandRequest { Command = "perl \"$@\"", Arguments = args, Sudo = request.Sudo, Timeout = request.Timeout };
+        }
+
+        public static async Task<NodeStreamResult> RelayAsync(
+            NodeSession source, NodeCommandRequest sourceRequest,
+            NodeSession target, NodeCommandRequest targetRequest,
+            Action<long> progress, IOperationReporter reporter, CancellationToken token)
+        {
+            var sourceMarker = "releaseops-" + Guid.NewGuid().ToString("N");
+            var targetMarker = "releaseops-" + Guid.NewGuid().ToString("N");
+            using var sourceCommand = source.Client.CreateCommand(NodeCommandRunner.CommandLine(Gated(sourceRequest), source.IsRoot, sourceMarker));
+            using var targetCommand = target.Client.CreateCommand(NodeCommandRunner.CommandLine(targetRequest, target.IsRoot, targetMarker));
+            sourceCommand.CommandTimeout = Timeout.InfiniteTimeSpan;
+            targetCommand.CommandTimeout = Timeout.InfiniteTimeSpan;
+            var result = new NodeStreamResult();
+            var sourceErr = new StringBuilder();
+            var targetErr = new StringBuilder();
+
+            // The target starts first, so that it is ready to read when the first bytes arrive.
+            var targetRun = targetCommand.ExecuteAsync(CancellationToken.None);
+            var targetInput = targetCommand.CreateInputStream();
+            var sourceRun = sourceCommand.ExecuteAsync(CancellationToken.None);
+            var credits = sourceCommand.CreateInputStream();
+            var targetErrPump = TailAsync(targetCommand.ExtendedOutputStream, targetErr);
+            var sourceErrPump = TailAsync(sourceCommand.ExtendedOutputStream, sourceErr);
+            var targetOutPump = TailAsync(targetCommand.OutputStream, targetErr);
+            var granted = 0L;
+            var writing = false;
+            async Task GrantAsync()
+            {
+                var wanted = (result.Bytes / CreditSize) + CreditWindow;
+                if (wanted > granted)
+                {
+                    var grant = new byte[wanted - granted];
+                    await credits.WriteAsync(grant, 0, grant.Length, token).ConfigureAwait(false);
+                    await credits.FlushAsync(token).ConfigureAwait(false);
+                    granted = wanted;
+                }
+            }
+
+            // Ctrl+C kills both remote commands at once: a source that sends nothing (waiting on a lock) would otherwise
+            // keep the relay waiting for its next bytes; with the source gone, its channel closes and the relay ends.
+            using (token.Register(() =>
+            {
+                _ = NodeCommandRunner.KillAsync(source, sourceMarker, sourceRequest.Sudo && !source.IsRoot);
+                _ = NodeCommandRunner.KillAsync(target, targetMarker, targetRequest.Sudo && !target.IsRoot);
+            }))
+            {
+                try
+                {
+                    var buffer = new byte[BufferSize];
+                    var output = sourceCommand.OutputStream;
+                    await GrantAsync().ConfigureAwait(false);
+                    int n;
+                    while ((n = await output.ReadAsync(buffer, 0, buffer.Length, token).ConfigureAwait(false)) > 0)
+                    {
+                        writing = true;
+                        await targetInput.WriteAsync(buffer, 0, n, token).ConfigureAwait(false);
+                        writing = false;
+                        result.Bytes += n;
+                        progress(result.Bytes);
+                        await GrantAsync().ConfigureAwait(false);
+                    }
+
+                    // End of the source's output: only a source that exited 0 gets its stream closed normally at the
+                    // target. A source that died (or whose connection was cut) must not hand the target a truncated
+                    // stream that the target might take as complete.
+                    result.SourceExit = await EndAsync(sourceCommand, sourceRun).ConfigureAwait(false);
+                    if (result.SourceExit == 0)
+                    {
+                        await targetInput.FlushAsync(token).ConfigureAwait(false);
+                        targetInput.Dispose();
+                    }
+                    else
+                    {
+                        result.RelayError = "the source command ended with " + (result.SourceExit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no exit status (its connection was cut)");
+                    }
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Any failure of either channel (a cut connection surfaces as several exception types) ends the relay.
+                    result.TargetFailedFirst = writing && !token.IsCancellationRequested;
+                    result.RelayError = token.IsCancellationRequested ? "stopped" : ex.Message;
+                }
+
+                // When the stream broke or was stopped, neither end may go on alone.
+                if (result.RelayError is not null)
+                {
+                    reporter.Verbose($"Stream {source.Name} -> {target.Name} stopped after {result.Bytes} bytes ({result.RelayError}); stopping both ends.");
+                    await Task.WhenAll(
+                        NodeCommandRunner.KillAsync(source, sourceMarker, sourceRequest.Sudo && !source.IsRoot),
+                        NodeCommandRunner.KillAsync(target, targetMarker, targetRequest.Sudo && !target.IsRoot)).ConfigureAwait(false);
+                    SafeDispose(targetInput);
+                }
+            }
+
+            result.SourceExit ??= await EndAsync(sourceCommand, sourceRun).ConfigureAwait(false);
+            SafeDispose(credits);
+            result.TargetExit = await EndAsync(targetCommand, targetRun).ConfigureAwait(false);
+            await Task.WhenAll(Quiet(sourceErrPump), Quiet(targetErrPump), Quiet(targetOutPump)).ConfigureAwait(false);
+            result.SourceError = Snapshot(sourceErr);
+            result.TargetError = Snapshot(targetErr);
+            token.ThrowIfCancellationRequested();
+            return result;
+        }
+
+        private static async Task<int?> EndAsync(SshCommand command, Task run)
+        {
+            try
+            {
+                await run.ConfigureAwait(false);
+                return command.ExitStatus;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                return null;
+            }
+        }
+
+        private static async Task Quiet(Task task)
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+            }
+        }
+
+        private static void SafeDispose(Stream stream)
+        {
+            try
+            {
+                stream.Dispose();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+            }
+        }
+
+        private static string Snapshot(StringBuilder sb)
+        {
+            lock (sb)
+            {
+                return sb.ToString();
+            }
+        }
+
+        private static async Task TailAsync(Stream stream, StringBuilder sink)
+        {
+            var buffer = new byte[8192];
+            int n;
+            while ((n = await stream.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false)) > 0)
+            {
+                lock (sink)
+                {
+                    sink.Append(Encoding.UTF8.GetString(buffer, 0, n));
+                    if (sink.Length > ErrorTail)
+                    {
+                        sink.Remove(0, sink.Length - ErrorTail);
+                    }
+                }
+            }
+        }
+
+        /// <summary>The readable last lines of a command's standard error, for an error message.</summary>
+        public static string Brief(string error)
+        {
+            var lines = new List<string>();
+            foreach (var l in error.Split('\n'))
+            {
+                var t = l.Trim();
+                if (t.Length > 0 && t.IndexOf("unable to resolve host", StringComparison.Ordinal) < 0)
+                {
+                    lines.Add(t);
+                }
+            }
+
+            return string.Join(" | ", lines.Count > 4 ? lines.GetRange(lines.Count - 4, 4) : lines);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ReleaseOps.Core.Ssh;
+
+namespace ReleaseOps.Core.Migration
+{
+    /// <summary>
+    /// How PostgreSQL is reached on a node: inside a compose stack (docker compose exec -T, or docker-compose), or on
+    /// the host as a system user (sudo -n -u postgres), with optional libpq host, port and role.
+    /// </summary>
+    public sealed class PostgresAccess
+    {
+        // No exec: the shell that carries NodeCommandRunner's marker stays the process group leader, so Ctrl+C finds it.
+        private const string HostScript = "u=$1; shift; if [ \"$(id -un)\" = \"$u\" ]; then \"$@\"; else sudo -n -u \"$u\" -- \"$@\"; fi";
+
+        private const string ComposeScript = "d=$1; s=$2; shift 2; cd \"$d\" || exit 1\n"
+            + "if docker compose version >/dev/null 2>&1; then set -- docker compose exec -T \"$s\" \"$@\"\n"
+            + "elif command -v docker-compose >/dev/null 2>&1; then set -- docker-compose exec -T \"$s\" \"$@\"\n"
+            + "else echo 'releaseops: neither docker compose nor docker-compose is installed' >&2; exit 127; fi\n"
+            + "\"$@\"";
+
+        /// <summary>The stack's folder on the node (where its compose file is); null means PostgreSQL on the host.</summary>
+        public string? ComposeDirectory { get; set; }
+
+        /// <summary>The compose service that runs PostgreSQL.</summary>
+        public string ComposeService { get; set; } = "db";
+
+        /// <summary>The system user that runs the client tools on the host (peer authentication).</summary>
+        public string SystemUser { get; set; } = "postgres";
+
+        /// <summary>The PostgreSQL role (--username); in a compose stack, postgres unless given.</summary>
+        public string? DbUser { get; set; }
+
+        /// <summary>libpq's host: an address or a socket folder.</summary>
+        public string? PgHost { get; set; }
+
+        /// <summary>libpq's port.</summary>
+        public int? PgPort { get; set; }
+
+        public bool IsCompose => !string.IsNullOrEmpty(ComposeDirectory);
+
+        /// <summary>The connection options every tool gets.</summary>
+        public IReadOnlyList<string> ConnectionArguments()
+        {
+            var args = new List<string>();
+            if (!string.IsNullOrEmpty(PgHost))
+            {
+                args.Add("--host=" + PgHost);
+            }
+
+            if (PgPort is int p)
+            {
+                args.Add("--port=" + p.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            var user = DbUser ?? (IsCompose ? "postgres" : null);
+            if (!string.IsNullOrEmpty(user))
+            {
+                args.Add("--username=" + user);
+            }
+
+            return args;
+        }
+
+        /// <summary>A command that runs a PostgreSQL tool with arguments (each one quoted) on the node.</summary>
+        public NodeCommandRequest Tool(string tool, IEnumerable<string> arguments, string? input = null)
+        {
+            var args = new List<string> { tool };
+            args.AddRange(ConnectionArguments());
+            args.AddRange(arguments);
+            return IsCompose
+                ? new NodeCommandRequest { Command = ComposeScript, Arguments = new[] { ComposeDirectory!, ComposeService }.Concat(args).ToList(), Sudo = true, Input = input }
+                : new NodeCommandRequest { Command = HostScript, Arguments = new[] { SystemUser }.Concat(args).ToList(), Input = input };
+        }
+
+        /// <summary>The same command as the admin would type it, for -WhatIf and messages.</summary>
+        public string Display(NodeCommandRequest request)
+        {
+            var args = request.Arguments.Skip(IsCompose ? 2 : 1);
+            return IsCompose
+                ? "cd " + ShellQuote.Quote(ComposeDirectory!) + " && docker compose exec -T " + ShellQuote.Quote(ComposeService) + " " + ShellQuote.Join(args)
+                : "sudo -u " + ShellQuote.Quote(SystemUser) + " " + ShellQuote.Join(args);
+        }
+
+        /// <summary>A libpq connection string naming one database, so that any name (with =, spaces, quotes) stays a name.</summary>
+        public static string ConnInfo(string database) => "dbname='" + database.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
+    }
+}

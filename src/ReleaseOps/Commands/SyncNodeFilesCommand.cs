@@ -1,0 +1,56 @@
+using System.Management.Automation;
+using ReleaseOps.Core;
+using ReleaseOps.Core.Migration;
+
+namespace ReleaseOps.Commands
+{
+    /// <summary>
+    /// Sync-NodeFiles: makes a folder on the target equal to a folder on the source, rsync style (only new and changed
+    /// entries travel, deleted ones are deleted), streamed as tar through this machine, then verified by sha256.
+    /// </summary>
+    [Cmdlet(VerbsData.Sync, "NodeFiles", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(FileSyncResult))]
+    public sealed class SyncNodeFilesCommand : NodePairCmdlet
+    {
+        /// <summary>The absolute folder on the source, such as /srv/cortico/uploads or a volume's _data folder.</summary>
+        [Parameter(Mandatory = true, Position = 2)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>The folder on the target; the same path by default.</summary>
+        [Parameter]
+        public string? TargetPath { get; set; }
+
+        /// <summary>Keeps files on the target that the source no longer has (by default they are deleted).</summary>
+        [Parameter]
+        public SwitchParameter KeepDeleted { get; set; }
+
+        /// <summary>Skips the final sha256 comparison of every file.</summary>
+        [Parameter]
+        public SwitchParameter NoVerify { get; set; }
+
+        /// <inheritdoc />
+        protected override void EndProcessing()
+        {
+            try
+            {
+                var request = new FileSyncRequest { Path = Path, TargetPath = TargetPath, KeepDeleted = KeepDeleted, NoVerify = NoVerify };
+                FileSync.Validate(request.Path, "source path");
+                FileSync.Validate(request.TargetPathOrSame, "target path");
+                var source = ToTarget(Source, nameof(Source));
+                var target = ToTarget(Target, nameof(Target));
+                var plan = PlanText($"Sync {Path} from {source} to {target}:{request.TargetPathOrSame}:", FileSync.Plan(request, source.ToString(), target.ToString()));
+                if (!ShouldProcess(plan, plan, "Sync files"))
+                {
+                    return;
+                }
+
+                WriteObject(RunOnPair(source, target, (s, t, reporter, token) => FileSync.SyncAsync(s, t, request, reporter, token)));
+            }
+            catch (ReleaseOpsException ex)
+            {
+                ThrowFailure(ex, Path);
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using System.Security;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using ReleaseOps.Core;
+using ReleaseOps.Core.Ssh;
+
+namespace ReleaseOps
+{
+    /// <summary>
+    /// The base of the cmdlets that move data from one node to another (Sync-NodeDatabase, Sync-NodeFiles). The nodes
+    /// arrive as -Source and -Target: ProjectNode objects (or any object with HostName, Port and User), or names
+    /// (ssh_config aliases, addresses, "host:port", "user@host:port"). Both connections go through the SSH layer, so
+    /// host keys are checked against known_hosts exactly as for Invoke-NodeCommand.
+    /// </summary>
+    public abstract class NodePairCmdlet : ReleaseOpsCmdlet
+    {
+        /// <summary>The node the data comes from: a ProjectNode, or a name, alias or address.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNull]
+        public PSObject Source { get; set; } = null!;
+
+        /// <summary>The node the data goes to: a ProjectNode, or a name, alias or address.</summary>
+        [Parameter(Mandatory = true, Position = 1)]
+        [ValidateNotNull]
+        public PSObject Target { get; set; } = null!;
+
+        /// <summary>Private keys to try first.</summary>
+        [Parameter]
+        public string[]? IdentityFile { get; set; }
+
+        /// <summary>The passphrase of encrypted keys.</summary>
+        [Parameter]
+        public SecureString? Passphrase { get; set; }
+
+        /// <summary>Strict (default) or AcceptNew.</summary>
+        [Parameter]
+        public HostKeyPolicy HostKeyPolicy { get; set; } = HostKeyPolicy.Strict;
+
+        /// <summary>The ssh_config file (default ~/.ssh/config).</summary>
+        [Parameter]
+        public string? ConfigFile { get; set; }
+
+        /// <summary>The known_hosts file (default ~/.ssh/known_hosts).</summary>
+        [Parameter]
+        public string? KnownHostsFile { get; set; }
+
+        /// <summary>Reads a node from a ProjectNode-like object or a "[user@]host[:port]" string.</summary>
+        protected static NodeTarget ToTarget(PSObject value, string parameter)
+        {
+            if (value.BaseObject is string text)
+            {
+                text = text.Trim();
+                string? user = null;
+                int? port = null;
+                var at = text.LastIndexOf('@');
+                if (at > 0)
+                {
+                    user = text.Substring(0, at);
+                    text = text.Substring(at + 1);
+                }
+
+                var colon = text.LastIndexOf(':');
+                if (colon > 0 && text.IndexOf(':') == colon && int.TryParse(text.Substring(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var p))
+                {
+                    port = p;
+                    text = text.Substring(0, colon);
+                }
+
+                if (text.Length == 0)
+                {
+                    throw new ReleaseOpsException("InvalidHostName", FailureCategory.InvalidArgument, $"-{parameter} is empty.", "Pass a ProjectNode, or a host name, alias or address.");
+                }
+
+                return new NodeTarget(text, port, user);
+            }
+
+            var host = value.Properties["HostName"]?.Value as string;
+            if (string.IsNullOrEmpty(host))
+            {
+                throw new ReleaseOpsException("InvalidHostName", FailureCategory.InvalidArgument, $"-{parameter} has no HostName.",
+                    "Pass a ProjectNode (Get-ProjectNode, New-ProjectNode), or a host name, alias or address.", value);
+            }
+
+            var portValue = value.Properties["Port"]?.Value;
+            var userValue = value.Properties["User"]?.Value as string;
+            int? nodePort = portValue is null ? null : Convert.ToInt32(portValue, CultureInfo.InvariantCulture);
+            return new NodeTarget(host!, nodePort > 0 ? nodePort : null, string.IsNullOrEmpty(userValue) ? null : userValue);
+        }
+
+        /// <summary>The SSH options of this call.</summary>
+        protected SshConnectOptions ConnectOptions() => new()
+        {
+            ConfigFile = ConfigFile is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigFile),
+            KnownHostsFile = KnownHostsFile is null ? null : GetUnresolvedProviderPathFromPSPath(KnownHostsFile),
+            HostKeyPolicy = HostKeyPolicy,
+            IdentityFiles = IdentityFile is null ? Array.Empty<string>() : Array.ConvertAll(IdentityFile, GetUnresolvedProviderPathFromPSPath),
+            Passphrase = Passphrase,
+        };
+
+        /// <summary>The -WhatIf text: each command with the node it runs on.</summary>
+        protected static string PlanText(string title, IReadOnlyList<KeyValuePair<string, string>> steps)
+        {
+            var sb = new StringBuilder(title);
+            var i = 0;
+            foreach (var s in steps)
+            {
+                sb.Append('\n').Append("  ").Append(++i).Append(". [").Append(s.Key).Append("] ").Append(s.Value);
+            }
+
+            return sb.ToString();
+        }
+
+        /// <summary>Connects to both nodes at once, then runs the work; both connections close afterwards.</summary>
+        protected T RunOnPair<T>(NodeTarget source, NodeTarget target, Func<NodeSession, NodeSession, IOperationReporter, CancellationToken, Task<T>> work)
+        {
+            var options = ConnectOptions();
+            return RunEngine(async (reporter, token) =>
+            {
+                var s = Connect(source, options, reporter, token);
+                var t = Connect(target, options, reporter, token);
+                try
+                {
+                    await Task.WhenAll(s, t).ConfigureAwait(false);
+                }
+                catch
+                {
+                    Dispose(s);
+                    Dispose(t);
+                    throw;
+                }
+
+                using var src = await s.ConfigureAwait(false);
+                using var dst = await t.ConfigureAwait(false);
+                try
+                {
+                    return await work(src, dst, reporter, token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not ReleaseOpsException && ex is not OperationCanceledException && ex is not OutOfMemoryException)
+                {
+                    throw new ReleaseOpsException("NodeOperationFailed", FailureCategory.ConnectionError, $"{source} -> {target}: {ex.Message}",
+                        "Check both nodes and run the same command again.", target.HostName, ex);
+                }
+            });
+        }
+
+        private static Task<NodeSession> Connect(NodeTarget node, SshConnectOptions options, IOperationReporter reporter, CancellationToken token) =>
+            NodeConnector.ConnectAsync(node.HostName, options.With(x =>
+            {
+                x.Port = node.Port ?? options.Port;
+                x.User = node.User ?? options.User;
+            }), reporter, token);
+
+        private static void Dispose(Task<NodeSession> session)
+        {
+            if (session.Status == TaskStatus.RanToCompletion)
+            {
+                session.Result.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+BeforeAll {
+    Import-Module $env:RELEASEOPS_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'SshFixtures.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:ctx = New-SshTestContext -Directory (Join-Path $TestDrive 'ssh')
+    $global:PSDefaultParameterValues = $ctx.Defaults.Clone()
+    $script:src = New-TestNode -Client fsrc
+    $script:dst = New-TestNode -Client fdst
+    $script:dir = '/srv/app/uploads'
+    $setup = @'
+set -e
+mkdir -p "$1/docs/deep" "$1/empty" "$1/-dash"
+cd "$1"
+echo "hello" > a.txt
+printf 'second\n' > docs/b.txt
+echo "deep" > docs/deep/c.txt
+echo "odd" > "docs/it's a \"file\" $(printf '\t')tab.txt"
+echo 'not run' > '$(touch PWNED); touch PWNED.txt'
+echo "dash" > -dash/-n.txt
+head -c 2097152 /dev/urandom > big.bin
+echo secret > private.txt && chmod 600 private.txt
+ln -s docs/b.txt link-to-b
+touch -d '2020-01-01 00:00:00' a.txt
+'@
+    $r = $src | Invoke-NodeCommand -Command $setup -ArgumentList $dir
+    if (-not $r.Succeeded) { throw $r.Error }
+
+    # An independent listing of a folder on a node: every file's sha256, mode and links, sorted.
+    $script:Snapshot = {
+        param($Node, [string] $Path = $dir)
+        $cmd = 'cd "$1" && find . -mindepth 1 -printf "%y %m %P -> %l\n" | LC_ALL=C sort && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum'
+        ($Node | Invoke-NodeCommand -Command $cmd -ArgumentList $Path).Output
+    }
+    $script:SetWrapper = {
+        param($Node, [string] $Tool, [string] $Body)
+        ($Node | Invoke-NodeCommand -Command 'printf "%s\n" "$2" > "/usr/local/bin/$1" && chmod 755 "/usr/local/bin/$1"' -ArgumentList $Tool, "#!/bin/sh`n$Body").Succeeded | Should -BeTrue
+    }
+    $script:RemoveWrapper = { param($Node, [string] $Tool) $null = $Node | Invoke-NodeCommand -Command 'rm -f "/usr/local/bin/$1"' -ArgumentList $Tool }
+}
+
+AfterAll {
+    $src, $dst | Where-Object { $_ } | Remove-ProjectNode -Force
+    $global:PSDefaultParameterValues = @{}
+}
+
+Describe 'Sync-NodeFiles' {
+    It 'copies a folder with odd names, modes, a link and an empty folder, and verifies it' {
+        $r = Sync-NodeFiles -Source $src -Target $dst -Path $dir
+        $r | Should -BeOfType ReleaseOps.FileSyncResult
+        $r.Files | Should -Be 8
+        $r.ChangedFiles | Should -Be 9   # eight files and the link
+        $r.DeletedFiles | Should -Be 0
+        $r.Verified | Should -BeTrue
+        $r.Bytes | Should -BeGreaterThan 2MB
+        (& $Snapshot $dst) | Should -Be (& $Snapshot $src)
+        (& $Snapshot $dst) | Should -Match '600 private.txt'
+        (& $Snapshot $dst) | Should -Match 'l 777 link-to-b -> docs/b.txt'
+        (& $Snapshot $dst) | Should -Match 'd 755 empty'
+        foreach ($n in $src, $dst) { ($n | Invoke-NodeCommand -Command 'find /srv /root /var/tmp -name PWNED 2>/dev/null').Output | Should -BeNullOrEmpty }
+    }
+
+    It 'sends nothing when nothing changed' {
+        $r = Sync-NodeFiles $src $dst $dir
+        $r.ChangedFiles | Should -Be 0
+        $r.DeletedFiles | Should -Be 0
+        $r.Bytes | Should -Be 0
+        $r.Verified | Should -BeTrue
+    }
+
+    It 'sends only the changed and new files, and deletes what the source deleted' {
+        $null = $src | Invoke-NodeCommand -Command 'cd "$1" && echo changed >> a.txt && echo new > docs/new.txt && rm docs/deep/c.txt && chmod 640 docs/b.txt' -ArgumentList $dir
+        $r = Sync-NodeFiles $src $dst $dir
+        @($r.Changed | Sort-Object) | Should -Be @('a.txt', 'docs/b.txt', 'docs/new.txt')
+        $r.Deleted | Should -Be @('docs/deep/c.txt')
+        $r.Bytes | Should -BeLessThan 100KB   # big.bin (2 MB) was not sent again
+        $r.Verified | Should -BeTrue
+        (& $Snapshot $dst) | Should -Be (& $Snapshot $src)
+        ($dst | Invoke-NodeCommand -Command 'test -e "$1/docs/deep/c.txt"' -ArgumentList $dir -ErrorAction SilentlyContinue).Succeeded | Should -BeFalse
+    }
+
+    It 'keeps deleted files with -KeepDeleted, into another folder' {
+        $r = Sync-NodeFiles $src $dst $dir -TargetPath '/srv/other place/it''s'
+        $r.Verified | Should -BeTrue
+        $null = $src | Invoke-NodeCommand -Command 'rm "$1/docs/new.txt"' -ArgumentList $dir
+        $r = Sync-NodeFiles $src $dst $dir -TargetPath '/srv/other place/it''s' -KeepDeleted
+        $r.DeletedFiles | Should -Be 0
+        $r.Verified | Should -BeTrue
+        ($dst | Invoke-NodeCommand -Command 'cat "$1/docs/new.txt"' -ArgumentList '/srv/other place/it''s').Output.Trim() | Should -Be 'new'
+    }
+
+    It 'detects a file that differs after the transfer' {
+        $null = $src | Invoke-NodeCommand -Command 'echo again >> "$1/docs/b.txt"' -ArgumentList $dir
+        # tar on the target extracts, then one file is damaged before the comparison.
+        & $SetWrapper $dst 'tar' @'
+/usr/bin/tar "$@" || exit $?
+case "$*" in *--extract*) printf 'X' | dd of=docs/b.txt bs=1 seek=0 conv=notrunc 2>/dev/null;; esac
+'@
+        try {
+            { Sync-NodeFiles $src $dst $dir -ErrorAction Stop } | Should -Throw -ErrorId 'FileVerificationFailed,ReleaseOps.Commands.SyncNodeFilesCommand'
+            $Error[0].Exception.Message | Should -Match 'docs/b\.txt'
+            $Error[0].Exception.Message | Should -Not -Match 'a\.txt'
+        }
+        finally { & $RemoveWrapper $dst 'tar' }
+        # The damaged copy has the source's size; it was marked, so the next run sends it again.
+        $r = Sync-NodeFiles $src $dst $dir
+        $r.Changed | Should -Be @('docs/b.txt')
+        $r.Verified | Should -BeTrue
+        (& $Snapshot $dst) | Should -Be (& $Snapshot $src)
+        (Sync-NodeFiles $src $dst $dir -NoVerify).Verified | Should -BeFalse
+    }
+
+    It 'fails clearly when the source stream breaks, and the rerun completes' {
+        $null = $src | Invoke-NodeCommand -Command 'head -c 1048576 /dev/urandom > "$1/big2.bin" && touch "$1/docs/b.txt"' -ArgumentList $dir
+        & $SetWrapper $src 'tar' @'
+/usr/bin/tar "$@" | head -c 30000
+exit 1
+'@
+        try {
+            { Sync-NodeFiles $src $dst $dir -ErrorAction Stop } | Should -Throw -ErrorId 'FileStreamFailed,ReleaseOps.Commands.SyncNodeFilesCommand'
+        }
+        finally { & $RemoveWrapper $src 'tar' }
+        $r = Sync-NodeFiles $src $dst $dir
+        $r.Verified | Should -BeTrue
+        $r.Changed | Should -Contain 'big2.bin'
+        (& $Snapshot $dst) | Should -Be (& $Snapshot $src)
+    }
+
+    It 'rejects paths that are not absolute folders, and a missing source folder' {
+        { Sync-NodeFiles $src $dst 'relative/path' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSyncPath,ReleaseOps.Commands.SyncNodeFilesCommand'
+        { Sync-NodeFiles $src $dst '/' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSyncPath,ReleaseOps.Commands.SyncNodeFilesCommand'
+        { Sync-NodeFiles $src $dst "/srv/a`nb" -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSyncPath,ReleaseOps.Commands.SyncNodeFilesCommand'
+        { Sync-NodeFiles $src $dst '/srv/$(touch /var/tmp/pwned)' -ErrorAction Stop } | Should -Throw -ErrorId 'SyncPathNotFound,ReleaseOps.Commands.SyncNodeFilesCommand'
+        ($src | Invoke-NodeCommand -Command 'test -e /var/tmp/pwned' -ErrorAction SilentlyContinue).Succeeded | Should -BeFalse
+    }
+
+    It '-WhatIf prints the commands per node and changes nothing' {
+        $null = $src | Invoke-NodeCommand -Command 'echo whatif > "$1/whatif.txt" && rm "$1/a.txt"' -ArgumentList $dir
+        $before = & $Snapshot $dst
+        $script = @"
+Import-Module '$($env:RELEASEOPS_MODULE)'
+Sync-NodeFiles -Source '127.0.0.1:$($src.Port)' -Target ([pscustomobject]@{ HostName = '127.0.0.1'; Port = $($dst.Port) }) -Path '$dir' -WhatIf -IdentityFile '$($ctx.IdentityFile)' -KnownHostsFile '$($ctx.KnownHostsFile)' -ConfigFile '$($ctx.ConfigFile)'
+"@
+        $r = Invoke-FreshPwsh -Script $script
+        $r.ExitCode | Should -Be 0
+        $text = $r.Output -join "`n"
+        $text | Should -Match ([regex]::Escape("[127.0.0.1:$($src.Port)] cd $dir && tar --create"))
+        $text | Should -Match ([regex]::Escape("[127.0.0.1:$($dst.Port)] mkdir -p $dir && cd $dir && tar --extract"))
+        $text | Should -Match 'rm -rf'
+        (& $Snapshot $dst) | Should -Be $before
+    }
+}

@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using ReleaseOps.Core;
+using ReleaseOps.Core.Migration;
+using ReleaseOps.Core.Ssh;
+
+namespace ReleaseOps.Core.Tests;
+
+public class NodeSyncTests
+{
+    [Fact]
+    public void The_listing_and_hash_scripts_parse_back_every_odd_name_with_real_find_and_sha256sum()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ro-sync-" + Guid.NewGuid().ToString("N"));
+        var names = new[] { "plain.txt", "it's a \"file\".txt", "tab\there.txt", "-dash", "$(id).txt", "new\nline.txt", "é漢字.txt", "sub/inner file.bin" };
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "sub"));
+            foreach (var n in names)
+            {
+                File.WriteAllText(Path.Combine(dir, n), "content of " + n);
+            }
+
+            var listing = FileSync.ParseListing(Sh(FileSync.ListScript, dir));
+            var hashes = FileSync.ParseHashes(Sh(FileSync.HashScript, dir));
+            foreach (var n in names)
+            {
+                Assert.Equal('f', listing[n].Type);
+                Assert.Equal(Encoding.UTF8.GetByteCount("content of " + n), listing[n].Size);
+                var expected = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("content of " + n))).ToLowerInvariant();
+                Assert.Equal(expected, hashes[n]);
+            }
+
+            Assert.Equal('d', listing["sub"].Type);
+            Assert.Equal(names.Length, hashes.Count);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void The_quick_check_compares_type_size_mtime_mode_and_link_but_not_a_folders_time()
+    {
+        var a = new FileEntry { Path = "x", Type = 'f', Size = 3, MTime = 100, Mode = "644" };
+        Assert.True(a.SameAs(new FileEntry { Path = "x", Type = 'f', Size = 3, MTime = 100, Mode = "644" }));
+        Assert.False(a.SameAs(new FileEntry { Path = "x", Type = 'f', Size = 4, MTime = 100, Mode = "644" }));
+        Assert.False(a.SameAs(new FileEntry { Path = "x", Type = 'f', Size = 3, MTime = 101, Mode = "644" }));
+        Assert.False(a.SameAs(new FileEntry { Path = "x", Type = 'f', Size = 3, MTime = 100, Mode = "600" }));
+        Assert.False(a.SameAs(new FileEntry { Path = "x", Type = 'l', Size = 3, MTime = 100, Mode = "644" }));
+        var d = new FileEntry { Path = "d", Type = 'd', Size = 4096, MTime = 1, Mode = "755" };
+        Assert.True(d.SameAs(new FileEntry { Path = "d", Type = 'd', Size = 8192, MTime = 2, Mode = "755" }));
+    }
+
+    [Fact]
+    public void File_differences_include_one_sided_files_unless_the_target_may_keep_more()
+    {
+        var s = new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" };
+        var t = new Dictionary<string, string> { ["a"] = "1", ["b"] = "3", ["c"] = "4" };
+        Assert.Equal(new[] { "b", "c" }, FileSync.Differences(s, t));
+        Assert.Equal(new[] { "b" }, FileSync.Differences(s, t, targetMayHaveMore: true));
+        Assert.Equal(new[] { "a", "b" }, FileSync.Differences(s, new Dictionary<string, string>(), true));
+    }
+
+    [Fact]
+    public void Table_comparison_names_changed_missing_and_extra_tables()
+    {
+        var s = new Dictionary<string, (long, string)> { ["public.a"] = (10, "x"), ["public.b"] = (5, "y"), ["public.c"] = (1, "z") };
+        var t = new Dictionary<string, (long, string)> { ["public.a"] = (10, "x"), ["public.b"] = (5, "q"), ["public.d"] = (0, "0-0") };
+        var r = DatabaseSync.Compare(s, t);
+        Assert.Equal(new[] { "public.a", "public.b", "public.c", "public.d" }, r.Select(x => x.Table));
+        Assert.Equal(new[] { true, false, false, false }, r.Select(x => x.Matches));
+        Assert.Null(r[2].TargetRows);
+        Assert.Null(r[3].SourceRows);
+    }
+
+    [Fact]
+    public void Table_output_parses_with_unit_and_record_separators()
+    {
+        var parsed = DatabaseSync.ParseTables("public.a\u001f12\u001f34-56\u001e\"Odd\tSchema\".\"x\ny\"\u001f0\u001f0-0\n");
+        Assert.Equal((12L, "34-56"), parsed["public.a"]);
+        Assert.Equal((0L, "0-0"), parsed["\"Odd\tSchema\".\"x\ny\""]);
+        Assert.Throws<ReleaseOpsException>(() => DatabaseSync.ParseTables("garbage"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("a\nb")]
+    [InlineData("tab\tname")]
+    [InlineData("0123456789012345678901234567890123456789012345678901234567890123")]
+    public void Impossible_database_names_are_refused(string name)
+    {
+        var ex = Assert.Throws<ReleaseOpsException>(() => DatabaseSync.Validate(name, "source database"));
+        Assert.Equal("InvalidDatabaseName", ex.ErrorId);
+    }
+
+    [Fact]
+    public void Staging_names_are_short_stable_and_distinct()
+    {
+        var long63 = new string('x', 63);
+        Assert.Equal(DatabaseSync.StagingName("shop"), DatabaseSync.StagingName("shop"));
+        Assert.NotEqual(DatabaseSync.StagingName("shop"), DatabaseSync.StagingName("shop2"));
+        Assert.True(DatabaseSync.StagingName(long63).Length < 63);
+        Assert.StartsWith("releaseops_old_", DatabaseSync.PreviousName("shop"));
+    }
+
+    [Theory]
+    [InlineData("shop", "dbname='shop'")]
+    [InlineData("x'y", "dbname='x\\'y'")]
+    [InlineData("a=b c\\d", "dbname='a=b c\\\\d'")]
+    public void Database_names_travel_as_connection_strings(string name, string expected) =>
+        Assert.Equal(expected, PostgresAccess.ConnInfo(name));
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Tool_commands_reach_the_tool_as_exact_arguments_through_a_real_shell(bool compose)
+    {
+        // Stub sudo and docker that print what they were given, one argument per line (NUL separated).
+        var bin = Path.Combine(Path.GetTempPath(), "ro-stub-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(bin);
+        try
+        {
+            foreach (var tool in new[] { "sudo", "docker" })
+            {
+                var stub = Path.Combine(bin, tool);
+                File.WriteAllText(stub, "#!/bin/sh\n[ \"$1 $2\" = \"compose version\" ] && exit 0\nprintf '%s\\0' " + tool + " \"$@\"\n");
+                Sh("chmod 755 \"$1\"", stub);
+            }
+
+            var access = new PostgresAccess { ComposeDirectory = compose ? "/tmp" : null, DbUser = "app;id", PgPort = compose ? null : 5433, SystemUser = "postgres" };
+            var name = "x'; DROP DATABASE y; --$(id)";
+            var request = access.Tool("pg_dump", new[] { "--format=custom", "--dbname=" + PostgresAccess.ConnInfo(name) });
+            var line = NodeCommandRunner.CommandLine(request, isRoot: true, marker: "releaseops-test");
+            var args = Sh(line, null, "PATH=" + bin + ":/usr/bin:/bin").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            var expected = compose
+                ? new[] { "docker", "compose", "exec", "-T", "db", "pg_dump", "--username=app;id", "--format=custom", "--dbname=dbname='x\\'; DROP DATABASE y; --$(id)'" }
+                : new[] { "sudo", "-n", "-u", "postgres", "--", "pg_dump", "--port=5433", "--username=app;id", "--format=custom", "--dbname=dbname='x\\'; DROP DATABASE y; --$(id)'" };
+            Assert.Equal(expected, args);
+        }
+        finally
+        {
+            Directory.Delete(bin, true);
+        }
+    }
+
+    [Fact]
+    public void The_credit_gate_passes_the_whole_output_through_as_credits_arrive_and_keeps_the_exit_status()
+    {
+        // 3 MB from the producer; the gate may pass 1 MB per credit byte. Credits are granted one at a time, each only
+        // after the MB before it has been read, as the relay does; then standard input closes (no more limit).
+        var gated = NodeStream.Gated(new NodeCommandRequest { Command = "head -c 3145728 /dev/zero; exit 3" });
+        var line = NodeCommandRunner.CommandLine(gated, isRoot: true, marker: "releaseops-test");
+        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(line);
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.BaseStream;
+        var buffer = new byte[65536];
+        long total = 0;
+        for (var credit = 1; credit <= 2; credit++)
+        {
+            p.StandardInput.BaseStream.WriteByte(1);
+            p.StandardInput.BaseStream.Flush();
+            while (total < credit * (long)NodeStream.CreditSize)
+            {
+                var n = output.Read(buffer, 0, buffer.Length);
+                Assert.True(n > 0);
+                total += n;
+            }
+
+            Assert.InRange(total, credit * (long)NodeStream.CreditSize, (credit * (long)NodeStream.CreditSize) + 262144);
+        }
+
+        p.StandardInput.Close();
+        int m;
+        while ((m = output.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            total += m;
+        }
+
+        p.WaitForExit();
+        Assert.Equal(3145728, total);
+        Assert.Equal(3, p.ExitCode);
+    }
+
+    private static string Sh(string script, string? arg, string? env = null)
+    {
+        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (arg is null)
+        {
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add(script);
+        }
+        else
+        {
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add(script);
+            psi.ArgumentList.Add("test");
+            psi.ArgumentList.Add(arg);
+        }
+
+        if (env is not null)
+        {
+            var kv = env.Split('=', 2);
+            psi.Environment[kv[0]] = kv[1];
+        }
+
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
+        return output;
+    }
+}
