@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+
+namespace ReleaseOps
+{
+    /// <summary>One step of a migration, as its journal records it.</summary>
+    public sealed class MigrationStep
+    {
+        /// <summary>The step's name (PrepareTarget, InitialSync, Freeze, FinalSync, SwitchDns, Redirect, Snapshot).</summary>
+        public string Name { get; set; } = string.Empty;
+
+        /// <summary>Pending, Running, Done or Failed. Running after a crash means it is run again on resume.</summary>
+        public string State { get; set; } = "Pending";
+
+        /// <summary>How many times it was started.</summary>
+        public int Attempts { get; set; }
+
+        /// <summary>When it last started.</summary>
+        public DateTimeOffset? Started { get; set; }
+
+        /// <summary>When it was done.</summary>
+        public DateTimeOffset? Finished { get; set; }
+
+        /// <summary>What it did.</summary>
+        public string? Detail { get; set; }
+
+        /// <summary>Why it last failed.</summary>
+        public string? Error { get; set; }
+
+        /// <inheritdoc />
+        public override string ToString() => $"{Name}: {State}";
+    }
+
+    /// <summary>Where a migration stands: its steps, from its journal.</summary>
+    public sealed class MigrationInfo
+    {
+        /// <summary>The migration's id (project and start time).</summary>
+        public string Id { get; set; } = string.Empty;
+
+        /// <summary>The project slug.</summary>
+        public string Project { get; set; } = string.Empty;
+
+        /// <summary>The old node.</summary>
+        public string Source { get; set; } = string.Empty;
+
+        /// <summary>The new node.</summary>
+        public string Target { get; set; } = string.Empty;
+
+        /// <summary>Running, Failed or Completed.</summary>
+        public string Status { get; set; } = "Running";
+
+        /// <summary>The steps in order.</summary>
+        public IReadOnlyList<MigrationStep> Steps { get; set; } = new MigrationStep[0];
+
+        /// <summary>When the write freeze on the old node began.</summary>
+        public DateTimeOffset? FreezeStarted { get; set; }
+
+        /// <summary>When the new node served the traffic (DNS switched and the old node redirected).</summary>
+        public DateTimeOffset? ServingAt { get; set; }
+
+        /// <summary>The downtime: the write freeze to the new node serving.</summary>
+        public TimeSpan? Downtime => FreezeStarted is { } f && ServingAt is { } s ? s - f : null;
+
+        /// <summary>When the old node may be deleted (seven days after its stack stopped).</summary>
+        public DateTimeOffset? DeleteAfter { get; set; }
+
+        /// <summary>The journal file.</summary>
+        public string JournalPath { get; set; } = string.Empty;
+
+        /// <inheritdoc />
+        public override string ToString() => $"{Id}: {Status}";
+    }
+}

@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ReleaseOps.Core.Migration;
+
+namespace ReleaseOps.Core.Tests
+{
+    public sealed class MigrationJournalTests : IDisposable
+    {
+        private static readonly string[] Names = { "PrepareTarget", "InitialSync", "Freeze", "FinalSync", "SwitchDns", "Redirect", "Snapshot" };
+        private readonly string dir = Path.Combine(Path.GetTempPath(), "ro-journal-" + Guid.NewGuid().ToString("N"));
+        private readonly Dictionary<string, int> runs = new();
+        private readonly HashSet<string> effects = new();
+
+        public void Dispose()
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, true);
+            }
+        }
+
+        /// <summary>Idempotent steps (their effect is a set member) that count their runs; one may fail before or after its effect.</summary>
+        private List<MigrationStepDefinition> Steps(string? failAt = null, bool afterEffect = false) =>
+            Names.Select(name => new MigrationStepDefinition(name, (info, token) =>
+            {
+                token.ThrowIfCancellationRequested();
+                runs[name] = runs.TryGetValue(name, out var n) ? n + 1 : 1;
+                if (name == failAt && !afterEffect)
+                {
+                    throw new ReleaseOpsException("Injected", FailureCategory.ConnectionError, $"the connection to the node was cut during {name}", "resume", name);
+                }
+
+                effects.Add(name);
+                if (name == failAt)
+                {
+                    throw new ReleaseOpsException("Injected", FailureCategory.ConnectionError, $"the answer of {name} was lost", "resume", name);
+                }
+
+                return Task.FromResult<string?>(name + " done");
+            })).ToList();
+
+        private MigrationInfo NewMigration() => MigrationJournal.Create("cortico", "old", "new", Names, DateTimeOffset.UtcNow, dir);
+
+        [Fact]
+        public async Task Runs_every_step_once_in_order_and_records_it()
+        {
+            var info = await MigrationJournal.RunAsync(NewMigration(), Steps(), () => DateTimeOffset.UtcNow, NullReporter.Instance, CancellationToken.None);
+
+            Assert.Equal("Completed", info.Status);
+            Assert.All(Names, n => Assert.Equal(1, runs[n]));
+            var stored = MigrationJournal.Load(info.JournalPath);
+            Assert.Equal(Names, stored.Steps.Select(s => s.Name));
+            Assert.All(stored.Steps, s => Assert.Equal(("Done", 1), (s.State, s.Attempts)));
+            Assert.Equal("Redirect done", stored.Steps[5].Detail);
+        }
+
+        public static IEnumerable<object[]> Faults() => Names.SelectMany(n => new[] { new object[] { n, false }, new object[] { n, true } });
+
+        [Theory]
+        [MemberData(nameof(Faults))]
+        public async Task A_failure_at_any_step_stops_there_and_a_resume_from_the_journal_finishes_exactly_once(string failAt, bool afterEffect)
+        {
+            var info = NewMigration();
+            var ex = await Assert.ThrowsAsync<ReleaseOpsException>(() => MigrationJournal.RunAsync(info, Steps(failAt, afterEffect), () => DateTimeOffset.UtcNow, NullReporter.Instance, CancellationToken.None));
+            var stopped = MigrationJournal.Load(info.JournalPath);
+
+            // A fresh process reads the journal from disk and resumes.
+            var resumed = await MigrationJournal.RunAsync(MigrationJournal.Load(info.JournalPath), Steps(), () => DateTimeOffset.UtcNow, NullReporter.Instance, CancellationToken.None);
+
+            Assert.Equal("MigrationStepFailed", ex.ErrorId);
+            Assert.Contains($"stopped at {failAt}", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("Invoke-Migration -Resume " + info.Id, ex.RecommendedAction, StringComparison.Ordinal);
+            Assert.Equal("Failed", stopped.Status);
+            Assert.Equal("Failed", stopped.Steps.Single(s => s.Name == failAt).State);
+            Assert.Equal("Completed", resumed.Status);
+            Assert.Equal(Names.ToHashSet(), effects);
+            var index = Array.IndexOf(Names, failAt);
+            Assert.All(Names.Take(index), n => Assert.Equal(1, runs[n]));
+            Assert.Equal(2, runs[failAt]);
+            Assert.All(Names.Skip(index + 1), n => Assert.Equal(1, runs[n]));
+        }
+
+        [Fact]
+        public async Task A_process_killed_in_the_middle_of_a_step_leaves_it_Running_and_the_resume_runs_it_again()
+        {
+            var info = NewMigration();
+            info.Steps[0].State = "Done";
+            info.Steps[1].State = "Done";
+            info.Steps[2].State = "Running";
+            info.Steps[2].Attempts = 1;
+            MigrationJournal.Save(info);
+
+            var resumed = await MigrationJournal.RunAsync(MigrationJournal.Load(info.JournalPath), Steps(), () => DateTimeOffset.UtcNow, NullReporter.Instance, CancellationToken.None);
+
+            Assert.Equal("Completed", resumed.Status);
+            Assert.False(runs.ContainsKey("PrepareTarget"));
+            Assert.Equal(2, resumed.Steps[2].Attempts);
+            Assert.Equal(1, runs["Freeze"]);
+        }
+
+        [Fact]
+        public async Task Ctrl_C_is_recorded_and_the_resume_finishes()
+        {
+            var info = NewMigration();
+            using var cts = new CancellationTokenSource();
+            cts.Cancel();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => MigrationJournal.RunAsync(info, Steps(), () => DateTimeOffset.UtcNow, NullReporter.Instance, cts.Token));
+            Assert.Equal("Failed", MigrationJournal.Load(info.JournalPath).Steps[0].State);
+            Assert.Equal("Completed", (await MigrationJournal.RunAsync(MigrationJournal.Load(info.JournalPath), Steps(), () => DateTimeOffset.UtcNow, NullReporter.Instance, CancellationToken.None)).Status);
+        }
+
+        [Fact]
+        public void Journals_are_listed_by_project_and_a_damaged_one_is_a_clear_error()
+        {
+            var info = NewMigration();
+            Assert.Equal(info.Id, Assert.Single(MigrationJournal.List("cortico", dir)).Id);
+            Assert.Empty(MigrationJournal.List("other", dir));
+
+            File.WriteAllText(info.JournalPath, "{ not json");
+
+            Assert.Equal("MigrationJournalUnreadable", Assert.Throws<ReleaseOpsException>(() => MigrationJournal.Load(info.JournalPath)).ErrorId);
+        }
+
+        [Fact]
+        public void Downtime_is_the_freeze_to_the_new_node_serving()
+        {
+            var start = DateTimeOffset.UtcNow;
+            var info = new MigrationInfo { FreezeStarted = start, ServingAt = start.AddSeconds(7.5) };
+            Assert.Equal(TimeSpan.FromSeconds(7.5), info.Downtime);
+            Assert.Null(new MigrationInfo { FreezeStarted = start }.Downtime);
+        }
+    }
+}
