@@ -1,0 +1,204 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ReleaseOps.Core.Providers;
+using ReleaseOps.Core.Ssh;
+
+namespace ReleaseOps.Core.Migration
+{
+    /// <summary>What a migration moves and how: the stack's commands, the data, the DNS names and the redirect.</summary>
+    public sealed class MigrationPlan
+    {
+        /// <summary>The folder of the stack on both nodes (its compose files and env files are copied).</summary>
+        public string StackPath { get; set; } = string.Empty;
+
+        /// <summary>Brings the stack up (on the target, and on the source for an undo). Default: docker compose up -d.</summary>
+        public string StartCommand { get; set; } = "if docker compose version >/dev/null 2>&1; then docker compose up -d; else docker-compose up -d; fi";
+
+        /// <summary>The write freeze on the source: the app stops, the database stays up.</summary>
+        public string FreezeCommand { get; set; } = "c='docker compose'; docker compose version >/dev/null 2>&1 || c=docker-compose; $c ps --services | grep -vx db | xargs -r $c stop";
+
+        /// <summary>Stops the old stack; never with -v, so volumes are kept.</summary>
+        public string StopCommand { get; set; } = "if docker compose version >/dev/null 2>&1; then docker compose down; else docker-compose down; fi";
+
+        /// <summary>The database to sync, or null.</summary>
+        public DatabaseSyncRequest? Database { get; set; }
+
+        /// <summary>The folders to sync (uploads, volume paths).</summary>
+        public IReadOnlyList<string> Files { get; set; } = Array.Empty<string>();
+
+        /// <summary>The zone of the names to switch.</summary>
+        public string? DnsZone { get; set; }
+
+        /// <summary>The names to point at the target (kmc, kmc-direct).</summary>
+        public IReadOnlyList<string> DnsNames { get; set; } = Array.Empty<string>();
+
+        /// <summary>The DNS service.</summary>
+        public DnsProvider DnsProvider { get; set; } = DnsProvider.DigitalOcean;
+
+        /// <summary>The address the names point at, and the redirect goes to: the target's public address.</summary>
+        public string TargetAddress { get; set; } = string.Empty;
+
+        /// <summary>The redirect on the old node.</summary>
+        public RedirectRequest Redirect { get; set; } = new();
+
+        /// <summary>The old node, for its snapshot and stack-stopped mark (null for a node known only by name).</summary>
+        public ProjectNode? SourceNode { get; set; }
+
+        /// <summary>How long to wait for the authoritative name servers to answer the new address.</summary>
+        public TimeSpan DnsTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    }
+
+    /// <summary>
+    /// The migration's steps, in the process's order, each idempotent so that the journal can run it again after a
+    /// crash: prepare the target (copy the stack's files, bring it up), an initial sync while the old node serves,
+    /// the write freeze, the final sync with verification, the DNS switch (checked at the authoritative servers),
+    /// the old stack's docker compose down and the redirect, then the offline snapshot and the week's mark.
+    /// </summary>
+    public static class MigrationEngine
+    {
+        /// <summary>The steps' names, in order.</summary>
+        public static readonly IReadOnlyList<string> StepNames = new[] { "PrepareTarget", "InitialSync", "Freeze", "FinalSync", "SwitchDns", "Redirect", "Snapshot" };
+
+        /// <summary>What each step will do, for -WhatIf.</summary>
+        public static IReadOnlyList<KeyValuePair<string, string>> Describe(MigrationPlan plan, string source, string target)
+        {
+            var steps = new List<KeyValuePair<string, string>>
+            {
+                new(target, $"PrepareTarget: copy {plan.StackPath} from {source}; cd {plan.StackPath} && {plan.StartCommand}"),
+                new($"{source} -> {target}", "InitialSync: " + DataText(plan, verify: false)),
+                new(source, $"Freeze: cd {plan.StackPath} && {plan.FreezeCommand}"),
+                new($"{source} -> {target}", "FinalSync: " + DataText(plan, verify: true)),
+                new(plan.DnsProvider.ToString(), plan.DnsNames.Count == 0 ? "SwitchDns: no names given" : $"SwitchDns: {string.Join(", ", plan.DnsNames.Select(n => DnsEngine.FullName(plan.DnsZone ?? string.Empty, n)))} A {plan.TargetAddress}, then ask the zone's authoritative servers"),
+                new(source, $"Redirect: cd {plan.StackPath} && {plan.StopCommand}; then {NodeRedirect.Plan(plan.Redirect, remove: false)}"),
+                new(source, plan.SourceNode is { Provider: not HostingProvider.Sandbox and not HostingProvider.Client } ? "Snapshot: a provider snapshot of the old node, and the stack-stopped mark (delete after 7 days)" : "Snapshot: none for this kind of node; the stack-stopped date is recorded in the journal"),
+            };
+            return steps;
+        }
+
+        /// <summary>The step definitions, over two open sessions.</summary>
+        public static IReadOnlyList<MigrationStepDefinition> Steps(NodeSession source, NodeSession target, MigrationPlan plan, ProviderSettings settings,
+            Func<DateTimeOffset> clock, IOperationReporter reporter)
+        {
+            async Task<string> Run(NodeSession session, string command, CancellationToken token)
+            {
+                var result = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = command, Sudo = true, Timeout = TimeSpan.FromMinutes(30) },
+                    (line, _) => reporter.Verbose($"{session.Name}: {line}"), reporter, token).ConfigureAwait(false);
+                if (result.ExitCode != 0)
+                {
+                    throw new ReleaseOpsException("MigrationCommandFailed", FailureCategory.InvalidResult,
+                        $"{session.Name}: '{command}' failed (exit {result.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}): {result.Error.Trim()}",
+                        "Fix the cause on the node, then resume the migration.", session.Name);
+                }
+
+                return result.Output.Trim();
+            }
+
+            string InStack(string command) => "cd " + ShellQuote.Quote(plan.StackPath) + " && " + command;
+
+            async Task<string?> Sync(bool verify, CancellationToken token)
+            {
+                var done = new List<string>();
+                foreach (var path in new[] { plan.StackPath }.Concat(plan.Files).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal))
+                {
+                    var r = await FileSync.SyncAsync(source, target, new FileSyncRequest { Path = path, NoVerify = !verify }, reporter, token).ConfigureAwait(false);
+                    done.Add($"{path}: {r.ChangedFiles} changed");
+                }
+
+                if (plan.Database is { } db)
+                {
+                    var request = new DatabaseSyncRequest
+                    {
+                        Database = db.Database, TargetDatabase = db.TargetDatabase, SourceAccess = db.SourceAccess, TargetAccess = db.TargetAccess, NoVerify = !verify,
+                    };
+                    var r = await DatabaseSync.SyncAsync(source, target, request, reporter, token).ConfigureAwait(false);
+                    done.Add($"database {db.Database}: {r.Tables} tables, {r.Rows} rows{(verify ? ", verified" : string.Empty)}");
+                }
+
+                return string.Join("; ", done);
+            }
+
+            return new[]
+            {
+                new MigrationStepDefinition("PrepareTarget", async (info, token) =>
+                {
+                    await FileSync.SyncAsync(source, target, new FileSyncRequest { Path = plan.StackPath, NoVerify = true }, reporter, token).ConfigureAwait(false);
+                    return await Run(target, InStack(plan.StartCommand), token).ConfigureAwait(false);
+                }),
+                new MigrationStepDefinition("InitialSync", (info, token) => Sync(verify: false, token)),
+                new MigrationStepDefinition("Freeze", async (info, token) =>
+                {
+                    info.FreezeStarted ??= clock();
+                    MigrationJournal.Save(info);
+                    return await Run(source, InStack(plan.FreezeCommand), token).ConfigureAwait(false);
+                }),
+                new MigrationStepDefinition("FinalSync", (info, token) => Sync(verify: true, token)),
+                new MigrationStepDefinition("SwitchDns", async (info, token) =>
+                {
+                    if (plan.DnsNames.Count == 0 || plan.DnsZone is null)
+                    {
+                        return "no DNS names to switch";
+                    }
+
+                    using var dns = DnsEngine.Create(plan.DnsProvider, settings, reporter);
+                    var changed = new List<string>();
+                    foreach (var name in plan.DnsNames)
+                    {
+                        foreach (var r in await DnsEngine.SetAsync(dns, plan.DnsZone, name, "A", new[] { plan.TargetAddress }, null, false, reporter, token).ConfigureAwait(false))
+                        {
+                            changed.Add($"{r.Name} {r.Change}");
+                        }
+
+                        var full = DnsEngine.FullName(plan.DnsZone, name);
+                        var servers = Environment.GetEnvironmentVariable("RELEASEOPS_NAME_SERVERS") is { Length: > 0 } list
+                            ? list.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries).Select(DnsPropagation.ParseServer).ToList()
+                            : await DnsPropagation.AuthoritativeServersAsync(plan.DnsZone, token).ConfigureAwait(false);
+                        await ProviderSteps.PollAsync($"Waiting for {full} to answer {plan.TargetAddress}", async _ =>
+                        {
+                            var answers = await DnsPropagation.CheckAsync(full, "A", new[] { plan.TargetAddress }, servers, token).ConfigureAwait(false);
+                            return answers.All(a => a.Matches) ? answers : null;
+                        }, plan.DnsTimeout, settings.PollInterval, reporter, token, "DnsNotPropagated", "Check the zone with Get-DnsRecord, then resume the migration.", full).ConfigureAwait(false);
+                    }
+
+                    return string.Join(", ", changed);
+                }),
+                new MigrationStepDefinition("Redirect", async (info, token) =>
+                {
+                    var down = await Run(source, InStack(plan.StopCommand), token).ConfigureAwait(false);
+                    var redirect = await NodeRedirect.ApplyAsync(source, plan.Redirect, remove: false, reporter, token).ConfigureAwait(false);
+                    info.ServingAt ??= clock();
+                    info.DeleteAfter ??= clock().AddDays(7);
+                    MigrationJournal.Save(info);
+                    return $"old stack down{(down.Length > 0 ? " (" + down + ")" : string.Empty)}; redirect {redirect.Status} to {redirect.Target}";
+                }),
+                new MigrationStepDefinition("Snapshot", async (info, token) =>
+                {
+                    if (plan.SourceNode is not { Provider: not HostingProvider.Sandbox and not HostingProvider.Client } node)
+                    {
+                        return "no provider snapshot for this node; delete it after " + info.DeleteAfter?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                    }
+
+                    using var provider = NodeProvisioner.Create(node.Provider, settings, NodeConnector.DefaultKnownHostsPath, reporter);
+                    var name = node.Name + "-final-" + info.Id.Substring(info.Id.Length - 15);
+                    var existing = (await provider.ListSnapshotsAsync(node, token).ConfigureAwait(false)).FirstOrDefault(s => s.Name == name);
+                    var snapshot = existing ?? await provider.SnapshotAsync(node, name, token).ConfigureAwait(false);
+                    await provider.TagAsync(node, NodeNaming.StackStoppedPrefix + (info.ServingAt ?? clock()).ToUnixTimeSeconds(), token).ConfigureAwait(false);
+                    return $"snapshot {snapshot.Name} ({snapshot.Id}); the node may be deleted after {info.DeleteAfter:yyyy-MM-dd}";
+                }),
+            };
+        }
+
+        private static string DataText(MigrationPlan plan, bool verify)
+        {
+            var parts = new List<string> { "files " + string.Join(", ", new[] { plan.StackPath }.Concat(plan.Files).Distinct(StringComparer.Ordinal)) };
+            if (plan.Database is { } db)
+            {
+                parts.Add("database " + db.Database);
+            }
+
+            return string.Join(" and ", parts) + (verify ? ", verified (row counts and checksums, sha256)" : ", not verified (the old node is live)");
+        }
+    }
+}
