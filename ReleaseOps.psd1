@@ -50,6 +50,7 @@
         'Test-DnsRecord'
         'Test-ReleaseOpsEnvironment'
         'Test-ReleasePolicy'
+        'Undo-Migration'
         'Unregister-ReleaseSchedule'
     )
     FunctionsToExport    = @()

@@ -88,4 +88,15 @@ Describe 'Invoke-Migration' {
         ($old | Invoke-NodeCommand -Command 'test -e /var/lib/shop/pid && echo running || echo stopped').Output.Trim() | Should -Be 'stopped'
         (Get-Migration -Project shop).Status | Should -Be 'Completed'
     }
+
+    It 'is undone by Undo-Migration: the redirect goes, DNS points back, and the old stack serves again' {
+        $r = Undo-Migration @migrate -SourceAddress 127.0.0.70 -WarningVariable warned -ErrorAction Stop
+        $r.Status | Should -Be 'RolledBack'
+        "$warned" | Should -Match 'not copied back'
+        Get-Page 127.0.0.70 node.txt | Should -Be 'pester-mig-old'
+        (Test-DnsRecord -Zone countable.ca -Name shop -Expected 127.0.0.70).Matches | Should -BeTrue
+        ($old | Invoke-NodeCommand -Command 'test -e /etc/releaseops/redirect.cfg && echo present || echo gone').Output.Trim() | Should -Be 'gone'
+        (Get-Migration -Project shop).Status | Should -Be 'RolledBack'
+        { Undo-Migration @migrate -SourceAddress 127.0.0.70 -ErrorAction Stop } | Should -Throw -ErrorId 'MigrationNotFound*'
+    }
 }

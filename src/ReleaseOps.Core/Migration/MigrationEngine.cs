@@ -190,6 +190,54 @@ namespace ReleaseOps.Core.Migration
             };
         }
 
+        /// <summary>
+        /// Returns the old node to service, undoing the steps that ran, newest first: the redirect is removed, the DNS
+        /// names point back at the old address (with a warning that writes made on the new node since it served are
+        /// not copied back), and the old stack is started again. Each part is idempotent, so an undo can be repeated.
+        /// </summary>
+        public static async Task<MigrationInfo> UndoAsync(MigrationInfo info, NodeSession source, MigrationPlan plan, string sourceAddress, ProviderSettings settings,
+            IOperationReporter reporter, CancellationToken token)
+        {
+            bool Touched(string step) => info.Steps.Any(s => s.Name == step && s.State != "Pending");
+            if (Touched("Redirect"))
+            {
+                await NodeRedirect.ApplyAsync(source, plan.Redirect, remove: true, reporter, token).ConfigureAwait(false);
+                reporter.Verbose($"{source.Name}: the redirect is removed.");
+            }
+
+            if (Touched("SwitchDns") && plan.DnsZone is not null && plan.DnsNames.Count > 0)
+            {
+                if (info.ServingAt is { } since)
+                {
+                    reporter.Warning($"The new node has served since {since:yyyy-MM-dd HH:mm:ss} UTC: writes made there since then are not copied back to {info.Source}. Copy them with Sync-NodeDatabase and Sync-NodeFiles (target to source) before the old node takes writes again, if they matter.");
+                }
+
+                using var dns = DnsEngine.Create(plan.DnsProvider, settings, reporter);
+                foreach (var name in plan.DnsNames)
+                {
+                    await DnsEngine.SetAsync(dns, plan.DnsZone, name, "A", new[] { sourceAddress }, null, false, reporter, token).ConfigureAwait(false);
+                }
+            }
+
+            if (Touched("Freeze") || Touched("Redirect"))
+            {
+                var result = await NodeCommandRunner.RunAsync(source, new NodeCommandRequest
+                {
+                    Command = "cd " + ShellQuote.Quote(plan.StackPath) + " && " + plan.StartCommand, Sudo = true, Timeout = TimeSpan.FromMinutes(30),
+                }, (line, _) => reporter.Verbose($"{source.Name}: {line}"), reporter, token).ConfigureAwait(false);
+                if (result.ExitCode != 0)
+                {
+                    throw new ReleaseOpsException("MigrationCommandFailed", FailureCategory.InvalidResult,
+                        $"{source.Name}: the old stack did not start again (exit {result.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}): {result.Error.Trim()}",
+                        "Fix the cause on the old node and run Undo-Migration again; the redirect and DNS are already back.", source.Name);
+                }
+            }
+
+            info.Status = "RolledBack";
+            MigrationJournal.Save(info);
+            return info;
+        }
+
         private static string DataText(MigrationPlan plan, bool verify)
         {
             var parts = new List<string> { "files " + string.Join(", ", new[] { plan.StackPath }.Concat(plan.Files).Distinct(StringComparer.Ordinal)) };
