@@ -82,21 +82,8 @@ namespace ReleaseOps.Core.Migration
         public static IReadOnlyList<MigrationStepDefinition> Steps(NodeSession source, NodeSession target, MigrationPlan plan, ProviderSettings settings,
             Func<DateTimeOffset> clock, IOperationReporter reporter)
         {
-            async Task<string> Run(NodeSession session, string command, CancellationToken token)
-            {
-                var result = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = command, Sudo = true, Timeout = TimeSpan.FromMinutes(30) },
-                    (line, _) => reporter.Verbose($"{session.Name}: {line}"), reporter, token).ConfigureAwait(false);
-                if (result.ExitCode != 0)
-                {
-                    throw new ReleaseOpsException("MigrationCommandFailed", FailureCategory.InvalidResult,
-                        $"{session.Name}: '{command}' failed (exit {result.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}): {result.Error.Trim()}",
-                        "Fix the cause on the node, then resume the migration.", session.Name);
-                }
-
-                return result.Output.Trim();
-            }
-
-            string InStack(string command) => "cd " + ShellQuote.Quote(plan.StackPath) + " && " + command;
+            Task<string> Run(NodeSession session, string command, CancellationToken token) =>
+                RunInStackAsync(session, plan.StackPath, command, "Fix the cause on the node, then resume the migration.", reporter, token);
 
             async Task<string?> Sync(bool verify, CancellationToken token)
             {
@@ -125,14 +112,14 @@ namespace ReleaseOps.Core.Migration
                 new MigrationStepDefinition("PrepareTarget", async (info, token) =>
                 {
                     await FileSync.SyncAsync(source, target, new FileSyncRequest { Path = plan.StackPath, NoVerify = true }, reporter, token).ConfigureAwait(false);
-                    return await Run(target, InStack(plan.StartCommand), token).ConfigureAwait(false);
+                    return await Run(target, plan.StartCommand, token).ConfigureAwait(false);
                 }),
                 new MigrationStepDefinition("InitialSync", (info, token) => Sync(verify: false, token)),
                 new MigrationStepDefinition("Freeze", async (info, token) =>
                 {
                     info.FreezeStarted ??= clock();
                     MigrationJournal.Save(info);
-                    return await Run(source, InStack(plan.FreezeCommand), token).ConfigureAwait(false);
+                    return await Run(source, plan.FreezeCommand, token).ConfigureAwait(false);
                 }),
                 new MigrationStepDefinition("FinalSync", (info, token) => Sync(verify: true, token)),
                 new MigrationStepDefinition("SwitchDns", async (info, token) =>
@@ -152,9 +139,7 @@ namespace ReleaseOps.Core.Migration
                         }
 
                         var full = DnsEngine.FullName(plan.DnsZone, name);
-                        var servers = Environment.GetEnvironmentVariable("RELEASEOPS_NAME_SERVERS") is { Length: > 0 } list
-                            ? list.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries).Select(DnsPropagation.ParseServer).ToList()
-                            : await DnsPropagation.AuthoritativeServersAsync(plan.DnsZone, token).ConfigureAwait(false);
+                        var servers = await DnsPropagation.ServersAsync(plan.DnsZone, null, token).ConfigureAwait(false);
                         await ProviderSteps.PollAsync($"Waiting for {full} to answer {plan.TargetAddress}", async _ =>
                         {
                             var answers = await DnsPropagation.CheckAsync(full, "A", new[] { plan.TargetAddress }, servers, token).ConfigureAwait(false);
@@ -166,7 +151,7 @@ namespace ReleaseOps.Core.Migration
                 }),
                 new MigrationStepDefinition("Redirect", async (info, token) =>
                 {
-                    var down = await Run(source, InStack(plan.StopCommand), token).ConfigureAwait(false);
+                    var down = await Run(source, plan.StopCommand, token).ConfigureAwait(false);
                     var redirect = await NodeRedirect.ApplyAsync(source, plan.Redirect, remove: false, reporter, token).ConfigureAwait(false);
                     info.ServingAt ??= clock();
                     info.DeleteAfter ??= clock().AddDays(7);
@@ -221,21 +206,29 @@ namespace ReleaseOps.Core.Migration
 
             if (Touched("Freeze") || Touched("Redirect"))
             {
-                var result = await NodeCommandRunner.RunAsync(source, new NodeCommandRequest
-                {
-                    Command = "cd " + ShellQuote.Quote(plan.StackPath) + " && " + plan.StartCommand, Sudo = true, Timeout = TimeSpan.FromMinutes(30),
-                }, (line, _) => reporter.Verbose($"{source.Name}: {line}"), reporter, token).ConfigureAwait(false);
-                if (result.ExitCode != 0)
-                {
-                    throw new ReleaseOpsException("MigrationCommandFailed", FailureCategory.InvalidResult,
-                        $"{source.Name}: the old stack did not start again (exit {result.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}): {result.Error.Trim()}",
-                        "Fix the cause on the old node and run Undo-Migration again; the redirect and DNS are already back.", source.Name);
-                }
+                await RunInStackAsync(source, plan.StackPath, plan.StartCommand,
+                    "Fix the cause on the old node and run Undo-Migration again; the redirect and DNS are already back.", reporter, token).ConfigureAwait(false);
             }
 
             info.Status = "RolledBack";
             MigrationJournal.Save(info);
             return info;
+        }
+
+        /// <summary>Runs one of the stack's commands in its folder, as root; a non-zero exit is MigrationCommandFailed.</summary>
+        private static async Task<string> RunInStackAsync(NodeSession session, string stackPath, string command, string fix, IOperationReporter reporter, CancellationToken token)
+        {
+            var line = "cd " + ShellQuote.Quote(stackPath) + " && " + command;
+            var result = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = line, Sudo = true, Timeout = TimeSpan.FromMinutes(30) },
+                (output, _) => reporter.Verbose($"{session.Name}: {output}"), reporter, token).ConfigureAwait(false);
+            if (result.ExitCode != 0)
+            {
+                throw new ReleaseOpsException("MigrationCommandFailed", FailureCategory.InvalidResult,
+                    $"{session.Name}: '{line}' failed (exit {result.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}): {result.Error.Trim()}",
+                    fix, session.Name);
+            }
+
+            return result.Output.Trim();
         }
 
         private static string DataText(MigrationPlan plan, bool verify)

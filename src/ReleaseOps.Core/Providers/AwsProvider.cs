@@ -65,7 +65,7 @@ namespace ReleaseOps.Core.Providers
         public async Task<ProjectNode> CreateAsync(NodeRequest request, CancellationToken token)
         {
             var name = request.Name;
-            _ = NodeNaming.TagsFor(request);
+            NodeNaming.ValidateRole(request.Role);
             var existing = (await FindAsync(request.Project, name, token).ConfigureAwait(false))
                 .FirstOrDefault(i => (i.Tags ?? new List<Tag>()).FirstOrDefault(t => t.Key == RoleKey)?.Value == request.Role);
             string id;

@@ -368,7 +368,10 @@ namespace ReleaseOps.Core.Providers
         }
 
         /// <summary>Every item of a paginated list, following links.pages.next until it is absent.</summary>
-        private async Task<List<JsonElement>> PagesAsync(string path, string key, CancellationToken token)
+        private Task<List<JsonElement>> PagesAsync(string path, string key, CancellationToken token) => PagesAsync(api, path, key, token);
+
+        /// <summary>Every item of a DigitalOcean list, following links.pages.next until it is absent (droplets, sizes, domains...).</summary>
+        internal static async Task<List<JsonElement>> PagesAsync(ProviderHttpClient api, string path, string key, CancellationToken token)
         {
             var items = new List<JsonElement>();
             string? next = path;
@@ -385,7 +388,7 @@ namespace ReleaseOps.Core.Providers
                 items.AddRange(list.EnumerateArray());
                 next = page.TryGetProperty("links", out var links) && links.ValueKind == JsonValueKind.Object &&
                        links.TryGetProperty("pages", out var p) && p.ValueKind == JsonValueKind.Object && Str(p, "next") is { } url
-                    ? Relative(url)
+                    ? Relative(api, url)
                     : null;
                 if (++pages > 10_000)
                 {
@@ -396,7 +399,7 @@ namespace ReleaseOps.Core.Providers
             return items;
         }
 
-        private string Relative(string url)
+        private static string Relative(ProviderHttpClient api, string url)
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
             {

@@ -206,30 +206,16 @@ namespace ReleaseOps.Core.Providers
         /// <inheritdoc />
         public async Task<IReadOnlyList<string>> ZonesAsync(CancellationToken token)
         {
-            var zones = new List<string>();
-            await foreach (var d in PagesAsync("v2/domains?per_page=200", "domains", token).ConfigureAwait(false))
-            {
-                zones.Add(ProviderHttpClient.Str(d, "name") ?? string.Empty);
-            }
-
-            return zones;
+            var domains = await DigitalOceanProvider.PagesAsync(api, "v2/domains?per_page=200", "domains", token).ConfigureAwait(false);
+            return domains.Select(d => ProviderHttpClient.Str(d, "name") ?? string.Empty).ToList();
         }
 
         /// <inheritdoc />
         public async Task<IReadOnlyList<DnsRecord>> ListAsync(string zone, string? name, string? type, string? value, CancellationToken token)
         {
             var query = "per_page=200" + (name is null ? string.Empty : "&name=" + Uri.EscapeDataString(name)) + (type is null ? string.Empty : "&type=" + Uri.EscapeDataString(type));
-            var list = new List<DnsRecord>();
-            await foreach (var r in PagesAsync($"v2/domains/{Uri.EscapeDataString(zone)}/records?{query}", "domain_records", token).ConfigureAwait(false))
-            {
-                var record = ToRecord(zone, r);
-                if (value is null || string.Equals(record.Value, value, StringComparison.OrdinalIgnoreCase))
-                {
-                    list.Add(record);
-                }
-            }
-
-            return list;
+            var records = await DigitalOceanProvider.PagesAsync(api, $"v2/domains/{Uri.EscapeDataString(zone)}/records?{query}", "domain_records", token).ConfigureAwait(false);
+            return records.Select(r => ToRecord(zone, r)).Where(r => value is null || string.Equals(r.Value, value, StringComparison.OrdinalIgnoreCase)).ToList();
         }
 
         /// <inheritdoc />
@@ -270,24 +256,6 @@ namespace ReleaseOps.Core.Providers
                 Value = ProviderHttpClient.Str(r, "data") ?? string.Empty,
                 Ttl = r.TryGetProperty("ttl", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt32() : 0,
             };
-        }
-
-        private async IAsyncEnumerable<JsonElement> PagesAsync(string path, string key, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)
-        {
-            string? next = path;
-            while (next is not null)
-            {
-                var page = await api.GetAsync(next, token).ConfigureAwait(false);
-                foreach (var item in api.Need(page, key, path).EnumerateArray())
-                {
-                    yield return item;
-                }
-
-                next = page.TryGetProperty("links", out var links) && links.ValueKind == JsonValueKind.Object && links.TryGetProperty("pages", out var p) &&
-                       p.ValueKind == JsonValueKind.Object && ProviderHttpClient.Str(p, "next") is { } url && Uri.TryCreate(url, UriKind.Absolute, out var u)
-                    ? u.PathAndQuery.TrimStart('/')
-                    : null;
-            }
         }
     }
 

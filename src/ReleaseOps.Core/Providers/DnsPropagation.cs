@@ -50,6 +50,18 @@ namespace ReleaseOps.Core.Providers
             return new IPEndPoint(address, port);
         }
 
+        /// <summary>
+        /// The servers to ask: the given ones, else RELEASEOPS_NAME_SERVERS (comma-separated ip[:port]), else the zone's
+        /// authoritative servers from its NS records.
+        /// </summary>
+        public static async Task<IReadOnlyList<IPEndPoint>> ServersAsync(string zone, IReadOnlyList<string>? given, CancellationToken token)
+        {
+            var names = given ?? (Environment.GetEnvironmentVariable("RELEASEOPS_NAME_SERVERS") is { } list && list.Trim().Length > 0
+                ? list.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries)
+                : null);
+            return names is not null ? names.Select(ParseServer).ToList() : await AuthoritativeServersAsync(zone, token).ConfigureAwait(false);
+        }
+
         /// <summary>The zone's authoritative servers, from its NS records (through the system's resolver).</summary>
         public static async Task<IReadOnlyList<IPEndPoint>> AuthoritativeServersAsync(string zone, CancellationToken token)
         {

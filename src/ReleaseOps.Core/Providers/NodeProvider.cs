@@ -72,15 +72,20 @@ namespace ReleaseOps.Core.Providers
         /// <summary>The tags a new node gets: releaseops, project:slug and, with a role, role:name.</summary>
         public static string[] TagsFor(NodeRequest request)
         {
-            if (request.Role is { } role && !DirectHostNames.IsDnsLabel(role))
+            ValidateRole(request.Role);
+            return request.Role is null
+                ? new[] { ManagedTag, ProjectTag(request.Project) }
+                : new[] { ManagedTag, ProjectTag(request.Project), "role:" + request.Role };
+        }
+
+        /// <summary>A role is a DNS label, so that it fits every provider's tags.</summary>
+        public static void ValidateRole(string? role)
+        {
+            if (role is not null && !DirectHostNames.IsDnsLabel(role))
             {
                 throw new ReleaseOpsException("InvalidRole", FailureCategory.InvalidArgument, $"'{role}' is not a valid role: it must be a DNS label.",
                     "Use a short lower-case name such as staging or production.", role);
             }
-
-            return request.Role is null
-                ? new[] { ManagedTag, ProjectTag(request.Project) }
-                : new[] { ManagedTag, ProjectTag(request.Project), "role:" + request.Role };
         }
 
         /// <summary>The role of a node, from its tags.</summary>

@@ -49,14 +49,11 @@ namespace ReleaseOps.Commands
             {
                 var zone = Zone.TrimEnd('.').ToLowerInvariant();
                 var full = DnsEngine.FullName(zone, Name);
-                var fromEnvironment = Environment.GetEnvironmentVariable("RELEASEOPS_NAME_SERVERS");
-                var names = NameServer ?? (string.IsNullOrWhiteSpace(fromEnvironment) ? null : fromEnvironment!.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries));
-                var given = names?.Select(DnsPropagation.ParseServer).ToList();
                 var interval = ProviderSettings.FromEnvironment().PollInterval;
                 var expected = Expected.Where(e => e.Trim().Length > 0).ToList();
                 var results = RunEngine(async (reporter, token) =>
                 {
-                    IReadOnlyList<IPEndPoint> servers = given ?? await DnsPropagation.AuthoritativeServersAsync(zone, token).ConfigureAwait(false);
+                    var servers = await DnsPropagation.ServersAsync(zone, NameServer, token).ConfigureAwait(false);
                     if (!Wait)
                     {
                         return await DnsPropagation.CheckAsync(full, Type, expected, servers, token).ConfigureAwait(false);
