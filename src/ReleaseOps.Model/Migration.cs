@@ -46,7 +46,7 @@ namespace ReleaseOps
         /// <summary>The new node.</summary>
         public string Target { get; set; } = string.Empty;
 
-        /// <summary>Running, Failed or Completed.</summary>
+        /// <summary>Running, Failed, Completed (the new node serves), RolledBack, or Closed (the old node is deleted).</summary>
         public string Status { get; set; } = "Running";
 
         /// <summary>The steps in order.</summary>
@@ -63,6 +63,9 @@ namespace ReleaseOps
 
         /// <summary>When the old node may be deleted (seven days after its stack stopped).</summary>
         public DateTimeOffset? DeleteAfter { get; set; }
+
+        /// <summary>When Complete-Migration deleted (or forgot) the old node.</summary>
+        public DateTimeOffset? OldNodeRemoved { get; set; }
 
         /// <summary>The journal file.</summary>
         public string JournalPath { get; set; } = string.Empty;

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using ReleaseOps.Core;
 using ReleaseOps.Core.Migration;
@@ -7,76 +8,184 @@ using ReleaseOps.Core.Ssh;
 
 namespace ReleaseOps
 {
-    /// <summary>The parameters that Invoke-Migration and Undo-Migration share, and the plan they make of them.</summary>
-    public abstract class MigrationCmdlet : NodePairCmdlet
+    /// <summary>
+    /// The base of the migration cmdlets: the SSH options, -Force, and the run of a migration's steps over its journal,
+    /// which Invoke-Migration (new or -Resume) and Resume-Migration share.
+    /// </summary>
+    public abstract class MigrationCmdlet : NodeSshCmdlet
     {
-        /// <summary>The project slug.</summary>
-        [Parameter(Mandatory = true)]
-        [ValidateNotNullOrEmpty]
-        public string Project { get; set; } = string.Empty;
-
-        /// <summary>The stack's folder on both nodes (default /srv/slug).</summary>
-        [Parameter]
-        public string? StackPath { get; set; }
-
-        /// <summary>Brings the stack up on the new node (default docker compose up -d).</summary>
-        [Parameter]
-        public string? StartCommand { get; set; }
-
-        /// <summary>The write freeze on the old node (default: stop every compose service but db).</summary>
-        [Parameter]
-        public string? FreezeCommand { get; set; }
-
-        /// <summary>Stops the old stack (default docker compose down, never with -v).</summary>
-        [Parameter]
-        public string? StopCommand { get; set; }
-
-        /// <summary>The PostgreSQL database to move, if any.</summary>
-        [Parameter]
-        public string? Database { get; set; }
-
-        /// <summary>The database runs on the nodes' hosts, not in the compose stack's db service.</summary>
-        [Parameter]
-        public SwitchParameter DatabaseOnHost { get; set; }
-
-        /// <summary>More folders to move (uploads, volume paths).</summary>
-        [Parameter]
-        public string[] FilePath { get; set; } = Array.Empty<string>();
-
-        /// <summary>The zone of the names to switch.</summary>
-        [Parameter]
-        public string? DnsZone { get; set; }
-
-        /// <summary>The names to point at the new node (kmc, kmc-direct).</summary>
-        [Parameter]
-        public string[] DnsName { get; set; } = Array.Empty<string>();
-
-        /// <summary>The DNS service (default DigitalOcean).</summary>
-        [Parameter]
-        public DnsProvider DnsProvider { get; set; } = DnsProvider.DigitalOcean;
-
-        /// <summary>The new node's public address (default: the target's PublicIPv4, else its HostName).</summary>
-        [Parameter]
-        public string? TargetAddress { get; set; }
-
-        /// <summary>The ports the old node redirects (default 80 and 443).</summary>
-        [Parameter]
-        public int[] RedirectPort { get; set; } = { 80, 443 };
-
-        /// <summary>The old node's address that HAProxy listens on (default *).</summary>
-        [Parameter]
-        public string RedirectListenAddress { get; set; } = "*";
-
-        /// <summary>How long to wait for the authoritative DNS servers (default 5 minutes).</summary>
-        [Parameter]
-        public TimeSpan DnsTimeout { get; set; } = TimeSpan.FromMinutes(5);
-
         /// <summary>Skips the confirmation (scheduled tasks, Jenkins).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>The known_hosts file of this call, where a deleted node's host key is forgotten.</summary>
+        protected string KnownHostsPath => KnownHostsFile is null ? NodeConnector.DefaultKnownHostsPath : GetUnresolvedProviderPathFromPSPath(KnownHostsFile);
+
+        /// <summary>The migration with this id, with its stored nodes and plan.</summary>
+        protected static (MigrationInfo Info, MigrationSetup Setup) FindWithSetup(string id)
+        {
+            var info = MigrationJournal.Find(id);
+            return (info, MigrationJournal.LoadSetup(info));
+        }
+
+        /// <summary>
+        /// Runs (or resumes) a migration after the confirmation: the steps that are not Done, in order. A journal that
+        /// is Completed has nothing left to run but the old node's deletion, which happens once its week is over.
+        /// </summary>
+        protected void RunMigration(string project, MigrationInfo? journal, MigrationSetup setup)
+        {
+            var source = setup.Source();
+            var target = setup.Target();
+            if (journal is { Status: "Completed" or "Closed" })
+            {
+                CompleteOrReport(journal, setup, force: false);
+                return;
+            }
+
+            if (journal is { Status: "RolledBack" })
+            {
+                throw new ReleaseOpsException("MigrationRolledBack", FailureCategory.InvalidOperation, $"Migration {journal.Id} was undone; it cannot be resumed.",
+                    "Start a new migration with Invoke-Migration and the same parameters.", journal.Id);
+            }
+
+            var title = journal is null ? $"Migrate {project} from {source} to {target}" : $"Resume migration {journal.Id} of {project} from {source} to {target}";
+            var describe = MigrationEngine.Describe(setup.Plan, source.ToString(), target.ToString());
+            var text = PlanText(title, describe.Where((s, i) => journal is null || journal.Steps[i].State != "Done").ToList());
+            if (!ShouldProcessUnlessForced($"{source} -> {target}", text, Force))
+            {
+                return;
+            }
+
+            var settings = ProviderSettings.FromEnvironment();
+            var result = RunOnPair(source, target, async (src, dst, reporter, token) =>
+            {
+                var info = journal ?? MigrationJournal.Create(project, source.ToString(), target.ToString(), MigrationEngine.StepNames, DateTimeOffset.UtcNow, setup: setup);
+                reporter.Verbose($"Journal: {info.JournalPath}");
+                var steps = MigrationEngine.Steps(src, dst, setup.Plan, settings, () => DateTimeOffset.UtcNow, reporter);
+                return await MigrationJournal.RunAsync(info, steps, () => DateTimeOffset.UtcNow, reporter, token).ConfigureAwait(false);
+            });
+            WriteObject(result);
+        }
+
+        /// <summary>Deletes the old node of a completed migration whose week is over; before that, says when.</summary>
+        protected void CompleteOrReport(MigrationInfo info, MigrationSetup setup, bool force)
+        {
+            if (info.Status == "Closed")
+            {
+                WriteVerbose($"Migration {info.Id} is closed: the old node was removed on {info.OldNodeRemoved:yyyy-MM-dd HH:mm} UTC.");
+                WriteObject(info);
+                return;
+            }
+
+            if (info.Status == "Completed" && info.DeleteAfter is { } due && DateTimeOffset.UtcNow < due && !force)
+            {
+                WriteWarning($"Migration {info.Id} is complete; its old node {info.Source} is kept until {due:yyyy-MM-dd HH:mm} UTC. Run Complete-Migration after that to delete it.");
+                WriteObject(info);
+                return;
+            }
+
+            var node = setup.Plan.SourceNode;
+            var what = node is null ? info.Source : $"{node.Name} ({node.Provider} {node.Id})";
+            var action = node?.Provider == HostingProvider.Client ? "Forget the client's old server (it is not deleted)" : "Delete the old node, its volumes and addresses";
+            if (!ShouldProcessUnlessForced(what, $"{action}; close migration {info.Id}", Force))
+            {
+                return;
+            }
+
+            var settings = ProviderSettings.FromEnvironment();
+            var known = KnownHostsPath;
+            WriteObject(RunEngine((reporter, token) => MigrationEngine.CompleteAsync(info, setup, settings, known, force, DateTimeOffset.UtcNow, reporter, token)));
+        }
+    }
+
+    /// <summary>The parameters that Invoke-Migration and Undo-Migration share, and the plan they make of them.</summary>
+    public abstract class MigrationPlanCmdlet : MigrationCmdlet
+    {
+        /// <summary>The old node: a ProjectNode, or a name, alias or address.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Plan")]
+        [ValidateNotNull]
+        public PSObject Source { get; set; } = null!;
+
+        /// <summary>The new node: a ProjectNode, or a name, alias or address.</summary>
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = "Plan")]
+        [ValidateNotNull]
+        public PSObject Target { get; set; } = null!;
+
+        /// <summary>The project slug.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = "Plan")]
+        [ValidateNotNullOrEmpty]
+        public string Project { get; set; } = string.Empty;
+
+        /// <summary>The stack's folder on both nodes (default /srv/slug).</summary>
+        [Parameter(ParameterSetName = "Plan")]
+        public string? StackPath { get; set; }
+
+        /// <summary>Brings the stack up on the new node (default docker compose up -d).</summary>
+        [Parameter(ParameterSetName = "Plan")]
+        public string? StartCommand { get; set; }
+
+        /// <summary>The write freeze on the old node (default: stop every compose service but db).</summary>
+        [Parameter(ParameterSetName = "Plan")]
+        public string? FreezeCommand { get; set; }
+
+        /// <summary>Stops the old stack (default docker compose down, never with -v).</summary>
+        [Parameter(ParameterSetName = "Plan")]
+        public string? StopCommand { get; set; }
+
+        /// <summary>The PostgreSQL database to move, if any.</summary>
+        [Parameter(ParameterSetName = "Plan")]
+        public string? Database { get; set; }
+
+        /// <summary>The database runs on the nodes' hosts, not in the compose stack's db service.</summary>
+        [Parameter(ParameterSetName = "Plan")]
+        public SwitchParameter DatabaseOnHost { get; set; }
+
+        /// <summary>More folders to move (uploads, volume paths).</summary>
+        [Parameter(ParameterSetName = "Plan")]
+        public string[] FilePath { get; set; } = Array.Empty<string>();
+
+        /// <summary>The zone of the names to switch.</summary>
+        [Parameter(ParameterSetName = "Plan")]
+        public string? DnsZone { get; set; }
+
+        /// <summary>The names to point at the new node (kmc, kmc-direct).</summary>
+        [Parameter(ParameterSetName = "Plan")]
+        public string[] DnsName { get; set; } = Array.Empty<string>();
+
+        /// <summary>The DNS service (default DigitalOcean).</summary>
+        [Parameter(ParameterSetName = "Plan")]
+        public DnsProvider DnsProvider { get; set; } = DnsProvider.DigitalOcean;
+
+        /// <summary>The new node's public address (default: the target's PublicIPv4, else its HostName).</summary>
+        [Parameter(ParameterSetName = "Plan")]
+        public string? TargetAddress { get; set; }
+
+        /// <summary>The ports the old node redirects (default 80 and 443).</summary>
+        [Parameter(ParameterSetName = "Plan")]
+        public int[] RedirectPort { get; set; } = { 80, 443 };
+
+        /// <summary>The old node's address that HAProxy listens on (default *).</summary>
+        [Parameter(ParameterSetName = "Plan")]
+        public string RedirectListenAddress { get; set; } = "*";
+
+        /// <summary>How long to wait for the authoritative DNS servers (default 5 minutes).</summary>
+        [Parameter(ParameterSetName = "Plan")]
+        public TimeSpan DnsTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <summary>The old node's public address, which an undo points the DNS names back at (default: its PublicIPv4, else its HostName).</summary>
+        [Parameter(ParameterSetName = "Plan")]
+        public string? SourceAddress { get; set; }
+
         /// <summary>The nodes and the plan, from the parameters.</summary>
-        internal (NodeTarget Source, NodeTarget Target, MigrationPlan Plan) BuildPlan()
+        internal MigrationSetup BuildSetup()
+        {
+            var (source, target, plan) = BuildPlan();
+            var address = SourceAddress ?? (Source.Properties["PublicIPv4"]?.Value as string) ?? source.HostName;
+            return MigrationSetup.Of(source, target, address, plan);
+        }
+
+        /// <summary>The nodes and the plan, from the parameters.</summary>
+        private (NodeTarget Source, NodeTarget Target, MigrationPlan Plan) BuildPlan()
         {
             var source = ToTarget(Source, nameof(Source));
             var target = ToTarget(Target, nameof(Target));

@@ -17,7 +17,7 @@ namespace ReleaseOps
     /// (ssh_config aliases, addresses, "host:port", "user@host:port"). Both connections go through the SSH layer, so
     /// host keys are checked against known_hosts exactly as for Invoke-NodeCommand.
     /// </summary>
-    public abstract class NodePairCmdlet : ReleaseOpsCmdlet
+    public abstract class NodePairCmdlet : NodeSshCmdlet
     {
         /// <summary>The node the data comes from: a ProjectNode, or a name, alias or address.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -28,7 +28,14 @@ namespace ReleaseOps
         [Parameter(Mandatory = true, Position = 1)]
         [ValidateNotNull]
         public PSObject Target { get; set; } = null!;
+    }
 
+    /// <summary>
+    /// The SSH options of the cmdlets that work on two nodes at once, and the pair's connections. Host keys are checked
+    /// against known_hosts exactly as for Invoke-NodeCommand.
+    /// </summary>
+    public abstract class NodeSshCmdlet : ReleaseOpsCmdlet
+    {
         /// <summary>Private keys to try first.</summary>
         [Parameter]
         public string[]? IdentityFile { get; set; }
@@ -116,7 +123,7 @@ namespace ReleaseOps
         }
 
         /// <summary>Connects to both nodes at once, then runs the work; both connections close afterwards.</summary>
-        protected T RunOnPair<T>(NodeTarget source, NodeTarget target, Func<NodeSession, NodeSession, IOperationReporter, CancellationToken, Task<T>> work)
+        protected internal T RunOnPair<T>(NodeTarget source, NodeTarget target, Func<NodeSession, NodeSession, IOperationReporter, CancellationToken, Task<T>> work)
         {
             var options = ConnectOptions();
             return RunEngine(async (reporter, token) =>

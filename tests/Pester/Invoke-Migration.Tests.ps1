@@ -34,7 +34,7 @@ cd /srv/shop && sh ./start.sh
     $null = $new | Invoke-NodeCommand -Command 'echo 127.0.0.71 > /etc/stack-address' -ErrorAction Stop
     $null = Set-DnsRecord -Zone countable.ca -Name shop -Value 127.0.0.70 -Ttl 60 -ErrorAction Stop
     $script:migrate = @{
-        Source = $old; Target = $new; Project = 'shop'; StackPath = '/srv/shop'
+        Source = $old; Target = $new; Project = 'shop'; StackPath = '/srv/shop'; SourceAddress = '127.0.0.70'
         StartCommand = 'sh ./start.sh'; FreezeCommand = 'sh ./freeze.sh'; StopCommand = 'sh ./stop.sh'
         FilePath = '/var/lib/shop/www'; DnsZone = 'countable.ca'; DnsName = 'shop'; TargetAddress = '127.0.0.71'
         RedirectPort = $port; RedirectListenAddress = '127.0.0.70'; DnsTimeout = '00:00:10'; Force = $true
@@ -70,9 +70,11 @@ Describe 'Invoke-Migration' {
         Get-Page 127.0.0.71 node.txt | Should -Be 'pester-mig-new'
     }
 
-    It 'resumes with the same command, runs each step once more at most, and ends with the new node serving everything' {
+    It 'resumes by id alone, runs each step once more at most, and ends with the new node serving everything' {
         $null = $old | Invoke-NodeCommand -Command 'touch /etc/allow-freeze; echo "upload 4, written before the freeze" > /var/lib/shop/www/upload-4.txt' -ErrorAction Stop
-        $m = Invoke-Migration @migrate -ErrorAction Stop
+        $id = (Get-Migration -Project shop).Id
+        # Nothing but the id: the nodes, the stack's commands, the DNS names and the redirect come from the stored plan.
+        $m = Invoke-Migration -Resume $id -Force -ErrorAction Stop
 
         $m.Status | Should -Be 'Completed'
         ($m.Steps | Where-Object Name -EQ 'PrepareTarget').Attempts | Should -Be 1
@@ -89,14 +91,28 @@ Describe 'Invoke-Migration' {
         (Get-Migration -Project shop).Status | Should -Be 'Completed'
     }
 
+    It 'keeps the old node for its week: Complete-Migration says when, and deletes nothing' {
+        $m = Get-Migration -Project shop | Complete-Migration -Force -WarningVariable warned -ErrorAction Stop
+        "$warned" | Should -Match 'kept until'
+        $m.Status | Should -Be 'Completed'
+        ($old | Invoke-NodeCommand -Command 'hostname').Output.Trim() | Should -Be 'pester-mig-old'
+        Resume-Migration -Id $m.Id -Force -WarningVariable again -ErrorAction Stop | Out-Null
+        "$again" | Should -Match 'kept until'
+    }
+
     It 'is undone by Undo-Migration: the redirect goes, DNS points back, and the old stack serves again' {
-        $r = Undo-Migration @migrate -SourceAddress 127.0.0.70 -WarningVariable warned -ErrorAction Stop
+        $r = Get-Migration -Project shop | Undo-Migration -Force -WarningVariable warned -ErrorAction Stop
         $r.Status | Should -Be 'RolledBack'
         "$warned" | Should -Match 'not copied back'
         Get-Page 127.0.0.70 node.txt | Should -Be 'pester-mig-old'
         (Test-DnsRecord -Zone countable.ca -Name shop -Expected 127.0.0.70).Matches | Should -BeTrue
         ($old | Invoke-NodeCommand -Command 'test -e /etc/releaseops/redirect.cfg && echo present || echo gone').Output.Trim() | Should -Be 'gone'
         (Get-Migration -Project shop).Status | Should -Be 'RolledBack'
-        { Undo-Migration @migrate -SourceAddress 127.0.0.70 -ErrorAction Stop } | Should -Throw -ErrorId 'MigrationNotFound*'
+        { Undo-Migration @migrate -ErrorAction Stop } | Should -Throw -ErrorId 'MigrationNotFound*'
+        { Undo-Migration -Id $r.Id -Force -ErrorAction Stop } | Should -Throw -ErrorId 'MigrationNotUndoable*'
+        { Complete-Migration -Id $r.Id -Force -ErrorAction Stop } | Should -Throw -ErrorId 'MigrationNotCompleted*'
+        { Resume-Migration -Id $r.Id -Force -ErrorAction Stop } | Should -Throw -ErrorId 'MigrationRolledBack*'
+        { Resume-Migration -Id 'shop-19990101-000000' -Force -ErrorAction Stop } | Should -Throw -ErrorId 'MigrationNotFound*'
+        { Resume-Migration -Id '../../etc/passwd' -Force -ErrorAction Stop } | Should -Throw -ErrorId 'MigrationNotFound*'
     }
 }

@@ -134,5 +134,93 @@ namespace ReleaseOps.Core.Tests
             Assert.Equal(TimeSpan.FromSeconds(7.5), info.Downtime);
             Assert.Null(new MigrationInfo { FreezeStarted = start }.Downtime);
         }
+
+        [Fact]
+        public void The_plan_is_stored_beside_the_journal_for_its_owner_only_and_read_back_whole()
+        {
+            var plan = new MigrationPlan
+            {
+                StackPath = "/srv/cortico", FreezeCommand = "docker-compose stop web", Files = new[] { "/var/lib/cortico/media" },
+                DnsZone = "countable.ca", DnsNames = new[] { "kmc", "kmc-direct" }, DnsProvider = DnsProvider.Cloudflare, TargetAddress = "192.0.2.20",
+                Redirect = new RedirectRequest { Target = "192.0.2.20", Ports = new[] { 80, 443, 8443 }, ListenAddress = "192.0.2.10" },
+                Database = new DatabaseSyncRequest { Database = "cortico", SourceAccess = new PostgresAccess { ComposeDirectory = "/srv/cortico" }, TargetAccess = new PostgresAccess { ComposeDirectory = "/srv/cortico" } },
+                SourceNode = new ProjectNode { Provider = HostingProvider.DigitalOcean, Id = "3164444", Name = "cortico", HostName = "192.0.2.10", Tags = new[] { "role:web" } },
+                DnsTimeout = TimeSpan.FromSeconds(90),
+            };
+            var setup = MigrationSetup.Of(new Ssh.NodeTarget("192.0.2.10", 2222, "admin"), new Ssh.NodeTarget("192.0.2.20"), "192.0.2.10", plan);
+            var info = MigrationJournal.Create("cortico", "192.0.2.10:2222", "192.0.2.20", Names, DateTimeOffset.UtcNow, dir, setup);
+
+            var back = MigrationJournal.LoadSetup(MigrationJournal.Find(info.Id, dir));
+
+            Assert.Equal("192.0.2.10:2222", back.Source().ToString());
+            Assert.Equal("admin", back.Source().User);
+            Assert.Equal("192.0.2.20", back.Target().ToString());
+            Assert.Equal("192.0.2.10", back.SourceAddress);
+            Assert.Equal("docker-compose stop web", back.Plan.FreezeCommand);
+            Assert.Equal(plan.StartCommand, back.Plan.StartCommand);
+            Assert.Equal(new[] { "kmc", "kmc-direct" }, back.Plan.DnsNames);
+            Assert.Equal(DnsProvider.Cloudflare, back.Plan.DnsProvider);
+            Assert.Equal(new[] { 80, 443, 8443 }, back.Plan.Redirect.Ports);
+            Assert.Equal("/srv/cortico", back.Plan.Database!.SourceAccess.ComposeDirectory);
+            Assert.Equal("3164444", back.Plan.SourceNode!.Id);
+            Assert.Equal(TimeSpan.FromSeconds(90), back.Plan.DnsTimeout);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(MigrationJournal.PlanPath(info)));
+            }
+        }
+
+        [Fact]
+        public void A_migration_is_found_by_its_id_only()
+        {
+            var info = NewMigration();
+            Assert.Equal(info.Id, MigrationJournal.Find(info.Id, dir).Id);
+            foreach (var id in new[] { "cortico-19990101-000000", "../" + Path.GetFileName(dir) + "/" + info.Id, "", ".." })
+            {
+                Assert.Equal("MigrationNotFound", Assert.Throws<ReleaseOpsException>(() => MigrationJournal.Find(id, dir)).ErrorId);
+            }
+
+            // A journal from before plans were stored cannot be resumed by id alone, and says what to do instead.
+            Assert.Equal("MigrationPlanMissing", Assert.Throws<ReleaseOpsException>(() => MigrationJournal.LoadSetup(info)).ErrorId);
+        }
+
+        [Fact]
+        public async Task Complete_waits_for_the_week_then_forgets_the_old_client_server_and_closes()
+        {
+            var registry = Path.Combine(dir, "client-nodes.json");
+            Directory.CreateDirectory(dir);
+            Environment.SetEnvironmentVariable("RELEASEOPS_NODE_REGISTRY", registry);
+            try
+            {
+                var clients = new Providers.ClientProvider { Server = ("192.0.2.10", 22, "root") };
+                var node = await clients.CreateAsync(new Providers.NodeRequest { Project = "cortico", Client = "old" }, CancellationToken.None);
+                var setup = MigrationSetup.Of(new Ssh.NodeTarget("192.0.2.10"), new Ssh.NodeTarget("192.0.2.20"), "192.0.2.10", new MigrationPlan { SourceNode = node });
+                var info = MigrationJournal.Create("cortico", "192.0.2.10", "192.0.2.20", Names, DateTimeOffset.UtcNow, dir, setup);
+                var settings = new Providers.ProviderSettings();
+                var known = Path.Combine(dir, "known_hosts");
+
+                // Not complete yet: nothing is deleted.
+                var early = await Assert.ThrowsAsync<ReleaseOpsException>(() => MigrationEngine.CompleteAsync(info, setup, settings, known, false, DateTimeOffset.UtcNow, NullReporter.Instance, CancellationToken.None));
+                Assert.Equal("MigrationNotCompleted", early.ErrorId);
+
+                info = await MigrationJournal.RunAsync(info, Steps(), () => DateTimeOffset.UtcNow, NullReporter.Instance, CancellationToken.None);
+                info.DeleteAfter = DateTimeOffset.UtcNow.AddDays(7);
+                var notDue = await Assert.ThrowsAsync<ReleaseOpsException>(() => MigrationEngine.CompleteAsync(info, setup, settings, known, false, DateTimeOffset.UtcNow.AddDays(6), NullReporter.Instance, CancellationToken.None));
+                Assert.Equal("MigrationNotDue", notDue.ErrorId);
+                Assert.Single(await clients.ListAsync("cortico", CancellationToken.None));
+
+                var closed = await MigrationEngine.CompleteAsync(info, setup, settings, known, false, DateTimeOffset.UtcNow.AddDays(8), NullReporter.Instance, CancellationToken.None);
+
+                Assert.Equal("Closed", closed.Status);
+                Assert.NotNull(MigrationJournal.Load(info.JournalPath).OldNodeRemoved);
+                Assert.Empty(await clients.ListAsync("cortico", CancellationToken.None));
+                // A second run leaves a closed migration as it is.
+                Assert.Equal("Closed", (await MigrationEngine.CompleteAsync(closed, setup, settings, known, false, DateTimeOffset.UtcNow.AddDays(9), NullReporter.Instance, CancellationToken.None)).Status);
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable("RELEASEOPS_NODE_REGISTRY", null);
+            }
+        }
     }
 }

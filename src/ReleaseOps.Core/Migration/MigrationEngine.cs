@@ -48,7 +48,53 @@ namespace ReleaseOps.Core.Migration
         public ProjectNode? SourceNode { get; set; }
 
         /// <summary>How long to wait for the authoritative name servers to answer the new address.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
         public TimeSpan DnsTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <summary>DnsTimeout in seconds, as the journal stores it.</summary>
+        public double DnsTimeoutSeconds
+        {
+            get => DnsTimeout.TotalSeconds;
+            set => DnsTimeout = TimeSpan.FromSeconds(value);
+        }
+    }
+
+    /// <summary>
+    /// What a migration was started with: its nodes, the old node's public address (for an undo) and the plan. It is
+    /// stored beside the journal when the migration starts, so that Resume-Migration, Undo-Migration and
+    /// Complete-Migration need only the migration's id.
+    /// </summary>
+    public sealed class MigrationSetup
+    {
+        public int Version { get; set; } = 1;
+
+        public string SourceHost { get; set; } = string.Empty;
+
+        public int? SourcePort { get; set; }
+
+        public string? SourceUser { get; set; }
+
+        public string TargetHost { get; set; } = string.Empty;
+
+        public int? TargetPort { get; set; }
+
+        public string? TargetUser { get; set; }
+
+        /// <summary>The old node's public address, which an undo points the DNS names back at.</summary>
+        public string SourceAddress { get; set; } = string.Empty;
+
+        public MigrationPlan Plan { get; set; } = new();
+
+        public static MigrationSetup Of(NodeTarget source, NodeTarget target, string sourceAddress, MigrationPlan plan) => new()
+        {
+            SourceHost = source.HostName, SourcePort = source.Port, SourceUser = source.User,
+            TargetHost = target.HostName, TargetPort = target.Port, TargetUser = target.User,
+            SourceAddress = sourceAddress, Plan = plan,
+        };
+
+        public NodeTarget Source() => new(SourceHost, SourcePort, SourceUser);
+
+        public NodeTarget Target() => new(TargetHost, TargetPort, TargetUser);
     }
 
     /// <summary>
@@ -82,6 +128,7 @@ namespace ReleaseOps.Core.Migration
         public static IReadOnlyList<MigrationStepDefinition> Steps(NodeSession source, NodeSession target, MigrationPlan plan, ProviderSettings settings,
             Func<DateTimeOffset> clock, IOperationReporter reporter)
         {
+            var pair = source.Name + " -> " + target.Name;
             Task<string> Run(NodeSession session, string command, CancellationToken token) =>
                 RunInStackAsync(session, plan.StackPath, command, "Fix the cause on the node, then resume the migration.", reporter, token);
 
@@ -113,15 +160,15 @@ namespace ReleaseOps.Core.Migration
                 {
                     await FileSync.SyncAsync(source, target, new FileSyncRequest { Path = plan.StackPath, NoVerify = true }, reporter, token).ConfigureAwait(false);
                     return await Run(target, plan.StartCommand, token).ConfigureAwait(false);
-                }),
-                new MigrationStepDefinition("InitialSync", (info, token) => Sync(verify: false, token)),
+                }, target.Name),
+                new MigrationStepDefinition("InitialSync", (info, token) => Sync(verify: false, token), pair),
                 new MigrationStepDefinition("Freeze", async (info, token) =>
                 {
                     info.FreezeStarted ??= clock();
                     MigrationJournal.Save(info);
                     return await Run(source, plan.FreezeCommand, token).ConfigureAwait(false);
-                }),
-                new MigrationStepDefinition("FinalSync", (info, token) => Sync(verify: true, token)),
+                }, source.Name),
+                new MigrationStepDefinition("FinalSync", (info, token) => Sync(verify: true, token), pair),
                 new MigrationStepDefinition("SwitchDns", async (info, token) =>
                 {
                     if (plan.DnsNames.Count == 0 || plan.DnsZone is null)
@@ -148,7 +195,7 @@ namespace ReleaseOps.Core.Migration
                     }
 
                     return string.Join(", ", changed);
-                }),
+                }, plan.DnsProvider + " DNS"),
                 new MigrationStepDefinition("Redirect", async (info, token) =>
                 {
                     var down = await Run(source, plan.StopCommand, token).ConfigureAwait(false);
@@ -157,7 +204,7 @@ namespace ReleaseOps.Core.Migration
                     info.DeleteAfter ??= clock().AddDays(7);
                     MigrationJournal.Save(info);
                     return $"old stack down{(down.Length > 0 ? " (" + down + ")" : string.Empty)}; redirect {redirect.Status} to {redirect.Target}";
-                }),
+                }, source.Name),
                 new MigrationStepDefinition("Snapshot", async (info, token) =>
                 {
                     if (plan.SourceNode is not { Provider: not HostingProvider.Sandbox and not HostingProvider.Client } node)
@@ -171,7 +218,7 @@ namespace ReleaseOps.Core.Migration
                     var snapshot = existing ?? await provider.SnapshotAsync(node, name, token).ConfigureAwait(false);
                     await provider.TagAsync(node, NodeNaming.StackStoppedPrefix + (info.ServingAt ?? clock()).ToUnixTimeSeconds(), token).ConfigureAwait(false);
                     return $"snapshot {snapshot.Name} ({snapshot.Id}); the node may be deleted after {info.DeleteAfter:yyyy-MM-dd}";
-                }),
+                }, source.Name),
             };
         }
 
@@ -213,6 +260,69 @@ namespace ReleaseOps.Core.Migration
             info.Status = "RolledBack";
             MigrationJournal.Save(info);
             return info;
+        }
+
+        /// <summary>
+        /// The process's last step, a week after the old node stopped serving: deletes the old node (or, for a client's
+        /// server, forgets it) once the week is over and no DNS record points at it, and closes the migration. A closed
+        /// migration is left as it is, so a daily scheduled task can run this over every migration.
+        /// </summary>
+        public static async Task<MigrationInfo> CompleteAsync(MigrationInfo info, MigrationSetup setup, ProviderSettings settings, string knownHostsPath, bool force,
+            DateTimeOffset now, IOperationReporter reporter, CancellationToken token)
+        {
+            if (info.Status == "Closed")
+            {
+                return info;
+            }
+
+            EnsureCompleted(info);
+            if (info.DeleteAfter is { } due && now < due && !force)
+            {
+                throw new ReleaseOpsException("MigrationNotDue", FailureCategory.InvalidOperation,
+                    $"Migration {info.Id}: the old node {info.Source} is kept until {due:yyyy-MM-dd HH:mm} UTC (a week after its stack stopped).",
+                    $"Run Complete-Migration again after {due:yyyy-MM-dd HH:mm} UTC, or pass -Force if the week is not needed.", info.Id);
+            }
+
+            if (setup.Plan.SourceNode is not { } node)
+            {
+                throw new ReleaseOpsException("MigrationNodeUnknown", FailureCategory.InvalidOperation,
+                    $"Migration {info.Id} knows the old node only as {info.Source}, not as a provider's node, so it cannot delete it.",
+                    "Delete the old node with its provider's tools (or Get-ProjectNode | Remove-ProjectNode), then it is done.", info.Id);
+            }
+
+            // The week is the journal's to judge (the node's tags were read when the migration started); DNS is asked now.
+            var blockers = await NodeProvisioner.RemovalBlockersAsync(node, settings, force: true, now, reporter, token).ConfigureAwait(false);
+            if (blockers.Count > 0)
+            {
+                throw blockers[0];
+            }
+
+            using (var provider = NodeProvisioner.Create(node.Provider, settings, knownHostsPath, reporter))
+            {
+                await provider.RemoveAsync(node, token).ConfigureAwait(false);
+            }
+
+            if (node.Provider != HostingProvider.Sandbox && !string.IsNullOrEmpty(node.HostName))
+            {
+                new KnownHostsFile(knownHostsPath).Remove(node.HostName, node.Port);
+            }
+
+            reporter.Verbose($"{node.Name} ({node.Provider} {node.Id}) is {(node.Provider == HostingProvider.Client ? "forgotten (a client's server is never deleted)" : "deleted")}.");
+            info.OldNodeRemoved = now;
+            info.Status = "Closed";
+            MigrationJournal.Save(info);
+            return info;
+        }
+
+        /// <summary>MigrationNotCompleted unless the new node serves (Completed) or the old node is gone (Closed).</summary>
+        public static void EnsureCompleted(MigrationInfo info)
+        {
+            if (info.Status is not "Completed" and not "Closed")
+            {
+                throw new ReleaseOpsException("MigrationNotCompleted", FailureCategory.InvalidOperation,
+                    $"Migration {info.Id} is {info.Status}: the old node is deleted only after the new node serves.",
+                    info.Status == "RolledBack" ? "The migration was undone; remove the new node instead if it is not needed." : $"Resume it first: Resume-Migration {info.Id}.", info.Id);
+            }
         }
 
         /// <summary>Runs one of the stack's commands in its folder, as root; a non-zero exit is MigrationCommandFailed.</summary>

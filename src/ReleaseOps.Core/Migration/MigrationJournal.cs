@@ -12,14 +12,18 @@ namespace ReleaseOps.Core.Migration
     /// <summary>A step of a migration: idempotent, so that running it again after a crash is safe.</summary>
     public sealed class MigrationStepDefinition
     {
-        public MigrationStepDefinition(string name, Func<MigrationInfo, CancellationToken, Task<string?>> run)
+        public MigrationStepDefinition(string name, Func<MigrationInfo, CancellationToken, Task<string?>> run, string? node = null)
         {
             Name = name;
             Run = run;
+            Node = node;
         }
 
         /// <summary>The step's name.</summary>
         public string Name { get; }
+
+        /// <summary>Where it runs (a node, both nodes, or the DNS service), for the failure message.</summary>
+        public string? Node { get; }
 
         /// <summary>Runs the step; returns what it did, for the journal.</summary>
         public Func<MigrationInfo, CancellationToken, Task<string?>> Run { get; }
@@ -41,7 +45,8 @@ namespace ReleaseOps.Core.Migration
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "releaseops", "migrations");
 
         /// <summary>A new migration with its steps pending.</summary>
-        public static MigrationInfo Create(string project, string source, string target, IEnumerable<string> steps, DateTimeOffset now, string? directory = null)
+        public static MigrationInfo Create(string project, string source, string target, IEnumerable<string> steps, DateTimeOffset now, string? directory = null,
+            MigrationSetup? setup = null)
         {
             var id = project + "-" + now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
             var info = new MigrationInfo
@@ -54,8 +59,52 @@ namespace ReleaseOps.Core.Migration
                 Steps = steps.Select(s => new MigrationStep { Name = s }).ToList(),
                 JournalPath = Path.Combine(directory ?? Directory, id + ".json"),
             };
+            if (setup is not null)
+            {
+                // The plan goes first: a journal without its plan could not be resumed by id.
+                WriteAtomically(PlanPath(info), JsonSerializer.Serialize(setup, Json));
+            }
+
             Save(info);
             return info;
+        }
+
+        /// <summary>The file beside the journal that holds the migration's nodes and plan, written once when it starts.</summary>
+        public static string PlanPath(MigrationInfo info) => Path.ChangeExtension(info.JournalPath, ".plan");
+
+        /// <summary>The nodes and plan that the migration was started with, so that a resume or an undo needs only its id.</summary>
+        public static MigrationSetup LoadSetup(MigrationInfo info)
+        {
+            var path = PlanPath(info);
+            if (!File.Exists(path))
+            {
+                throw new ReleaseOpsException("MigrationPlanMissing", FailureCategory.ObjectNotFound, $"Migration {info.Id} has no stored plan ({path}).",
+                    "Resume it by giving Invoke-Migration the same -Source, -Target, -Project and plan parameters as when it started.", info.Id);
+            }
+
+            try
+            {
+                return JsonSerializer.Deserialize<MigrationSetup>(File.ReadAllText(path)) ?? throw new JsonException("empty");
+            }
+            catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+            {
+                throw new ReleaseOpsException("MigrationJournalUnreadable", FailureCategory.InvalidData, $"The plan of migration {info.Id} ({path}) cannot be read: {ex.Message}",
+                    "Restore the file from a backup, or resume by giving Invoke-Migration the same parameters as when it started.", path, ex);
+            }
+        }
+
+        /// <summary>The migration with this id; MigrationNotFound if there is none.</summary>
+        public static MigrationInfo Find(string id, string? directory = null)
+        {
+            var valid = id.Length > 0 && id.All(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '-' or '_' or '.') && !id.StartsWith(".", StringComparison.Ordinal);
+            var path = Path.Combine(directory ?? Directory, id + ".json");
+            if (!valid || !File.Exists(path))
+            {
+                throw new ReleaseOpsException("MigrationNotFound", FailureCategory.ObjectNotFound, $"There is no migration '{id}' in {directory ?? Directory}.",
+                    "List the migrations with Get-Migration; RELEASEOPS_MIGRATIONS must name the folder that the migration was started with.", id);
+            }
+
+            return Load(path);
         }
 
         /// <summary>Reads a journal.</summary>
@@ -91,16 +140,28 @@ namespace ReleaseOps.Core.Migration
         /// <summary>Writes the journal atomically.</summary>
         public static void Save(MigrationInfo info)
         {
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(info.JournalPath)!);
-            var temp = info.JournalPath + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(Stored.From(info), Json));
-            if (File.Exists(info.JournalPath))
+            WriteAtomically(info.JournalPath, JsonSerializer.Serialize(Stored.From(info), Json));
+        }
+
+        private static void WriteAtomically(string path, string text)
+        {
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temp = path + ".tmp";
+            File.WriteAllText(temp, text);
+#if NET
+            if (!OperatingSystem.IsWindows())
             {
-                File.Replace(temp, info.JournalPath, null);
+                // The plan holds the stack's commands, which may carry the admin's secrets: only the owner reads it.
+                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+#endif
+            if (File.Exists(path))
+            {
+                File.Replace(temp, path, null);
             }
             else
             {
-                File.Move(temp, info.JournalPath);
+                File.Move(temp, path);
             }
         }
 
@@ -144,9 +205,11 @@ namespace ReleaseOps.Core.Migration
                         throw;
                     }
 
+                    var done = info.Steps.Where(s => s.State == "Done").Select(s => s.Name).ToList();
                     throw new ReleaseOpsException("MigrationStepFailed", FailureCategory.InvalidResult,
-                        $"Migration {info.Id} stopped at {step.Name} (step {i + 1} of {info.Steps.Count}, {info.Source} to {info.Target}): {ex.Message}",
-                        $"Fix the cause, then resume: Invoke-Migration -Resume {info.Id}. Steps that are done are not run again.", info, ex);
+                        $"Migration {info.Id} stopped at {step.Name} (step {i + 1} of {info.Steps.Count}, on {definition.Node ?? info.Source + " -> " + info.Target}): {ex.Message} "
+                        + (done.Count == 0 ? "No step was done." : $"Done: {string.Join(", ", done)}."),
+                        $"Fix the cause, then resume: Invoke-Migration -Resume {info.Id} (or Resume-Migration {info.Id}). Steps that are done are not run again.", info, ex);
                 }
 
                 step.State = "Done";
@@ -171,17 +234,18 @@ namespace ReleaseOps.Core.Migration
             public DateTimeOffset? FreezeStarted { get; set; }
             public DateTimeOffset? ServingAt { get; set; }
             public DateTimeOffset? DeleteAfter { get; set; }
+            public DateTimeOffset? OldNodeRemoved { get; set; }
 
             public static Stored From(MigrationInfo i) => new()
             {
                 Id = i.Id, Project = i.Project, Source = i.Source, Target = i.Target, Status = i.Status, Steps = i.Steps.ToList(),
-                FreezeStarted = i.FreezeStarted, ServingAt = i.ServingAt, DeleteAfter = i.DeleteAfter,
+                FreezeStarted = i.FreezeStarted, ServingAt = i.ServingAt, DeleteAfter = i.DeleteAfter, OldNodeRemoved = i.OldNodeRemoved,
             };
 
             public MigrationInfo ToInfo(string path) => new()
             {
                 Id = Id, Project = Project, Source = Source, Target = Target, Status = Status, Steps = Steps,
-                FreezeStarted = FreezeStarted, ServingAt = ServingAt, DeleteAfter = DeleteAfter, JournalPath = path,
+                FreezeStarted = FreezeStarted, ServingAt = ServingAt, DeleteAfter = DeleteAfter, OldNodeRemoved = OldNodeRemoved, JournalPath = path,
             };
         }
     }

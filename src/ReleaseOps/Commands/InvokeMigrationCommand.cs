@@ -1,46 +1,49 @@
-using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using ReleaseOps.Core;
 using ReleaseOps.Core.Migration;
-using ReleaseOps.Core.Providers;
 
 namespace ReleaseOps.Commands
 {
-    /// <summary>Invoke-Migration: moves a stack from an old node to a new one, step by step, with a journal that makes it resumable.</summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    /// <summary>
+    /// Invoke-Migration: moves a stack from an old node to a new one, step by step, with a journal that makes it
+    /// resumable. The same command resumes an unfinished migration of the same project and nodes; -Resume takes a
+    /// migration's id and needs nothing else, because the nodes and the plan are stored beside the journal.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Plan")]
     [OutputType(typeof(MigrationInfo))]
-    public sealed class InvokeMigrationCommand : MigrationCmdlet
+    public sealed class InvokeMigrationCommand : MigrationPlanCmdlet
     {
+        /// <summary>The id of a migration to resume (from Get-Migration, or the error that stopped it).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = "Resume", ValueFromPipelineByPropertyName = true)]
+        [Alias("Id")]
+        [ValidateNotNullOrEmpty]
+        public string Resume { get; set; } = string.Empty;
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            var project = ParameterSetName == "Resume" ? Resume : Project;
             try
             {
-                var (source, target, plan) = BuildPlan();
-                var journal = MigrationJournal.List(Project).FirstOrDefault(m => m.Status != "Completed" && m.Status != "RolledBack" && m.Source == source.ToString() && m.Target == target.ToString());
-                var title = journal is null ? $"Migrate {Project} from {source} to {target}" : $"Resume migration {journal.Id} of {Project} from {source} to {target}";
-                var describe = MigrationEngine.Describe(plan, source.ToString(), target.ToString());
-                var text = PlanText(title, describe.Where((s, i) => journal is null || journal.Steps[i].State != "Done").ToList());
-                if (!ShouldProcessUnlessForced($"{source} -> {target}", text, Force))
+                if (ParameterSetName == "Resume")
                 {
+                    var (stopped, stored) = FindWithSetup(Resume);
+                    RunMigration(stopped.Project, stopped, stored);
                     return;
                 }
 
-                var settings = ProviderSettings.FromEnvironment();
-                var result = RunOnPair(source, target, async (src, dst, reporter, token) =>
-                {
-                    var info = journal ?? MigrationJournal.Create(Project, source.ToString(), target.ToString(), MigrationEngine.StepNames, DateTimeOffset.UtcNow);
-                    reporter.Verbose($"Journal: {info.JournalPath}");
-                    var steps = MigrationEngine.Steps(src, dst, plan, settings, () => DateTimeOffset.UtcNow, reporter);
-                    return await MigrationJournal.RunAsync(info, steps, () => DateTimeOffset.UtcNow, reporter, token).ConfigureAwait(false);
-                });
-                WriteObject(result);
+                var fresh = BuildSetup();
+                var journal = MigrationJournal.List(Project).FirstOrDefault(m => m.Status is "Running" or "Failed"
+                    && m.Source == fresh.Source().ToString() && m.Target == fresh.Target().ToString());
+                // A resume by the same command keeps the plan it started with when there is one, so a step that ran
+                // half-way is finished with the same commands and names.
+                var setup = journal is not null && System.IO.File.Exists(MigrationJournal.PlanPath(journal)) ? MigrationJournal.LoadSetup(journal) : fresh;
+                RunMigration(Project, journal, setup);
             }
             catch (ReleaseOpsException ex)
             {
-                WriteError(ToErrorRecord(ex, Project));
+                WriteError(ToErrorRecord(ex, project));
             }
         }
     }

@@ -1,4 +1,3 @@
-using System;
 using System.Linq;
 using System.Management.Automation;
 using ReleaseOps.Core;
@@ -9,26 +8,46 @@ using ReleaseOps.Core.Ssh;
 namespace ReleaseOps.Commands
 {
     /// <summary>Undo-Migration: returns a migration's traffic and stack to the old node.</summary>
-    [Cmdlet(VerbsCommon.Undo, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Undo, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Plan")]
     [OutputType(typeof(MigrationInfo))]
-    public sealed class UndoMigrationCommand : MigrationCmdlet
+    public sealed class UndoMigrationCommand : MigrationPlanCmdlet
     {
-        /// <summary>The old node's public address, which the DNS names point back at (default: its PublicIPv4, else its HostName).</summary>
-        [Parameter]
-        public string? SourceAddress { get; set; }
+        /// <summary>The id of the migration to undo (from Get-Migration); its nodes and plan come from its journal.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = "Id", ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Id { get; set; } = string.Empty;
 
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
             try
             {
-                var (source, target, plan) = BuildPlan();
-                var journal = MigrationJournal.List(Project).FirstOrDefault(m => m.Status != "RolledBack" && m.Source == source.ToString() && m.Target == target.ToString())
-                    ?? throw new ReleaseOpsException("MigrationNotFound", FailureCategory.ObjectNotFound, $"There is no migration of {Project} from {source} to {target} to undo.",
-                        "List the migrations with Get-Migration; give the same -Source and -Target as Invoke-Migration.", Project);
-                var address = SourceAddress ?? (Source.Properties["PublicIPv4"]?.Value as string) ?? source.HostName;
+                MigrationInfo journal;
+                MigrationSetup setup;
+                if (ParameterSetName == "Id")
+                {
+                    (journal, setup) = FindWithSetup(Id);
+                }
+                else
+                {
+                    setup = BuildSetup();
+                    var (source, target) = (setup.Source().ToString(), setup.Target().ToString());
+                    journal = MigrationJournal.List(Project).FirstOrDefault(m => m.Status is not "RolledBack" and not "Closed" && m.Source == source && m.Target == target)
+                        ?? throw new ReleaseOpsException("MigrationNotFound", FailureCategory.ObjectNotFound, $"There is no migration of {Project} from {source} to {target} to undo.",
+                            "List the migrations with Get-Migration; give the same -Source and -Target as Invoke-Migration, or the migration's -Id.", Project);
+                }
+
+                if (journal.Status is "RolledBack" or "Closed")
+                {
+                    throw new ReleaseOpsException("MigrationNotUndoable", FailureCategory.InvalidOperation,
+                        $"Migration {journal.Id} is {journal.Status}: {(journal.Status == "Closed" ? "its old node is deleted" : "it is already undone")}.",
+                        "Nothing to undo; start a new migration with Invoke-Migration if the stack should move.", journal.Id);
+                }
+
+                var node = setup.Source();
                 var done = string.Join(", ", journal.Steps.Where(s => s.State != "Pending").Select(s => s.Name));
-                if (!ShouldProcessUnlessForced($"{source} <- {target}", $"Undo migration {journal.Id} (steps run: {done}): remove the redirect, point the DNS names back at {address}, start the old stack", Force))
+                if (!ShouldProcessUnlessForced($"{node} <- {setup.Target()}",
+                    $"Undo migration {journal.Id} (steps run: {(done.Length == 0 ? "none" : done)}): remove the redirect, point the DNS names back at {setup.SourceAddress}, start the old stack", Force))
                 {
                     return;
                 }
@@ -37,18 +56,18 @@ namespace ReleaseOps.Commands
                 var options = ConnectOptions();
                 var result = RunEngine(async (reporter, token) =>
                 {
-                    using var session = await NodeConnector.ConnectAsync(source.HostName, options.With(o =>
+                    using var session = await NodeConnector.ConnectAsync(node.HostName, options.With(o =>
                     {
-                        o.Port = source.Port ?? options.Port;
-                        o.User = source.User ?? options.User;
+                        o.Port = node.Port ?? options.Port;
+                        o.User = node.User ?? options.User;
                     }), reporter, token).ConfigureAwait(false);
-                    return await MigrationEngine.UndoAsync(journal, session, plan, address, settings, reporter, token).ConfigureAwait(false);
+                    return await MigrationEngine.UndoAsync(journal, session, setup.Plan, setup.SourceAddress, settings, reporter, token).ConfigureAwait(false);
                 });
                 WriteObject(result);
             }
             catch (ReleaseOpsException ex)
             {
-                WriteError(ToErrorRecord(ex, Project));
+                WriteError(ToErrorRecord(ex, ParameterSetName == "Id" ? Id : Project));
             }
         }
     }
