@@ -176,6 +176,27 @@ namespace ReleaseOps
         [Parameter(ParameterSetName = "Plan")]
         public string? SourceAddress { get; set; }
 
+        /// <summary>
+        /// A ProjectNode that lost its type on the way (Export-Clixml and Import-Clixml between Jenkins steps, a remote
+        /// job): rebuilt from its properties, so that the migration can still snapshot and later delete the old node.
+        /// </summary>
+        private static ProjectNode? FromProperties(PSObject value)
+        {
+            string? Text(string name) => value.Properties[name]?.Value?.ToString();
+            if (!Enum.TryParse<HostingProvider>(Text("Provider"), ignoreCase: true, out var provider) || string.IsNullOrEmpty(Text("Id")) || string.IsNullOrEmpty(Text("HostName")))
+            {
+                return null;
+            }
+
+            var tags = value.Properties["Tags"]?.Value is { } t ? LanguagePrimitives.ConvertTo<string[]>(t) : Array.Empty<string>();
+            return new ProjectNode
+            {
+                Provider = provider, Id = Text("Id")!, Name = Text("Name") ?? string.Empty, Project = Text("Project") ?? string.Empty, Role = Text("Role"),
+                Region = Text("Region"), Size = Text("Size"), PublicIPv4 = Text("PublicIPv4"), PublicIPv6 = Text("PublicIPv6"), HostName = Text("HostName")!,
+                Port = int.TryParse(Text("Port"), out var port) ? port : 22, User = Text("User") ?? "root", Tags = tags,
+            };
+        }
+
         /// <summary>The nodes and the plan, from the parameters.</summary>
         internal MigrationSetup BuildSetup()
         {
@@ -198,7 +219,7 @@ namespace ReleaseOps
                 DnsNames = DnsName,
                 DnsProvider = DnsProvider,
                 TargetAddress = TargetAddress ?? (Target.Properties["PublicIPv4"]?.Value as string) ?? target.HostName,
-                SourceNode = Source.BaseObject as ProjectNode,
+                SourceNode = Source.BaseObject as ProjectNode ?? FromProperties(Source),
                 DnsTimeout = DnsTimeout,
             };
             plan.StartCommand = StartCommand ?? plan.StartCommand;

@@ -208,7 +208,7 @@ namespace ReleaseOps.Core.Migration
                     var done = info.Steps.Where(s => s.State == "Done").Select(s => s.Name).ToList();
                     throw new ReleaseOpsException("MigrationStepFailed", FailureCategory.InvalidResult,
                         $"Migration {info.Id} stopped at {step.Name} (step {i + 1} of {info.Steps.Count}, on {definition.Node ?? info.Source + " -> " + info.Target}): {ex.Message} "
-                        + (done.Count == 0 ? "No step was done." : $"Done: {string.Join(", ", done)}."),
+                        + (done.Count == 0 ? "No step was done." : $"Done: {string.Join(", ", done)}.") + $" Resume with: Resume-Migration {info.Id}",
                         $"Fix the cause, then resume: Invoke-Migration -Resume {info.Id} (or Resume-Migration {info.Id}). Steps that are done are not run again.", info, ex);
                 }
 
