@@ -30,6 +30,14 @@ namespace ReleaseOps.Core.Sandbox
 
         /// <summary>More sshd_config lines, such as PermitOpen or LogLevel.</summary>
         public IReadOnlyList<string> SshdConfigLines { get; set; } = Array.Empty<string>();
+
+        /// <summary>
+        /// Makes the node's root the root of its mount namespace (pivot_root) instead of a chroot. A Docker engine in
+        /// the node needs it: docker exec enters a container's mount namespace, which lands at the namespace's root,
+        /// and under a chroot that is the host's / rather than the container's. Off by default; the sandbox provider
+        /// turns it on when RELEASEOPS_SANDBOX_PIVOT_ROOT is 1 (the Docker test rig sets it).
+        /// </summary>
+        public bool PivotRoot { get; set; }
     }
 
     /// <summary>
@@ -153,7 +161,7 @@ namespace ReleaseOps.Core.Sandbox
                 {
                     var port = options.Port > 0 ? options.Port : FreePort();
                     File.WriteAllText(Path.Combine(stage, "sshd_config"), SshdConfig(port) + string.Join("\n", options.SshdConfigLines) + "\n");
-                    File.WriteAllText(Path.Combine(stage, "start.sh"), StartScript(dir, stage, options.Name));
+                    File.WriteAllText(Path.Combine(stage, "start.sh"), StartScript(dir, stage, options.Name, options.PivotRoot));
                     var process = StartUnshare(Path.Combine(stage, "start.sh"));
                     var node = new SandboxNode(options.Name, port, process, dir, parts[0] + " " + parts[1], fingerprint);
                     process.ErrorDataReceived += (_, e) => node.Append(e.Data);
@@ -307,7 +315,7 @@ namespace ReleaseOps.Core.Sandbox
             string.Empty,
         });
 
-        private static string StartScript(string dir, string stage, string name)
+        private static string StartScript(string dir, string stage, string name, bool pivotRoot)
         {
             string Q(string s) => ShellQuote.Quote(s);
             var r = dir + "/root";
@@ -333,7 +341,8 @@ namespace ReleaseOps.Core.Sandbox
                 $"echo {Q(name)} > {Q(r + "/etc/hostname")}",
                 // Tells the bootstrap that this node shares its host's network (so it never enables a firewall).
                 $"echo 'ReleaseOps sandbox node: shares the network of the machine that runs it.' > {Q(r + "/etc/releaseops-sandbox")}",
-                $"exec chroot {Q(r)} /usr/sbin/sshd -D -e",
+                // pivot_root . . stacks the old root on the new one, and umount -l takes it away (as runc does).
+                pivotRoot ? $"cd {Q(r)} && pivot_root . . && umount -l . && cd / && exec /usr/sbin/sshd -D -e" : $"exec chroot {Q(r)} /usr/sbin/sshd -D -e",
                 string.Empty,
             });
         }
@@ -471,6 +480,8 @@ namespace ReleaseOps.Core.Sandbox
         public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
         public IReadOnlyList<string> SshdConfigLines { get; set; } = Array.Empty<string>();
+
+        public bool PivotRoot { get; set; }
     }
 
     /// <summary>Sandbox nodes need Linux namespaces; Windows PowerShell 5.1 runs only on Windows.</summary>

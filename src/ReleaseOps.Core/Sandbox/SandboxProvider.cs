@@ -32,7 +32,12 @@ namespace ReleaseOps.Core.Sandbox
                     return ToProjectNode(existing, project);
                 }
 
-                var node = await SandboxNode.StartAsync(new SandboxNodeOptions { Name = name, AuthorizedKeys = authorizedKeys }, reporter, token).ConfigureAwait(false);
+                var node = await SandboxNode.StartAsync(new SandboxNodeOptions
+                {
+                    Name = name,
+                    AuthorizedKeys = authorizedKeys,
+                    PivotRoot = Environment.GetEnvironmentVariable("RELEASEOPS_SANDBOX_PIVOT_ROOT") == "1",
+                }, reporter, token).ConfigureAwait(false);
                 try
                 {
                     var known = new KnownHostsFile(knownHostsPath);
