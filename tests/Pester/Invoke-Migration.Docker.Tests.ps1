@@ -7,8 +7,7 @@
 # The migration is interrupted again and again, and each time resumed:
 #   - the new node's disk is full, so the initial copy fails; space is freed and the same command resumes;
 #   - the SSH connections of the old node are cut while the uploads stream;
-#   - the process is killed (SIGKILL) as each step starts: PrepareTarget, Freeze, FinalSync, SwitchDns, Redirect, and
-#     Snapshot (or the end of Redirect, when Snapshot is too short to catch).
+#   - the process is killed (SIGKILL) as each step starts: PrepareTarget, Freeze, FinalSync, SwitchDns and Redirect.
 # In the end every acknowledged write is on the new node, once, and nothing else is; DNS and the redirect point at the
 # new node, the old stack is down with its data kept, and Complete-Migration deletes the old node.
 BeforeAll {
@@ -58,6 +57,7 @@ BeforeAll {
         if (-not (Test-Path $nodes)) { @{ Old = $old; New = $new } | Export-Clixml $nodes }
         $script = @"
 `$ErrorActionPreference = 'Stop'
+trap { [Console]::Error.WriteLine("`$(`$_.FullyQualifiedErrorId): `$(`$_.Exception.ToString())"); exit 1 }
 Import-Module '$($env:RELEASEOPS_MODULE)'
 `$nodes = Import-Clixml '$nodes'
 `$ssh = @{ IdentityFile = '$($ctx.IdentityFile)'; KnownHostsFile = '$($ctx.KnownHostsFile)'; ConfigFile = '$($ctx.ConfigFile)' }
@@ -124,7 +124,7 @@ $Command
 }
 
 AfterAll {
-    if ($load) { $null = Wait-LoadGenerator $load -Stop -ErrorAction SilentlyContinue }
+    if ($load -and -not $load.Process.HasExited) { Set-Content -Path $load.StopFile -Value stop; $null = $load.Process.WaitForExit(10000) }
     if ($old) { $old | Remove-NodeRedirect -ErrorAction SilentlyContinue | Out-Null }
     $old, $new | Where-Object { $_ } | Remove-ProjectNode -Force -ErrorAction SilentlyContinue
     foreach ($n in 'pester-mig-old', 'pester-mig-new') { $null = Remove-DockerNodeCgroup -NodeName $n }
@@ -136,7 +136,9 @@ AfterAll {
 
 Describe 'Invoke-Migration of a docker-compose stack, interrupted at every step' {
     It 'is killed as it prepares the new node, and has stored its plan' {
-        $run = Start-MigrationProcess 'Invoke-Migration -Source $nodes.Old -Target $nodes.New -Project shop -StackPath /srv/shop -Database shop -FilePath /var/lib/shop/uploads -DnsZone countable.ca -DnsName shop -TargetAddress 127.0.0.81 -SourceAddress 127.0.0.80 -RedirectPort ' + $port + ' -RedirectListenAddress 127.0.0.80 -DnsTimeout 00:00:20 -Force @ssh'
+        $command = 'Invoke-Migration -Source $nodes.Old -Target $nodes.New -Project shop -StackPath /srv/shop -Database shop -FilePath /var/lib/shop/uploads ' +
+            "-DnsZone countable.ca -DnsName shop -TargetAddress 127.0.0.81 -SourceAddress 127.0.0.80 -RedirectPort $port -RedirectListenAddress 127.0.0.80 -DnsTimeout 00:00:20 -Force @ssh"
+        $run = Start-MigrationProcess $command
         Stop-WhenStepRuns $run PrepareTarget | Should -Be 'PrepareTarget'
         $m = Get-Migration -Project shop
         $m.Status | Should -Be 'Running'
@@ -151,6 +153,7 @@ Describe 'Invoke-Migration of a docker-compose stack, interrupted at every step'
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'MigrationStepFailed*'
         "$($failed[0])" | Should -Match 'InitialSync'
         "$($failed[0])" | Should -Match 'No space left on device'
+        "$($failed[0])" | Should -Match 'Nothing was sent'
         $failed[0].ErrorDetails.RecommendedAction | Should -Match 'Invoke-Migration -Resume shop-'
         $j = Get-Migration -Project shop
         ($j.Steps | Where-Object Name -EQ 'PrepareTarget').State | Should -Be 'Done'
@@ -161,6 +164,7 @@ Describe 'Invoke-Migration of a docker-compose stack, interrupted at every step'
     }
 
     It 'fails cleanly when the SSH connections are cut while the uploads stream, and says how to resume' {
+        $null = Invoke-RigCommand $new 'rm -f /var/lib/shop/filler'
         $id = (Get-Migration -Project shop).Id
         $run = Start-MigrationProcess "Resume-Migration -Id $id -Force @ssh"
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
@@ -178,7 +182,9 @@ Describe 'Invoke-Migration of a docker-compose stack, interrupted at every step'
 
     It 'is killed as each later step starts, and resumed each time by its id' {
         $id = (Get-Migration -Project shop).Id
-        foreach ($step in 'Freeze', 'FinalSync', 'SwitchDns', 'Redirect', 'Snapshot') {
+        # Snapshot is not among them: for a sandbox node it makes no call and only writes the journal, too fast to
+        # catch from outside (the journal's own tests, MigrationJournalTests, interrupt it before and after its effect).
+        foreach ($step in 'Freeze', 'FinalSync', 'SwitchDns', 'Redirect') {
             $run = Start-MigrationProcess "Resume-Migration -Id $id -Force @ssh"
             $hit = Stop-WhenStepRuns $run $step
             $hit | Should -Not -BeNullOrEmpty
@@ -209,7 +215,7 @@ Describe 'Invoke-Migration of a docker-compose stack, interrupted at every step'
     It 'leaves DNS, the redirect, the files and the old stack as the process says' {
         (Test-DnsRecord -Zone countable.ca -Name shop -Expected 127.0.0.81).Matches | Should -BeTrue
         (Invoke-WebRequest "$oldUrl/node" -TimeoutSec 5).Content.Trim() | Should -Be 'pester-mig-new'
-        (Invoke-WebRequest "$oldUrl/uploads/photo-3.txt" -TimeoutSec 5).Content | Should -Be 'photo 3'
+        [Text.Encoding]::UTF8.GetString((Invoke-WebRequest "$oldUrl/uploads/photo-3.txt" -TimeoutSec 5).RawContentStream.ToArray()) | Should -Be 'photo 3'
         $sum = { param($n) (Invoke-RigCommand $n 'sha256sum /var/lib/shop/uploads/big.bin').Split(' ')[0] }
         & $sum $new | Should -Be (& $sum $old)
         # docker compose down, never -v: no container runs on the old node, and its volume and data are kept.

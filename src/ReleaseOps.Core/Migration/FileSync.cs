@@ -70,6 +70,9 @@ namespace ReleaseOps.Core.Migration
 
         private const string ReceiveScript = "mkdir -p -- \"$1\" && cd \"$1\" || exit 4; tar --extract --file=- --preserve-permissions --same-owner --numeric-owner";
 
+        // The free bytes of the file system that holds the folder (or its nearest existing parent).
+        private const string FreeScript = "d=$1; while [ ! -d \"$d\" ]; do d=$(dirname -- \"$d\"); done; df -Pk -- \"$d\" | awk 'NR==2 {print $4 * 1024}'";
+
         private const string MarkScript = "cd \"$1\" || exit 4; xargs -0 -r touch -h -c -d @0 --";
 
         private const string DeleteScript = "cd \"$1\" || exit 4; xargs -0 -r rm -rf --";
@@ -109,6 +112,30 @@ namespace ReleaseOps.Core.Migration
             }
 
             return steps;
+        }
+
+        /// <summary>
+        /// TargetDiskFull before a byte is sent when the target's file system cannot hold the changes (less what the
+        /// replaced files free): a half-written upload is worse than none, and the message says how much is missing.
+        /// </summary>
+        private static async Task EnsureSpaceAsync(NodeSession target, string targetPath, IReadOnlyList<FileEntry> changed, IReadOnlyDictionary<string, FileEntry> dst,
+            IOperationReporter reporter, CancellationToken token)
+        {
+            var needed = changed.Where(e => e.Type == 'f').Sum(e => e.Size - (dst.TryGetValue(e.Path, out var d) && d.Type == 'f' ? d.Size : 0));
+            var r = await NodeCommandRunner.RunAsync(target, new NodeCommandRequest { Command = FreeScript, Arguments = new[] { targetPath }, Sudo = true }, null, reporter, token).ConfigureAwait(false);
+            if (r.ExitCode != 0 || !long.TryParse(r.Output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var free))
+            {
+                reporter.Verbose($"{target.Name}: the free space of {targetPath} is unknown ({r.Error.Trim()}); sending anyway.");
+                return;
+            }
+
+            // tar needs a little more than the data (headers, directories); keep 1 MB of slack.
+            if (free < needed + (1L << 20))
+            {
+                throw new ReleaseOpsException("TargetDiskFull", FailureCategory.ResourceUnavailable,
+                    $"{target.Name}: the disk of {targetPath} has {DatabaseSync.Megabytes(free)} free, and the files to send need {DatabaseSync.Megabytes(needed)} (No space left on device). Nothing was sent.",
+                    "Free space on the target (or grow its disk), then run the same command again.", targetPath);
+            }
         }
 
         public static async Task<FileSyncResult> SyncAsync(NodeSession source, NodeSession target, FileSyncRequest request, IOperationReporter reporter, CancellationToken token)
@@ -155,6 +182,7 @@ namespace ReleaseOps.Core.Migration
             if (changed.Count > 0)
             {
                 var toSend = changed.Sum(e => e.Type == 'f' ? e.Size : 0);
+                await EnsureSpaceAsync(target, targetPath, changed, dst, reporter, token).ConfigureAwait(false);
                 var streamWatch = Stopwatch.StartNew();
                 var last = TimeSpan.Zero;
                 var listed = await NodeCommandRunner.RunAsync(source, new NodeCommandRequest { Command = ListFileScript, Sudo = true, Input = Nul(changed.Select(e => "./" + e.Path)) }, null, reporter, token).ConfigureAwait(false);
