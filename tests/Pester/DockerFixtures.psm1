@@ -193,7 +193,7 @@ function Start-LoadGenerator {
 }
 
 function Wait-LoadGenerator {
-    <# Waits for a load generator (creating its stop file first with -Stop); returns Sent, Acked, Errors, ByStatus, Keys. #>
+    <# Waits for a load generator (creating its stop file first with -Stop); returns Sent, Acked, Errors, ByStatus, LongestGap (seconds between two acks), Keys. #>
     param([Parameter(Mandatory)] $Load, [switch] $Stop, [int] $TimeoutSeconds = 120)
     if ($Stop) { Set-Content -Path $Load.StopFile -Value 'stop' }
     if (-not $Load.Process.WaitForExit($TimeoutSeconds * 1000)) { $Load.Process.Kill(); throw "loadgen.py did not end within $TimeoutSeconds s" }
@@ -206,6 +206,7 @@ function Wait-LoadGenerator {
         Acked    = $s.acked
         Errors   = $s.errors
         ByStatus = $s.by_status
+        LongestGap = [double] $s.longest_gap
         Keys     = @(if (Test-Path $Load.AckedFile) { Get-Content $Load.AckedFile | Where-Object { $_ } })
     }
 }

@@ -189,6 +189,35 @@ public class NodeSyncTests
         Assert.Equal(3, p.ExitCode);
     }
 
+    [Fact]
+    public void The_gated_command_reads_nothing_of_the_credits_as_docker_exec_would()
+    {
+        // docker exec (and docker compose exec -T) copy their standard input into the container: under the gate, that
+        // input must be /dev/null, or the command eats the relay's credits, passes them on as data, and stalls.
+        // The first credit reaches the gate before the command reads; the gate then waits on the command's output, so
+        // the next credits go to whoever else reads the same input: the command, unless its input is /dev/null.
+        var gated = NodeStream.Gated(new NodeCommandRequest { Command = "sleep 0.3; cat; head -c 2097152 /dev/zero" });
+        var line = NodeCommandRunner.CommandLine(gated, isRoot: true, marker: "releaseops-test");
+        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(line);
+        using var p = Process.Start(psi)!;
+        var input = p.StandardInput.BaseStream;
+        input.WriteByte(1);
+        input.Flush();
+        System.Threading.Thread.Sleep(800);
+        input.Write(new byte[] { 1, 1, 1, 1, 1, 1, 1 });
+        input.Flush();
+        System.Threading.Thread.Sleep(200);
+        p.StandardInput.Close();
+        using var all = new MemoryStream();
+        p.StandardOutput.BaseStream.CopyTo(all);
+        p.WaitForExit();
+        Assert.Equal(2097152, all.Length);
+        Assert.DoesNotContain((byte)1, all.ToArray());
+        Assert.Equal(0, p.ExitCode);
+    }
+
     private static string Sh(string script, string? arg, string? env = null)
     {
         var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -8,7 +8,7 @@ Each request is POST <url>?key=<prefix>-<n> (n = 1, 2, ...), one at a time, at m
 --duration seconds pass or --stop-file exists. Every key answered 201 is appended to --acked at once (flushed and
 fsynced per line), so the file lists the writes the service acknowledged even if this process is killed. Redirects
 are not followed (http.client), and anything but an IPv4 address in 127.0.0.0/8 is refused: the rig never leaves
-loopback. The summary (JSON: sent, acked, errors, by_status, seconds) goes to stdout and to --summary if given.
+loopback. The summary (JSON: sent, acked, errors, by_status, seconds, longest_gap: the most seconds between two acknowledged writes) goes to stdout and to --summary if given.
 """
 import argparse
 import http.client
@@ -59,6 +59,8 @@ def main(argv=None):
     interval = 1.0 / a.rate
     start = time.monotonic()
     sent = acked = errors = 0
+    # The longest time between two acknowledged writes: what a user of the service saw as downtime.
+    last_ack, longest_gap = None, 0.0
     by_status = {}
     with open(a.acked, "a") as out:
         n = 0
@@ -79,6 +81,10 @@ def main(argv=None):
                 conn.close()
             by_status[status] = by_status.get(status, 0) + 1
             if status == "201":
+                now = time.monotonic()
+                if last_ack is not None:
+                    longest_gap = max(longest_gap, now - last_ack)
+                last_ack = now
                 acked += 1
                 out.write(key + "\n")
                 out.flush()
@@ -89,7 +95,7 @@ def main(argv=None):
             if delay > 0:
                 time.sleep(delay)
     summary = {"sent": sent, "acked": acked, "errors": errors, "by_status": by_status,
-               "seconds": round(time.monotonic() - start, 2)}
+               "seconds": round(time.monotonic() - start, 2), "longest_gap": round(longest_gap, 3)}
     text = json.dumps(summary, sort_keys=True)
     print(text, flush=True)
     if a.summary:

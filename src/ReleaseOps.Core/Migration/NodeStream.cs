@@ -62,11 +62,12 @@ namespace ReleaseOps.Core.Migration
         /// The source's command therefore runs under this small Perl gate (Perl is essential on Debian and Ubuntu): it
         /// passes the command's output on only as far as the relay has granted credits on its standard input, one byte
         /// per MB, and the relay grants a credit for each MB it has written to the target. At most CreditWindow MB are
-        /// ever in flight. The gate exits with the command's own status.
+        /// ever in flight. The gate exits with the command's own status. The command's standard input is /dev/null:
+        /// docker exec and docker compose exec read theirs, and would otherwise eat the credits (and the relay stall).
         /// </summary>
         private const string GatePerl = @"use strict; binmode STDIN; binmode STDOUT;
 my $pid = open(my $in, '-|') // die ""releaseops gate: fork: $!\n"";
-if (!$pid) { exec { $ARGV[0] } @ARGV or die ""releaseops gate: exec: $!\n""; }
+if (!$pid) { open(STDIN, '<', '/dev/null') or die ""releaseops gate: stdin: $!\n""; exec { $ARGV[0] } @ARGV or die ""releaseops gate: exec: $!\n""; }
 binmode $in; my ($credit, $buf, $c) = (0);
 while (1) {
   while ($credit <= 0) { my $r = sysread(STDIN, $c, 64); if (!$r) { $credit = 1e18; last } $credit += $r * " + "1048576" + @"; }
