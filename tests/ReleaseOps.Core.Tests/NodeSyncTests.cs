@@ -135,13 +135,23 @@ public class NodeSyncTests
 
             var access = new PostgresAccess { ComposeDirectory = compose ? "/tmp" : null, DbUser = "app;id", PgPort = compose ? null : 5433, SystemUser = "postgres" };
             var name = "x'; DROP DATABASE y; --$(id)";
-            var request = access.Tool("pg_dump", new[] { "--format=custom", "--dbname=" + PostgresAccess.ConnInfo(name) });
-            var line = NodeCommandRunner.CommandLine(request, isRoot: true, marker: "releaseops-test");
-            var args = Sh(line, null, "PATH=" + bin + ":/usr/bin:/bin").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            string[] Run(PostgresAccess a)
+            {
+                var request = a.Tool("pg_dump", new[] { "--format=custom", "--dbname=" + PostgresAccess.ConnInfo(name) });
+                var line = NodeCommandRunner.CommandLine(request, isRoot: true, marker: "releaseops-test");
+                return Sh(line, null, "PATH=" + bin + ":/usr/bin:/bin").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            }
+
+            var tail = new[] { "pg_dump", "--username=app;id", "--format=custom", "--dbname=dbname='x\\'; DROP DATABASE y; --$(id)'" };
             var expected = compose
-                ? new[] { "docker", "compose", "exec", "-T", "db", "pg_dump", "--username=app;id", "--format=custom", "--dbname=dbname='x\\'; DROP DATABASE y; --$(id)'" }
+                ? new[] { "docker", "compose", "exec", "-T", "db" }.Concat(tail).ToArray()
                 : new[] { "sudo", "-n", "-u", "postgres", "--", "pg_dump", "--port=5433", "--username=app;id", "--format=custom", "--dbname=dbname='x\\'; DROP DATABASE y; --$(id)'" };
-            Assert.Equal(expected, args);
+            Assert.Equal(expected, Run(access));
+            if (compose)
+            {
+                // Once the service's container is found, the tools run with docker exec in it (no compose per call).
+                Assert.Equal(new[] { "docker", "exec", "-i", "4f2c9a" }.Concat(tail).ToArray(), Run(access.WithContainer("4f2c9a")));
+            }
         }
         finally
         {

@@ -137,8 +137,11 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             Validate(request.TargetName, "target database");
             var watch = Stopwatch.StartNew();
             var activity = $"Sync-NodeDatabase {request.Database}: {source.Name} -> {target.Name}";
-            var s = request.SourceAccess;
-            var t = request.TargetAccess;
+            var resolveSource = request.SourceAccess.ResolveContainerAsync(source, reporter, token);
+            var resolveTarget = request.TargetAccess.ResolveContainerAsync(target, reporter, token);
+            await Task.WhenAll(resolveSource, resolveTarget).ConfigureAwait(false);
+            var s = await resolveSource.ConfigureAwait(false);
+            var t = await resolveTarget.ConfigureAwait(false);
             var result = new DatabaseSyncResult { Source = source.Name, Target = target.Name, Database = request.Database, TargetDatabase = request.TargetName };
             if (request.VerifyOnly)
             {

@@ -20,8 +20,21 @@ namespace ReleaseOps.Core.Migration
             + "else echo 'releaseops: neither docker compose nor docker-compose is installed' >&2; exit 127; fi\n"
             + "\"$@\"";
 
+        // The running container of the compose service: docker compose ps -q (v2), else docker-compose ps -q (v1).
+        private const string ContainerScript = "d=$1; s=$2; cd \"$d\" || exit 1\n"
+            + "if docker compose version >/dev/null 2>&1; then docker compose ps -q \"$s\"\n"
+            + "elif command -v docker-compose >/dev/null 2>&1; then docker-compose ps -q \"$s\"\n"
+            + "else echo 'releaseops: neither docker compose nor docker-compose is installed' >&2; exit 127; fi";
+
+        // docker exec into the container found once (docker-compose v1 is a Python program: each run costs half a second).
+        private const string ContainerExecScript = "c=$1; shift; docker exec -i \"$c\" \"$@\"";
+
         /// <summary>The stack's folder on the node (where its compose file is); null means PostgreSQL on the host.</summary>
         public string? ComposeDirectory { get; set; }
+
+        /// <summary>The compose service's container, once found by ResolveContainerAsync: tools then run with docker exec.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public string? ContainerId { get; private set; }
 
         /// <summary>The compose service that runs PostgreSQL.</summary>
         public string ComposeService { get; set; } = "db";
@@ -69,14 +82,57 @@ namespace ReleaseOps.Core.Migration
             var args = new List<string> { tool };
             args.AddRange(ConnectionArguments());
             args.AddRange(arguments);
+            if (IsCompose && ContainerId is not null)
+            {
+                return new NodeCommandRequest { Command = ContainerExecScript, Arguments = new[] { ContainerId }.Concat(args).ToList(), Sudo = true, Input = input };
+            }
+
             return IsCompose
                 ? new NodeCommandRequest { Command = ComposeScript, Arguments = new[] { ComposeDirectory!, ComposeService }.Concat(args).ToList(), Sudo = true, Input = input }
                 : new NodeCommandRequest { Command = HostScript, Arguments = new[] { SystemUser }.Concat(args).ToList(), Input = input };
         }
 
+        /// <summary>
+        /// For a compose stack: finds the service's running container once (ServiceNotRunning if there is none), and
+        /// returns an access whose tools run with docker exec in it. For PostgreSQL on the host: this access.
+        /// </summary>
+        public async System.Threading.Tasks.Task<PostgresAccess> ResolveContainerAsync(NodeSession session, IOperationReporter reporter, System.Threading.CancellationToken token)
+        {
+            if (!IsCompose || ContainerId is not null)
+            {
+                return this;
+            }
+
+            var r = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = ContainerScript, Arguments = new[] { ComposeDirectory!, ComposeService }, Sudo = true },
+                null, reporter, token).ConfigureAwait(false);
+            var ids = r.Output.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+            if (!r.Succeeded || ids.Count != 1 || ids[0].Any(c => !Uri.IsHexDigit(c)))
+            {
+                throw new ReleaseOpsException("ServiceNotRunning", FailureCategory.ResourceUnavailable,
+                    $"{session.Name}: the compose service '{ComposeService}' in {ComposeDirectory} is not running{(ids.Count > 1 ? $" as one container ({ids.Count})" : string.Empty)}. {NodeStream.Brief(r.Error)}".TrimEnd(),
+                    $"Start it (cd {ComposeDirectory} && docker compose up -d {ComposeService}), or give -ComposeDirectory the stack's folder.", session.Name);
+            }
+
+            reporter.Debug($"{session.Name}: {ComposeService} runs as container {ids[0]}.");
+            return WithContainer(ids[0]);
+        }
+
+        /// <summary>This access, with its tools run by docker exec in the given container.</summary>
+        internal PostgresAccess WithContainer(string containerId)
+        {
+            var resolved = (PostgresAccess)MemberwiseClone();
+            resolved.ContainerId = containerId;
+            return resolved;
+        }
+
         /// <summary>The same command as the admin would type it, for -WhatIf and messages.</summary>
         public string Display(NodeCommandRequest request)
         {
+            if (IsCompose && ContainerId is not null)
+            {
+                return "docker exec -i " + ContainerId + " " + ShellQuote.Join(request.Arguments.Skip(1));
+            }
+
             var args = request.Arguments.Skip(IsCompose ? 2 : 1);
             return IsCompose
                 ? "cd " + ShellQuote.Quote(ComposeDirectory!) + " && docker compose exec -T " + ShellQuote.Quote(ComposeService) + " " + ShellQuote.Join(args)
