@@ -101,79 +101,82 @@ namespace ReleaseOps
     /// <summary>The parameters that Invoke-Migration and Undo-Migration share, and the plan they make of them.</summary>
     public abstract class MigrationPlanCmdlet : MigrationCmdlet
     {
+        /// <summary>The parameter set of the plan's parameters (nodes, stack, data, DNS, redirect).</summary>
+        protected const string PlanSet = "Plan";
+
         /// <summary>The old node: a ProjectNode, or a name, alias or address.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Plan")]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PlanSet)]
         [ValidateNotNull]
         public PSObject Source { get; set; } = null!;
 
         /// <summary>The new node: a ProjectNode, or a name, alias or address.</summary>
-        [Parameter(Mandatory = true, Position = 1, ParameterSetName = "Plan")]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = PlanSet)]
         [ValidateNotNull]
         public PSObject Target { get; set; } = null!;
 
         /// <summary>The project slug.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = "Plan")]
+        [Parameter(Mandatory = true, ParameterSetName = PlanSet)]
         [ValidateNotNullOrEmpty]
         public string Project { get; set; } = string.Empty;
 
         /// <summary>The stack's folder on both nodes (default /srv/slug).</summary>
-        [Parameter(ParameterSetName = "Plan")]
+        [Parameter(ParameterSetName = PlanSet)]
         public string? StackPath { get; set; }
 
         /// <summary>Brings the stack up on the new node (default docker compose up -d).</summary>
-        [Parameter(ParameterSetName = "Plan")]
+        [Parameter(ParameterSetName = PlanSet)]
         public string? StartCommand { get; set; }
 
         /// <summary>The write freeze on the old node (default: stop every compose service but db).</summary>
-        [Parameter(ParameterSetName = "Plan")]
+        [Parameter(ParameterSetName = PlanSet)]
         public string? FreezeCommand { get; set; }
 
         /// <summary>Stops the old stack (default docker compose down, never with -v).</summary>
-        [Parameter(ParameterSetName = "Plan")]
+        [Parameter(ParameterSetName = PlanSet)]
         public string? StopCommand { get; set; }
 
         /// <summary>The PostgreSQL database to move, if any.</summary>
-        [Parameter(ParameterSetName = "Plan")]
+        [Parameter(ParameterSetName = PlanSet)]
         public string? Database { get; set; }
 
         /// <summary>The database runs on the nodes' hosts, not in the compose stack's db service.</summary>
-        [Parameter(ParameterSetName = "Plan")]
+        [Parameter(ParameterSetName = PlanSet)]
         public SwitchParameter DatabaseOnHost { get; set; }
 
         /// <summary>More folders to move (uploads, volume paths).</summary>
-        [Parameter(ParameterSetName = "Plan")]
+        [Parameter(ParameterSetName = PlanSet)]
         public string[] FilePath { get; set; } = Array.Empty<string>();
 
         /// <summary>The zone of the names to switch.</summary>
-        [Parameter(ParameterSetName = "Plan")]
+        [Parameter(ParameterSetName = PlanSet)]
         public string? DnsZone { get; set; }
 
         /// <summary>The names to point at the new node (kmc, kmc-direct).</summary>
-        [Parameter(ParameterSetName = "Plan")]
+        [Parameter(ParameterSetName = PlanSet)]
         public string[] DnsName { get; set; } = Array.Empty<string>();
 
         /// <summary>The DNS service (default DigitalOcean).</summary>
-        [Parameter(ParameterSetName = "Plan")]
+        [Parameter(ParameterSetName = PlanSet)]
         public DnsProvider DnsProvider { get; set; } = DnsProvider.DigitalOcean;
 
         /// <summary>The new node's public address (default: the target's PublicIPv4, else its HostName).</summary>
-        [Parameter(ParameterSetName = "Plan")]
+        [Parameter(ParameterSetName = PlanSet)]
         public string? TargetAddress { get; set; }
 
         /// <summary>The ports the old node redirects (default 80 and 443).</summary>
-        [Parameter(ParameterSetName = "Plan")]
+        [Parameter(ParameterSetName = PlanSet)]
         public int[] RedirectPort { get; set; } = { 80, 443 };
 
         /// <summary>The old node's address that HAProxy listens on (default *).</summary>
-        [Parameter(ParameterSetName = "Plan")]
+        [Parameter(ParameterSetName = PlanSet)]
         public string RedirectListenAddress { get; set; } = "*";
 
         /// <summary>How long to wait for the authoritative DNS servers (default 5 minutes).</summary>
-        [Parameter(ParameterSetName = "Plan")]
+        [Parameter(ParameterSetName = PlanSet)]
         public TimeSpan DnsTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
         /// <summary>The old node's public address, which an undo points the DNS names back at (default: its PublicIPv4, else its HostName).</summary>
-        [Parameter(ParameterSetName = "Plan")]
+        [Parameter(ParameterSetName = PlanSet)]
         public string? SourceAddress { get; set; }
 
         /// <summary>

@@ -36,7 +36,8 @@ namespace ReleaseOps.Core.Migration
     /// </summary>
     public static class MigrationJournal
     {
-        private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+        // Enums as their names, so that a journal stays readable, and valid if an enum gains a member.
+        private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
         /// <summary>The folder of the journals: RELEASEOPS_MIGRATIONS, else ~/.local/share/releaseops/migrations.</summary>
         public static string Directory =>

@@ -10,12 +10,14 @@ namespace ReleaseOps.Commands
     /// resumable. The same command resumes an unfinished migration of the same project and nodes; -Resume takes a
     /// migration's id and needs nothing else, because the nodes and the plan are stored beside the journal.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Plan")]
+    [Cmdlet(VerbsLifecycle.Invoke, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PlanSet)]
     [OutputType(typeof(MigrationInfo))]
     public sealed class InvokeMigrationCommand : MigrationPlanCmdlet
     {
+        private const string ResumeSet = "Resume";
+
         /// <summary>The id of a migration to resume (from Get-Migration, or the error that stopped it).</summary>
-        [Parameter(Mandatory = true, ParameterSetName = "Resume", ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = ResumeSet, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [ValidateNotNullOrEmpty]
         public string Resume { get; set; } = string.Empty;
@@ -23,10 +25,10 @@ namespace ReleaseOps.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            var project = ParameterSetName == "Resume" ? Resume : Project;
+            var project = ParameterSetName == ResumeSet ? Resume : Project;
             try
             {
-                if (ParameterSetName == "Resume")
+                if (ParameterSetName == ResumeSet)
                 {
                     var (stopped, stored) = FindWithSetup(Resume);
                     RunMigration(stopped.Project, stopped, stored);

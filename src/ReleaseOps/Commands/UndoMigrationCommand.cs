@@ -8,12 +8,14 @@ using ReleaseOps.Core.Ssh;
 namespace ReleaseOps.Commands
 {
     /// <summary>Undo-Migration: returns a migration's traffic and stack to the old node.</summary>
-    [Cmdlet(VerbsCommon.Undo, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Plan")]
+    [Cmdlet(VerbsCommon.Undo, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PlanSet)]
     [OutputType(typeof(MigrationInfo))]
     public sealed class UndoMigrationCommand : MigrationPlanCmdlet
     {
+        private const string IdSet = "Id";
+
         /// <summary>The id of the migration to undo (from Get-Migration); its nodes and plan come from its journal.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = "Id", ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string Id { get; set; } = string.Empty;
 
@@ -24,7 +26,7 @@ namespace ReleaseOps.Commands
             {
                 MigrationInfo journal;
                 MigrationSetup setup;
-                if (ParameterSetName == "Id")
+                if (ParameterSetName == IdSet)
                 {
                     (journal, setup) = FindWithSetup(Id);
                 }
@@ -67,7 +69,7 @@ namespace ReleaseOps.Commands
             }
             catch (ReleaseOpsException ex)
             {
-                WriteError(ToErrorRecord(ex, ParameterSetName == "Id" ? Id : Project));
+                WriteError(ToErrorRecord(ex, ParameterSetName == IdSet ? Id : Project));
             }
         }
     }
