@@ -149,8 +149,7 @@ namespace ReleaseOps
                 }
                 catch (Exception ex) when (ex is not ReleaseOpsException && ex is not OperationCanceledException && ex is not OutOfMemoryException)
                 {
-                    throw new ReleaseOpsException("NodeOperationFailed", FailureCategory.ConnectionError, $"{source} -> {target}: {ex.Message}",
-                        "Check both nodes and run the same command again.", target.HostName, ex);
+                    throw NodeFailure.Translate(ex, $"{source} -> {target}", target.HostName, "Check both nodes and run the same command again.", src, dst);
                 }
             });
         }

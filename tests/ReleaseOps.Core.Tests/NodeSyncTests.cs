@@ -171,7 +171,6 @@ public class NodeSyncTests
         psi.ArgumentList.Add(line);
         using var p = Process.Start(psi)!;
         var output = p.StandardOutput.BaseStream;
-        var buffer = new byte[65536];
         long total = 0;
         for (var credit = 1; credit <= 2; credit++)
         {
@@ -179,7 +178,7 @@ public class NodeSyncTests
             p.StandardInput.BaseStream.Flush();
             while (total < credit * (long)NodeStream.CreditSize)
             {
-                var n = output.Read(buffer, 0, buffer.Length);
+                var n = ReadFrame(output);
                 Assert.True(n > 0);
                 total += n;
             }
@@ -187,13 +186,19 @@ public class NodeSyncTests
             Assert.InRange(total, credit * (long)NodeStream.CreditSize, (credit * (long)NodeStream.CreditSize) + 262144);
         }
 
-        p.StandardInput.Close();
+        // The output arrives in frames; the end mark (a zero length) comes before the gate exits, and the gate exits
+        // only when its standard input closes. (With exactly 3 MB granted, the gate asks for one more credit before it
+        // reads the producer's end, as it does under the relay, which always grants ahead.)
+        p.StandardInput.BaseStream.Write(new byte[] { 1, 1 });
+        p.StandardInput.BaseStream.Flush();
         int m;
-        while ((m = output.Read(buffer, 0, buffer.Length)) > 0)
+        while ((m = ReadFrame(output)) > 0)
         {
             total += m;
         }
 
+        Assert.False(p.WaitForExit(300));
+        p.StandardInput.Close();
         p.WaitForExit();
         Assert.Equal(3145728, total);
         Assert.Equal(3, p.ExitCode);
@@ -220,12 +225,38 @@ public class NodeSyncTests
         input.Flush();
         System.Threading.Thread.Sleep(200);
         p.StandardInput.Close();
-        using var all = new MemoryStream();
-        p.StandardOutput.BaseStream.CopyTo(all);
+        // The gate's frames, up to the end mark: the payload is the command's output alone.
+        var output = p.StandardOutput.BaseStream;
+        using var payload = new MemoryStream();
+        var header = new byte[4];
+        while (true)
+        {
+            output.ReadExactly(header);
+            var length = (header[0] << 24) | (header[1] << 16) | (header[2] << 8) | header[3];
+            if (length == 0)
+            {
+                break;
+            }
+
+            var frame = new byte[length];
+            output.ReadExactly(frame);
+            payload.Write(frame);
+        }
+
         p.WaitForExit();
-        Assert.Equal(2097152, all.Length);
-        Assert.DoesNotContain((byte)1, all.ToArray());
+        Assert.Equal(2097152, payload.Length);
+        Assert.DoesNotContain((byte)1, payload.ToArray());
         Assert.Equal(0, p.ExitCode);
+    }
+
+    /// <summary>Reads one of the gate's frames (a 4-byte big-endian length, then the bytes) and returns its length.</summary>
+    private static int ReadFrame(Stream output)
+    {
+        var header = new byte[4];
+        output.ReadExactly(header);
+        var length = (header[0] << 24) | (header[1] << 16) | (header[2] << 8) | header[3];
+        output.ReadExactly(new byte[length]);
+        return length;
     }
 
     private static string Sh(string script, string? arg, string? env = null)

@@ -65,17 +65,31 @@ namespace ReleaseOps.Core.Migration
         /// ever in flight. The gate exits with the command's own status. The command's standard input is /dev/null:
         /// docker exec and docker compose exec read theirs, and would otherwise eat the credits (and the relay stall).
         /// </summary>
-        private const string GatePerl = @"use strict; binmode STDIN; binmode STDOUT;
+        /// <remarks>
+        /// The gate must not exit while the relay may still write credits. When a command's process exits, sshd closes
+        /// its channel; SSH.NET answers the close from its message loop while a credit write on another thread may have
+        /// passed its "still open" check, so the credit goes out after SSH.NET's own CHANNEL_CLOSE. sshd then sees "data
+        /// packet referred to nonexistent channel", a protocol error, and drops the whole connection: every later call
+        /// on it failed with "Client not connected" (1 to 3 syncs in 100, more under load). So the output goes out in
+        /// frames (a 4-byte big-endian length, then the bytes), a zero-length frame marks the end, and the gate then
+        /// waits for the end of its standard input: the relay closes the credits stream only after the end mark, and
+        /// only then can the gate exit and sshd close the channel.
+        /// </remarks>
+        internal const string GatePerl = @"use strict; binmode STDIN; binmode STDOUT;
 my $pid = open(my $in, '-|') // die ""releaseops gate: fork: $!\n"";
 if (!$pid) { open(STDIN, '<', '/dev/null') or die ""releaseops gate: stdin: $!\n""; exec { $ARGV[0] } @ARGV or die ""releaseops gate: exec: $!\n""; }
-binmode $in; my ($credit, $buf, $c) = (0);
+binmode $in; my ($credit, $buf, $c, $eof) = (0, '', '', 0);
+sub put { my $d = shift; my $off = 0; while ($off < length $d) { my $w = syswrite(STDOUT, $d, length($d) - $off, $off); die ""releaseops gate: write: $!\n"" unless defined $w; $off += $w; } }
 while (1) {
-  while ($credit <= 0) { my $r = sysread(STDIN, $c, 64); if (!$r) { $credit = 1e18; last } $credit += $r * " + "1048576" + @"; }
+  while ($credit <= 0) { my $r = sysread(STDIN, $c, 64); if (!$r) { $credit = 1e18; $eof = 1; last } $credit += $r * " + "1048576" + @"; }
   my $n = sysread($in, $buf, 262144); die ""releaseops gate: read: $!\n"" unless defined $n; last if $n == 0;
-  my $off = 0; while ($off < $n) { my $w = syswrite(STDOUT, $buf, $n - $off, $off); die ""releaseops gate: write: $!\n"" unless defined $w; $off += $w; }
+  put(pack('N', $n) . $buf);
   $credit -= $n;
 }
-close $in; exit($? & 127 ? 128 + ($? & 127) : $? >> 8);";
+close $in; my $status = $? & 127 ? 128 + ($? & 127) : $? >> 8;
+put(pack('N', 0));
+if (!$eof) { 1 while sysread(STDIN, $c, 65536); }
+exit($status);";
 
         /// <summary>Wraps a command so that its output passes through the credit gate.</summary>
         public static NodeCommandRequest Gated(NodeCommandRequest request)
@@ -134,30 +148,68 @@ close $in; exit($? & 127 ? 128 + ($? & 127) : $? >> 8);";
                 {
                     var buffer = new byte[BufferSize];
                     var output = sourceCommand.OutputStream;
+                    var header = new byte[4];
+                    var headerFill = 0;
+                    var frameLeft = 0L;
+                    var ended = false;
                     await GrantAsync().ConfigureAwait(false);
                     int n;
-                    while ((n = await output.ReadAsync(buffer, 0, buffer.Length, token).ConfigureAwait(false)) > 0)
+                    while (!ended && (n = await output.ReadAsync(buffer, 0, buffer.Length, token).ConfigureAwait(false)) > 0)
                     {
-                        writing = true;
-                        await targetInput.WriteAsync(buffer, 0, n, token).ConfigureAwait(false);
-                        writing = false;
-                        result.Bytes += n;
+                        // The gate's frames: a 4-byte big-endian length, then that many bytes; length 0 is the end mark.
+                        var i = 0;
+                        while (i < n && !ended)
+                        {
+                            if (frameLeft == 0)
+                            {
+                                header[headerFill++] = buffer[i++];
+                                if (headerFill == 4)
+                                {
+                                    headerFill = 0;
+                                    frameLeft = ((long)header[0] << 24) | ((long)header[1] << 16) | ((long)header[2] << 8) | header[3];
+                                    ended = frameLeft == 0;
+                                }
+
+                                continue;
+                            }
+
+                            var take = (int)Math.Min(frameLeft, n - i);
+                            writing = true;
+                            await targetInput.WriteAsync(buffer, i, take, token).ConfigureAwait(false);
+                            writing = false;
+                            i += take;
+                            frameLeft -= take;
+                            result.Bytes += take;
+                        }
+
                         progress(result.Bytes);
-                        await GrantAsync().ConfigureAwait(false);
+                        if (!ended)
+                        {
+                            await GrantAsync().ConfigureAwait(false);
+                        }
                     }
 
-                    // End of the source's output: only a source that exited 0 gets its stream closed normally at the
-                    // target. A source that died (or whose connection was cut) must not hand the target a truncated
-                    // stream that the target might take as complete.
+                    // After the end mark the gate waits for the end of the credits: close them, and it exits with the
+                    // command's status. No credit is written after this, so none can reach a closed channel.
+                    if (ended)
+                    {
+                        SafeDispose(credits);
+                    }
+
+                    // End of the source's output: only a source that exited 0 (and whose end mark arrived) gets its stream
+                    // closed normally at the target. A source that died (or whose connection was cut) must not hand the
+                    // target a truncated stream that the target might take as complete.
                     result.SourceExit = await EndAsync(sourceCommand, sourceRun).ConfigureAwait(false);
-                    if (result.SourceExit == 0)
+                    if (result.SourceExit == 0 && ended)
                     {
                         await targetInput.FlushAsync(token).ConfigureAwait(false);
                         targetInput.Dispose();
                     }
                     else
                     {
-                        result.RelayError = "the source command ended with " + (result.SourceExit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no exit status (its connection was cut)");
+                        result.RelayError = result.SourceExit == 0
+                            ? "the source stream ended without its end mark"
+                            : "the source command ended with " + (result.SourceExit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no exit status (its connection was cut)");
                     }
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -48,12 +48,132 @@ namespace ReleaseOps.Core.Ssh
         }
     }
 
+    /// <summary>
+    /// Keeps why an SSH connection dropped. SSH.NET reports a failure of its message loop (a reset socket, a packet it
+    /// could not read, an exception thrown by a channel's handler) once, through ErrorOccurred, and then disconnects;
+    /// every later call on that client only says "Client not connected". The watch keeps the first cause and when it
+    /// happened, for the error that names it.
+    /// </summary>
+    internal sealed class ConnectionWatch
+    {
+        private readonly object gate = new();
+        private readonly DateTimeOffset opened = DateTimeOffset.UtcNow;
+        private Exception? cause;
+        private DateTimeOffset lostAt;
+        private int closedHere;
+
+        public ConnectionWatch(string name, string endpoint, BaseClient client)
+        {
+            Name = name;
+            Endpoint = endpoint;
+            Client = client;
+            client.ErrorOccurred += (_, e) => Record(e.Exception);
+        }
+
+        public string Name { get; }
+
+        public string Endpoint { get; }
+
+        public BaseClient Client { get; }
+
+        /// <summary>The first error SSH.NET reported for this connection, if any.</summary>
+        public Exception? Cause
+        {
+            get
+            {
+                lock (gate)
+                {
+                    return cause;
+                }
+            }
+        }
+
+        /// <summary>True when the connection is gone, and not because this process closed it.</summary>
+        public bool Dropped
+        {
+            get
+            {
+                if (Cause is not null)
+                {
+                    return true;
+                }
+
+                if (Volatile.Read(ref closedHere) != 0)
+                {
+                    return false;
+                }
+
+                try
+                {
+                    return !Client.IsConnected;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return false;
+                }
+            }
+        }
+
+        public void Record(Exception ex)
+        {
+            lock (gate)
+            {
+                if (cause is null)
+                {
+                    cause = ex;
+                    lostAt = DateTimeOffset.UtcNow;
+                }
+            }
+        }
+
+        public void ClosingHere() => Interlocked.Exchange(ref closedHere, 1);
+
+        /// <summary>"dropped 12.3 s after it opened: SshConnectionException: ... (SocketException: Connection reset by peer)".</summary>
+        public string Describe()
+        {
+            Exception? c;
+            DateTimeOffset at;
+            lock (gate)
+            {
+                c = cause;
+                at = cause is null ? DateTimeOffset.UtcNow : lostAt;
+            }
+
+            var after = (at - opened).TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+            return c is null
+                ? $"closed {after} s after it opened, with no error from the SSH layer (the server or the network ended it)"
+                : $"dropped {after} s after it opened: {Chain(c)}";
+        }
+
+        private static string Chain(Exception ex)
+        {
+            var parts = new List<string>();
+            for (var e = ex; e is not null && parts.Count < 4; e = e.InnerException)
+            {
+                var text = e.GetType().Name + ": " + e.Message.Trim();
+                if (e is SocketException se)
+                {
+                    text += " (" + se.SocketErrorCode + ")";
+                }
+
+                parts.Add(text);
+            }
+
+            // Where the loop failed: the first frame of a handler that threw, say, ObjectDisposedException in a stream.
+            var frame = ex.StackTrace?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
+            return string.Join(" <- ", parts) + (frame is null || ex is SocketException or SshConnectionException ? string.Empty : " [" + frame + "]");
+        }
+    }
+
     /// <summary>An authenticated SSH connection to a node, with the jump hosts it goes through.</summary>
     public sealed class NodeSession : IDisposable
     {
         private readonly List<IDisposable> chain;
+        private readonly ConnectionWatch watch;
+        private readonly IReadOnlyList<ConnectionWatch> hops;
 
-        internal NodeSession(string name, SshHostSettings settings, SshClient client, string fingerprint, List<IDisposable> chain, SshConnectOptions options)
+        internal NodeSession(string name, SshHostSettings settings, SshClient client, string fingerprint, List<IDisposable> chain, SshConnectOptions options,
+            ConnectionWatch watch, IReadOnlyList<ConnectionWatch> hops)
         {
             Name = name;
             this.Info = client.ConnectionInfo;
@@ -62,6 +182,30 @@ namespace ReleaseOps.Core.Ssh
             HostKeyFingerprint = fingerprint;
             this.chain = chain;
             Options = options;
+            this.watch = watch;
+            this.hops = hops;
+        }
+
+        /// <summary>The first error the SSH layer reported for this connection (or a jump host's), if any.</summary>
+        public Exception? ConnectionError => watch.Cause ?? hops.Select(h => h.Cause).FirstOrDefault(c => c is not null);
+
+        /// <summary>
+        /// NodeConnectionLost, naming the node and why its connection (or a jump host's) dropped, when it did; null while
+        /// the connection is up (or after this process closed it).
+        /// </summary>
+        public ReleaseOpsException? ConnectionLost(Exception? symptom = null)
+        {
+            var lost = hops.FirstOrDefault(h => h.Dropped);
+            var via = lost is null ? string.Empty : $" through the jump host {lost.Name} ({lost.Endpoint}), whose connection";
+            lost ??= watch.Dropped ? watch : null;
+            if (lost is null)
+            {
+                return null;
+            }
+
+            return new ReleaseOpsException("NodeConnectionLost", FailureCategory.ConnectionError,
+                $"The SSH connection to {Name} ({Endpoint}){via} {lost.Describe()}.",
+                "Check the node, its sshd and the network, then run the same command again.", Name, lost.Cause ?? symptom);
         }
 
         /// <summary>The node as it was named.</summary>
@@ -111,6 +255,12 @@ namespace ReleaseOps.Core.Ssh
 
         public void Dispose()
         {
+            watch.ClosingHere();
+            foreach (var h in hops)
+            {
+                h.ClosingHere();
+            }
+
             try
             {
                 Client.Dispose();
@@ -156,6 +306,7 @@ namespace ReleaseOps.Core.Ssh
             var config = options.ConfigFile is null ? SshConfig.LoadDefault() : SshConfig.Load(options.ConfigFile);
             var settings = config.Resolve(name.Trim(), options.User, options.Port);
             var chain = new List<IDisposable>();
+            var hopWatches = new List<ConnectionWatch>();
             try
             {
                 // Jump hosts first, each reached through the one before it (ssh -J a,b target). Every hop's host key
@@ -169,6 +320,7 @@ namespace ReleaseOps.Core.Ssh
                     reporter.Verbose($"Connecting to jump host {hop.User}@{hop.HostName}:{hop.Port}.");
                     var jump = await OpenAsync(hops[i].Name, hop, viaHost, viaPort, options, chain, reporter, token).ConfigureAwait(false);
                     chain.Add(jump.Client);
+                    hopWatches.Add(jump.Watch);
                     var next = i + 1 < hops.Count ? hops[i + 1].Settings : settings;
                     var forward = new ForwardedPortLocal("127.0.0.1", 0, next.HostName, (uint)next.Port);
                     jump.Client.AddForwardedPort(forward);
@@ -180,7 +332,7 @@ namespace ReleaseOps.Core.Ssh
 
                 reporter.Verbose($"Connecting to {settings.User}@{settings.HostName}:{settings.Port}{(viaHost is null ? string.Empty : " through " + hops.Count + " jump host(s)")}.");
                 var opened = await OpenAsync(name, settings, viaHost, viaPort, options, chain, reporter, token).ConfigureAwait(false);
-                return new NodeSession(name, settings, opened.Client, opened.Fingerprint, chain, options);
+                return new NodeSession(name, settings, opened.Client, opened.Fingerprint, chain, options, opened.Watch, hopWatches);
             }
             catch
             {
@@ -200,7 +352,7 @@ namespace ReleaseOps.Core.Ssh
         /// <summary>~/.ssh/known_hosts, with PowerShell's ~ ($HOME).</summary>
         public static string DefaultKnownHostsPath => Path.Combine(Home(), ".ssh", "known_hosts");
 
-        private static async Task<(SshClient Client, string Fingerprint)> OpenAsync(
+        private static async Task<(SshClient Client, string Fingerprint, ConnectionWatch Watch)> OpenAsync(
             string name, SshHostSettings settings, string? viaHost, int viaPort, SshConnectOptions options,
             List<IDisposable> chain, IOperationReporter reporter, CancellationToken token)
         {
@@ -226,6 +378,7 @@ namespace ReleaseOps.Core.Ssh
             byte[] presented = Array.Empty<byte>();
             var presentedType = string.Empty;
             var client = new SshClient(info);
+            var watch = new ConnectionWatch(name, settings.HostName + ":" + settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), client);
             client.HostKeyReceived += (_, e) =>
             {
                 presented = e.HostKey;
@@ -271,7 +424,7 @@ namespace ReleaseOps.Core.Ssh
                 reporter.Warning($"Trusted the new host key of {name} ({KnownHostsFile.HostPattern(settings.HostName, settings.Port)}) on first use: {check.PresentedFingerprint}. It is recorded in {known.Path}.");
             }
 
-            return (client, check.PresentedFingerprint);
+            return (client, check.PresentedFingerprint, watch);
         }
 
         private static Exception Translate(Exception ex, string name, SshHostSettings s, HostKeyCheck? check, string knownPath, int keyCount)

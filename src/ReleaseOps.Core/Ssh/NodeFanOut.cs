@@ -69,6 +69,7 @@ namespace ReleaseOps.Core.Ssh
                 await gate.WaitAsync(token).ConfigureAwait(false);
                 T? result = default;
                 ReleaseOpsException? failure = null;
+                NodeSession? session = null;
                 try
                 {
                     var o = options.With(x =>
@@ -76,20 +77,16 @@ namespace ReleaseOps.Core.Ssh
                         x.Port = target.Port ?? options.Port;
                         x.User = target.User ?? options.User;
                     });
-                    using var session = await NodeConnector.ConnectAsync(target.HostName, o, reporter, token).ConfigureAwait(false);
+                    session = await NodeConnector.ConnectAsync(target.HostName, o, reporter, token).ConfigureAwait(false);
                     result = await work(session, token).ConfigureAwait(false);
-                }
-                catch (ReleaseOpsException ex)
-                {
-                    failure = ex;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
                 {
-                    failure = new ReleaseOpsException("NodeOperationFailed", FailureCategory.ConnectionError,
-                        $"{target}: {ex.Message}", "Check the node and run the command again.", target.HostName, ex);
+                    failure = NodeFailure.Translate(ex, target.ToString(), target.HostName, "Check the node and run the command again.", session);
                 }
                 finally
                 {
+                    session?.Dispose();
                     gate.Release();
                 }
 
