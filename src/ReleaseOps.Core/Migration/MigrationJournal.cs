@@ -85,7 +85,7 @@ namespace ReleaseOps.Core.Migration
 
             try
             {
-                return JsonSerializer.Deserialize<MigrationSetup>(File.ReadAllText(path)) ?? throw new JsonException("empty");
+                return JsonSerializer.Deserialize<MigrationSetup>(File.ReadAllText(path), Json) ?? throw new JsonException("empty");
             }
             catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
             {
@@ -113,7 +113,7 @@ namespace ReleaseOps.Core.Migration
         {
             try
             {
-                var info = JsonSerializer.Deserialize<Stored>(File.ReadAllText(path))
+                var info = JsonSerializer.Deserialize<Stored>(File.ReadAllText(path), Json)
                     ?? throw new JsonException("empty");
                 return info.ToInfo(path);
             }
