@@ -124,6 +124,18 @@ exit($status);";
             var targetOutPump = TailAsync(targetCommand.OutputStream, targetErr);
             var granted = 0L;
             var writing = false;
+            var creditsClosed = false;
+            void CloseCredits()
+            {
+                // Once only: closing again would send a second EOF, which can reach sshd after the channel closed and make
+                // it drop the connection ("ieof packet referred to nonexistent channel").
+                if (!creditsClosed)
+                {
+                    creditsClosed = true;
+                    SafeDispose(credits);
+                }
+            }
+
             async Task GrantAsync()
             {
                 var wanted = (result.Bytes / CreditSize) + CreditWindow;
@@ -193,7 +205,7 @@ exit($status);";
                     // command's status. No credit is written after this, so none can reach a closed channel.
                     if (ended)
                     {
-                        SafeDispose(credits);
+                        CloseCredits();
                     }
 
                     // End of the source's output: only a source that exited 0 (and whose end mark arrived) gets its stream
@@ -230,8 +242,14 @@ exit($status);";
                 }
             }
 
+            // A source that broke off before its end mark may still wait for its credits to close; one that already
+            // ended has a closed channel, which must not get an EOF.
+            if (!sourceRun.IsCompleted)
+            {
+                CloseCredits();
+            }
+
             result.SourceExit ??= await EndAsync(sourceCommand, sourceRun).ConfigureAwait(false);
-            SafeDispose(credits);
             result.TargetExit = await EndAsync(targetCommand, targetRun).ConfigureAwait(false);
             await Task.WhenAll(Quiet(sourceErrPump), Quiet(targetErrPump), Quiet(targetOutPump)).ConfigureAwait(false);
             result.SourceError = Snapshot(sourceErr);
