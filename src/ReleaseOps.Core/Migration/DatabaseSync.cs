@@ -29,6 +29,16 @@ namespace ReleaseOps.Core.Migration
         /// <summary>Skip the verification (an initial copy while the source is still written to).</summary>
         public bool NoVerify { get; set; }
 
+        /// <summary>
+        /// pg_dump's zlib level, 0 to 9. The default is 1: the dump is bound by its compression on the source's one
+        /// core, and level 1 compresses several times faster than pg_dump's own default (6) for a stream about a fifth
+        /// larger. Give 6 for a slow link between the nodes.
+        /// </summary>
+        public int CompressionLevel { get; set; } = DefaultCompressionLevel;
+
+        /// <summary>The default of CompressionLevel.</summary>
+        public const int DefaultCompressionLevel = 1;
+
         public string TargetName => string.IsNullOrEmpty(TargetDatabase) ? Database : TargetDatabase!;
     }
 
@@ -111,7 +121,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             {
                 steps.Add(new(target, t.Display(Psql(t, "postgres", PrepareScript, Vars(("new", staging), ("enc", "<source encoding>"), ("coll", "<source collation>"), ("ctype", "<source ctype>"))))
                     + "  <<< DROP DATABASE IF EXISTS " + staging + " WITH (FORCE); CREATE DATABASE " + staging + " TEMPLATE template0 ..."));
-                steps.Add(new(source, s.Display(Dump(s, request.Database)) + "  | (streamed through this machine) |"));
+                steps.Add(new(source, s.Display(Dump(s, request.Database, request.CompressionLevel)) + "  | (streamed through this machine) |"));
                 steps.Add(new(target, t.Display(Restore(t, staging))));
             }
 
@@ -166,10 +176,10 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             reporter.Progress(ProgressActivity, activity, $"Creating the staging database {staging} on {target.Name}", -1);
             await RunAsync(target, t, Psql(t, "postgres", PrepareScript, Vars(("new", staging), ("enc", parts[0]), ("coll", parts[1]), ("ctype", parts[2]))), "create the staging database", reporter, token).ConfigureAwait(false);
 
-            reporter.Verbose($"{source.Name}: {s.Display(Dump(s, request.Database))} | {target.Name}: {t.Display(Restore(t, staging))}");
+            reporter.Verbose($"{source.Name}: {s.Display(Dump(s, request.Database, request.CompressionLevel))} | {target.Name}: {t.Display(Restore(t, staging))}");
             var streamWatch = Stopwatch.StartNew();
             var lastReport = TimeSpan.Zero;
-            var stream = await NodeStream.RelayAsync(source, Dump(s, request.Database), target, Restore(t, staging), bytes =>
+            var stream = await NodeStream.RelayAsync(source, Dump(s, request.Database, request.CompressionLevel), target, Restore(t, staging), bytes =>
             {
                 var now = streamWatch.Elapsed;
                 if (now - lastReport >= TimeSpan.FromMilliseconds(250))
@@ -269,7 +279,8 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             reporter.Verbose($"Verified {tables.Count} tables, {result.Rows} rows: counts and checksums agree.");
         }
 
-        private static NodeCommandRequest Dump(PostgresAccess a, string database) => a.Tool("pg_dump", new[] { "--format=custom", "--dbname=" + PostgresAccess.ConnInfo(database) });
+        private static NodeCommandRequest Dump(PostgresAccess a, string database, int level) =>
+            a.Tool("pg_dump", new[] { "--format=custom", "--compress=" + level.ToString(CultureInfo.InvariantCulture), "--dbname=" + PostgresAccess.ConnInfo(database) });
 
         private static NodeCommandRequest Restore(PostgresAccess a, string database) =>
             a.Tool("pg_restore", new[] { "--no-owner", "--no-privileges", "--exit-on-error", "--dbname=" + PostgresAccess.ConnInfo(database) });

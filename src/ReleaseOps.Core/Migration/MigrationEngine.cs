@@ -145,7 +145,7 @@ namespace ReleaseOps.Core.Migration
                 {
                     var request = new DatabaseSyncRequest
                     {
-                        Database = db.Database, TargetDatabase = db.TargetDatabase, SourceAccess = db.SourceAccess, TargetAccess = db.TargetAccess, NoVerify = !verify,
+                        Database = db.Database, TargetDatabase = db.TargetDatabase, SourceAccess = db.SourceAccess, TargetAccess = db.TargetAccess, NoVerify = !verify, CompressionLevel = db.CompressionLevel,
                     };
                     var r = await DatabaseSync.SyncAsync(source, target, request, reporter, token).ConfigureAwait(false);
                     done.Add($"database {db.Database}: {r.Tables} tables, {r.Rows} rows{(verify ? ", verified" : string.Empty)}");

@@ -64,6 +64,11 @@ namespace ReleaseOps.Commands
         [Parameter]
         public SwitchParameter NoVerify { get; set; }
 
+        /// <summary>pg_dump's zlib level, 0 to 9 (default 1; 6 is pg_dump's own default, for a slow link).</summary>
+        [Parameter]
+        [ValidateRange(0, 9)]
+        public int CompressionLevel { get; set; } = DatabaseSyncRequest.DefaultCompressionLevel;
+
         /// <summary>Replaces the target's database without asking.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -85,6 +90,7 @@ namespace ReleaseOps.Commands
                     TargetAccess = Access(string.IsNullOrEmpty(TargetComposeDirectory) ? ComposeDirectory : TargetComposeDirectory),
                     VerifyOnly = VerifyOnly,
                     NoVerify = NoVerify,
+                    CompressionLevel = CompressionLevel,
                 };
                 var action = VerifyOnly ? "Compare databases" : "Replace database " + request.TargetName;
                 var plan = PlanText($"{(VerifyOnly ? "Compare" : "Copy")} database {Database} from {source} to {target}:", DatabaseSync.Plan(request, source.ToString(), target.ToString()));
