@@ -20,6 +20,10 @@ AfterAll {
 Describe 'Initialize-Node -Docker' {
     It 'installs docker.io and compose from the distribution, once' {
         $n = New-TestNode -Client docker
+        # The node shares this machine's packages, and CI installs docker.io and docker-compose here for the Docker
+        # test rig: inside the node (its own overlay root), remove them, so that it starts as a fresh node would.
+        $fresh = $n | Invoke-NodeCommand -Command 'dpkg --purge docker-compose docker.io >/dev/null 2>&1; dpkg -s docker.io >/dev/null 2>&1 && echo installed || echo absent'
+        $fresh.Output.Trim() | Should -Be 'absent'
         $first = $n | Initialize-Node -Team $team -Docker
         $docker = $first | Where-Object Step -EQ Docker
         $docker.Status | Should -Be 'Changed' -Because $docker.Detail
