@@ -77,7 +77,7 @@ namespace ReleaseOps
                 return;
             }
 
-            if (info.Status == "Completed" && info.DeleteAfter is { } due && DateTimeOffset.UtcNow < due && !force)
+            if (!force && MigrationEngine.KeptUntil(info, DateTimeOffset.UtcNow) is { } due)
             {
                 WriteWarning($"Migration {info.Id} is complete; its old node {info.Source} is kept until {due:yyyy-MM-dd HH:mm} UTC. Run Complete-Migration after that to delete it.");
                 WriteObject(info);

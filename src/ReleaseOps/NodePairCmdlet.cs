@@ -34,28 +34,8 @@ namespace ReleaseOps
     /// The SSH options of the cmdlets that work on two nodes at once, and the pair's connections. Host keys are checked
     /// against known_hosts exactly as for Invoke-NodeCommand.
     /// </summary>
-    public abstract class NodeSshCmdlet : ReleaseOpsCmdlet
+    public abstract class NodeSshCmdlet : SshOptionsCmdlet
     {
-        /// <summary>Private keys to try first.</summary>
-        [Parameter]
-        public string[]? IdentityFile { get; set; }
-
-        /// <summary>The passphrase of encrypted keys.</summary>
-        [Parameter]
-        public SecureString? Passphrase { get; set; }
-
-        /// <summary>Strict (default) or AcceptNew.</summary>
-        [Parameter]
-        public HostKeyPolicy HostKeyPolicy { get; set; } = HostKeyPolicy.Strict;
-
-        /// <summary>The ssh_config file (default ~/.ssh/config).</summary>
-        [Parameter]
-        public string? ConfigFile { get; set; }
-
-        /// <summary>The known_hosts file (default ~/.ssh/known_hosts).</summary>
-        [Parameter]
-        public string? KnownHostsFile { get; set; }
-
         /// <summary>Reads a node from a ProjectNode-like object or a "[user@]host[:port]" string.</summary>
         protected static NodeTarget ToTarget(PSObject value, string parameter)
         {
@@ -98,16 +78,6 @@ namespace ReleaseOps
             int? nodePort = portValue is null ? null : Convert.ToInt32(portValue, CultureInfo.InvariantCulture);
             return new NodeTarget(host!, nodePort > 0 ? nodePort : null, string.IsNullOrEmpty(userValue) ? null : userValue);
         }
-
-        /// <summary>The SSH options of this call.</summary>
-        protected SshConnectOptions ConnectOptions() => new()
-        {
-            ConfigFile = ConfigFile is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigFile),
-            KnownHostsFile = KnownHostsFile is null ? null : GetUnresolvedProviderPathFromPSPath(KnownHostsFile),
-            HostKeyPolicy = HostKeyPolicy,
-            IdentityFiles = IdentityFile is null ? Array.Empty<string>() : Array.ConvertAll(IdentityFile, GetUnresolvedProviderPathFromPSPath),
-            Passphrase = Passphrase,
-        };
 
         /// <summary>The -WhatIf text: each command with the node it runs on.</summary>
         protected static string PlanText(string title, IReadOnlyList<KeyValuePair<string, string>> steps)

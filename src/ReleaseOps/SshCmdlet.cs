@@ -14,7 +14,7 @@ namespace ReleaseOps
     /// or as objects with HostName, Port and User properties (ProjectNode), from the pipeline. Each node is confirmed
     /// (ShouldProcess) as it arrives, on the pipeline thread; the work then fans out in EndProcessing.
     /// </summary>
-    public abstract class SshCmdlet : ReleaseOpsCmdlet
+    public abstract class SshCmdlet : SshOptionsCmdlet
     {
         private readonly List<NodeTarget> targets = new();
 
@@ -33,26 +33,6 @@ namespace ReleaseOps
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("UserName")]
         public string? User { get; set; }
-
-        /// <summary>Private keys to try first.</summary>
-        [Parameter]
-        public string[]? IdentityFile { get; set; }
-
-        /// <summary>The passphrase of encrypted keys.</summary>
-        [Parameter]
-        public SecureString? Passphrase { get; set; }
-
-        /// <summary>Strict (default) or AcceptNew.</summary>
-        [Parameter]
-        public HostKeyPolicy HostKeyPolicy { get; set; } = HostKeyPolicy.Strict;
-
-        /// <summary>The ssh_config file (default ~/.ssh/config).</summary>
-        [Parameter]
-        public string? ConfigFile { get; set; }
-
-        /// <summary>The known_hosts file (default ~/.ssh/known_hosts).</summary>
-        [Parameter]
-        public string? KnownHostsFile { get; set; }
 
         /// <summary>How many nodes are worked on at once.</summary>
         [Parameter]
@@ -101,14 +81,7 @@ namespace ReleaseOps
                 return;
             }
 
-            var options = new SshConnectOptions
-            {
-                ConfigFile = ConfigFile is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigFile),
-                KnownHostsFile = KnownHostsFile is null ? null : GetUnresolvedProviderPathFromPSPath(KnownHostsFile),
-                HostKeyPolicy = HostKeyPolicy,
-                IdentityFiles = IdentityFile is null ? Array.Empty<string>() : Array.ConvertAll(IdentityFile, GetUnresolvedProviderPathFromPSPath),
-                Passphrase = Passphrase,
-            };
+            var options = ConnectOptions();
             try
             {
                 Prepare();

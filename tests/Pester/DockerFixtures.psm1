@@ -7,6 +7,7 @@
 $script:ssh = @{}
 $script:repo = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:cgroupPrefix = 'releaseops-rig-'
+$script:pidNamespaces = @{}
 
 function Set-DockerFixtureContext {
     <# $PSDefaultParameterValues does not reach into this module's scope, so the SSH test context is passed on here. #>
@@ -218,22 +219,35 @@ function Get-StackItem {
     @($out -split "`n" | ForEach-Object Trim | Where-Object { $_ })
 }
 
+function Get-NodeHostProcess {
+    <#
+    The processes of a node's PID namespace, seen from this machine (no SSH session of its own, so it can watch or
+    cut a node's sessions): Id (host PID), Name (comm) and CommandLine. The namespace is read once per node.
+    #>
+    param([Parameter(Mandatory)] $Node)
+    if (-not $script:pidNamespaces.ContainsKey($Node.Name)) { $script:pidNamespaces[$Node.Name] = Invoke-RigCommand $Node 'readlink /proc/1/ns/pid' }
+    $ns = $script:pidNamespaces[$Node.Name]
+    foreach ($dir in Get-ChildItem /proc -Directory -ErrorAction SilentlyContinue | Where-Object Name -Match '^\d+$') {
+        try {
+            if ((Get-Item "$($dir.FullName)/ns/pid" -ErrorAction Stop).Target -ne $ns) { continue }
+            [pscustomobject]@{
+                Id          = [int] $dir.Name
+                Name        = (Get-Content "$($dir.FullName)/comm" -ErrorAction Stop).Trim()
+                CommandLine = (Get-Content -Raw "$($dir.FullName)/cmdline" -ErrorAction Stop) -replace "`0", ' '
+            }
+        } catch { }
+    }
+}
+
 function Get-DockerNodeProcess {
     <#
     The host's view of a node's Docker processes, for leak checks: dockerd, containerd and the shims (in the node's
     PID namespace) and every process in the node's container cgroups. Returns Id, Name.
     #>
     param([Parameter(Mandatory)] $Node)
-    $info = Invoke-RigCommand $Node 'readlink /proc/1/ns/pid; hostname'
-    $ns, $hostName = $info -split "`n" | ForEach-Object Trim
+    $hostName = Invoke-RigCommand $Node 'hostname'
     $ids = [Collections.Generic.HashSet[int]]::new()
-    foreach ($dir in Get-ChildItem /proc -Directory -ErrorAction SilentlyContinue | Where-Object Name -Match '^\d+$') {
-        try {
-            $link = (Get-Item "$($dir.FullName)/ns/pid" -ErrorAction Stop).Target
-            $comm = (Get-Content "$($dir.FullName)/comm" -ErrorAction Stop).Trim()
-            if ($link -eq $ns -and $comm -match '^(dockerd|containerd|containerd-shim.*|docker-init)$') { $null = $ids.Add([int] $dir.Name) }
-        } catch { }
-    }
+    Get-NodeHostProcess $Node | Where-Object Name -Match '^(dockerd|containerd|containerd-shim.*|docker-init)$' | ForEach-Object { $null = $ids.Add($_.Id) }
     foreach ($file in Get-ChildItem "/sys/fs/cgroup/pids/$($script:cgroupPrefix)$hostName" -Recurse -Filter cgroup.procs -ErrorAction SilentlyContinue) {
         Get-Content $file.FullName | Where-Object { $_ } | ForEach-Object { $null = $ids.Add([int] $_) }
     }
@@ -260,4 +274,4 @@ function Remove-DockerNodeCgroup {
 }
 
 Export-ModuleMember -Function Set-DockerFixtureContext, Install-DockerRigImage, New-DockerTestNode, Initialize-DockerNode, Install-SampleStack, Invoke-NodeCompose,
-    Invoke-RigCommand, Wait-StackHealthy, Start-LoadGenerator, Wait-LoadGenerator, Get-StackItem, Get-DockerNodeProcess, Remove-DockerNodeCgroup
+    Invoke-RigCommand, Wait-StackHealthy, Start-LoadGenerator, Wait-LoadGenerator, Get-StackItem, Get-NodeHostProcess, Get-DockerNodeProcess, Remove-DockerNodeCgroup

@@ -90,37 +90,16 @@ $Command
         throw "The migration process did not reach $Step (exited: $($Run.Process.HasExited)): $(Get-Content -Raw $Run.Log -ErrorAction SilentlyContinue) $(Get-Content -Raw "$($Run.Log).err" -ErrorAction SilentlyContinue)"
     }
 
-    $script:pidNamespace = @{}
-    function Get-NodePidNamespace($Node) {
-        if (-not $pidNamespace.ContainsKey($Node.Name)) { $pidNamespace[$Node.Name] = Invoke-RigCommand $Node 'readlink /proc/1/ns/pid' }
-        $pidNamespace[$Node.Name]
-    }
-
     function Stop-NodeSshSession($Node) {
         # Cuts every SSH connection to the node, as a network failure would: its sshd session processes are killed
         # from this machine (the listener stays, so the node can be reached again).
-        $ns = Get-NodePidNamespace $Node
-        $killed = 0
-        foreach ($dir in Get-ChildItem /proc -Directory | Where-Object Name -Match '^\d+$') {
-            try {
-                if ((Get-Item "$($dir.FullName)/ns/pid" -ErrorAction Stop).Target -ne $ns) { continue }
-                $cmd = (Get-Content -Raw "$($dir.FullName)/cmdline" -ErrorAction Stop) -replace "`0", ' '
-                if ($cmd -match '^sshd: \S+ \[priv\]|^sshd: \S+@') { Stop-Process -Id ([int] $dir.Name) -Force -ErrorAction Stop; $killed++ }
-            } catch { }
-        }
-        $killed
+        $sessions = @(Get-NodeHostProcess $Node | Where-Object CommandLine -Match '^sshd: \S+ \[priv\]|^sshd: \S+@')
+        $sessions | ForEach-Object { Stop-Process -Id $_.Id -Force -ErrorAction SilentlyContinue }
+        $sessions.Count
     }
 
-    function Test-NodeRuns($Node, [string] $Name) {
-        # True while a process with this name runs in the node (seen from this machine, without an SSH session).
-        $ns = Get-NodePidNamespace $Node
-        foreach ($dir in Get-ChildItem /proc -Directory | Where-Object Name -Match '^\d+$') {
-            try {
-                if ((Get-Item "$($dir.FullName)/ns/pid" -ErrorAction Stop).Target -eq $ns -and (Get-Content "$($dir.FullName)/comm" -ErrorAction Stop).Trim() -eq $Name) { return $true }
-            } catch { }
-        }
-        $false
-    }
+    # True while a process with this name runs in the node.
+    function Test-NodeRuns($Node, [string] $Name) { @(Get-NodeHostProcess $Node | Where-Object Name -EQ $Name).Count -gt 0 }
 }
 
 AfterAll {

@@ -276,7 +276,7 @@ namespace ReleaseOps.Core.Migration
             }
 
             EnsureCompleted(info);
-            if (info.DeleteAfter is { } due && now < due && !force)
+            if (!force && KeptUntil(info, now) is { } due)
             {
                 throw new ReleaseOpsException("MigrationNotDue", FailureCategory.InvalidOperation,
                     $"Migration {info.Id}: the old node {info.Source} is kept until {due:yyyy-MM-dd HH:mm} UTC (a week after its stack stopped).",
@@ -297,15 +297,7 @@ namespace ReleaseOps.Core.Migration
                 throw blockers[0];
             }
 
-            using (var provider = NodeProvisioner.Create(node.Provider, settings, knownHostsPath, reporter))
-            {
-                await provider.RemoveAsync(node, token).ConfigureAwait(false);
-            }
-
-            if (node.Provider != HostingProvider.Sandbox && !string.IsNullOrEmpty(node.HostName))
-            {
-                new KnownHostsFile(knownHostsPath).Remove(node.HostName, node.Port);
-            }
+            await NodeProvisioner.RemoveAsync(node, settings, knownHostsPath, reporter, token).ConfigureAwait(false);
 
             reporter.Verbose($"{node.Name} ({node.Provider} {node.Id}) is {(node.Provider == HostingProvider.Client ? "forgotten (a client's server is never deleted)" : "deleted")}.");
             info.OldNodeRemoved = now;
@@ -313,6 +305,10 @@ namespace ReleaseOps.Core.Migration
             MigrationJournal.Save(info);
             return info;
         }
+
+        /// <summary>The date until which a completed migration keeps its old node, if that is still ahead; else null.</summary>
+        public static DateTimeOffset? KeptUntil(MigrationInfo info, DateTimeOffset now) =>
+            info.Status == "Completed" && info.DeleteAfter is { } due && now < due ? due : null;
 
         /// <summary>MigrationNotCompleted unless the new node serves (Completed) or the old node is gone (Closed).</summary>
         public static void EnsureCompleted(MigrationInfo info)

@@ -88,6 +88,23 @@ namespace ReleaseOps.Core.Providers
         }
 
         /// <summary>
+        /// Deletes a node at its provider (a client's server is only forgotten) and forgets its host key, as a reused
+        /// address must not meet an old key. The caller has checked RemovalBlockersAsync.
+        /// </summary>
+        public static async Task RemoveAsync(ProjectNode node, ProviderSettings settings, string knownHostsPath, IOperationReporter reporter, CancellationToken token)
+        {
+            using (var provider = Create(node.Provider, settings, knownHostsPath, reporter))
+            {
+                await provider.RemoveAsync(node, token).ConfigureAwait(false);
+            }
+
+            if (node.Provider != HostingProvider.Sandbox && !string.IsNullOrEmpty(node.HostName))
+            {
+                new KnownHostsFile(knownHostsPath).Remove(node.HostName, node.Port);
+            }
+        }
+
+        /// <summary>
         /// The checks before a node is deleted: no DNS record that ReleaseOps manages points at it, and its stack
         /// was not stopped less than seven days ago (unless forced). Returns the reasons it must not be deleted.
         /// </summary>

@@ -49,13 +49,7 @@ namespace ReleaseOps.Commands
 
                 RunEngine(async (reporter, token) =>
                 {
-                    using var provider = NodeProvisioner.Create(node.Provider, settings, known, reporter);
-                    await provider.RemoveAsync(node, token).ConfigureAwait(false);
-                    if (node.Provider != HostingProvider.Sandbox && !string.IsNullOrEmpty(node.HostName))
-                    {
-                        new Core.Ssh.KnownHostsFile(known).Remove(node.HostName, node.Port);
-                    }
-
+                    await NodeProvisioner.RemoveAsync(node, settings, known, reporter, token).ConfigureAwait(false);
                     return true;
                 });
             });
