@@ -259,6 +259,27 @@ public class NodeSyncTests
         return length;
     }
 
+    [Theory]
+    [InlineData("head -c 5 >/dev/null; exit 0", 0)]
+    [InlineData("head -c 5 >/dev/null; exit 3", 3)]
+    public void The_target_command_reads_its_input_to_the_end_when_it_succeeds(string command, int exit)
+    {
+        // tar and pg_restore stop reading before the end of their input: when they succeed, the wrapper reads the rest,
+        // so the relay's EOF never arrives after the channel closed; when they fail, it exits at once with their status.
+        var line = NodeCommandRunner.CommandLine(NodeStream.Drained(new NodeCommandRequest { Command = command }), isRoot: true, marker: "releaseops-test");
+        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(line);
+        using var p = Process.Start(psi)!;
+        p.StandardInput.BaseStream.Write(new byte[100]);
+        p.StandardInput.BaseStream.Flush();
+        // Still running after its command ended (exit 0): it waits for the end of the input.
+        Assert.Equal(exit != 0, p.WaitForExit(1000));
+        p.StandardInput.Close();
+        p.WaitForExit();
+        Assert.Equal(exit, p.ExitCode);
+    }
+
     private static string Sh(string script, string? arg, string? env = null)
     {
         var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

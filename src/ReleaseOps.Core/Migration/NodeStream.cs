@@ -99,6 +99,20 @@ exit($status);";
             return new NodeCommandRequest { Command = "perl \"$@\"", Arguments = args, Sudo = request.Sudo, Timeout = request.Timeout };
         }
 
+        /// <summary>
+        /// Wraps the target's command so that, when it succeeds, it reads its standard input to the end before it exits.
+        /// tar stops at its end-of-archive blocks and pg_restore at its last block, before the relay's end of input;
+        /// the relay's EOF could then reach sshd after the channel closed, which sshd takes as a protocol error ("ieof
+        /// packet referred to nonexistent channel") and drops the whole connection: the source's side of the same race
+        /// is the gate's end mark. A command that fails exits at once, so a broken stream stops the relay early.
+        /// </summary>
+        public static NodeCommandRequest Drained(NodeCommandRequest request)
+        {
+            var args = new List<string> { "sh", "-c", request.Command, "releaseops" };
+            args.AddRange(request.Arguments);
+            return new NodeCommandRequest { Command = "\"$@\"; s=$?; [ \"$s\" -ne 0 ] || cat >/dev/null; exit \"$s\"", Arguments = args, Sudo = request.Sudo, Timeout = request.Timeout };
+        }
+
         public static async Task<NodeStreamResult> RelayAsync(
             NodeSession source, NodeCommandRequest sourceRequest,
             NodeSession target, NodeCommandRequest targetRequest,
@@ -107,7 +121,7 @@ exit($status);";
             var sourceMarker = "releaseops-" + Guid.NewGuid().ToString("N");
             var targetMarker = "releaseops-" + Guid.NewGuid().ToString("N");
             using var sourceCommand = source.Client.CreateCommand(NodeCommandRunner.CommandLine(Gated(sourceRequest), source.IsRoot, sourceMarker));
-            using var targetCommand = target.Client.CreateCommand(NodeCommandRunner.CommandLine(targetRequest, target.IsRoot, targetMarker));
+            using var targetCommand = target.Client.CreateCommand(NodeCommandRunner.CommandLine(Drained(targetRequest), target.IsRoot, targetMarker));
             sourceCommand.CommandTimeout = Timeout.InfiniteTimeSpan;
             targetCommand.CommandTimeout = Timeout.InfiniteTimeSpan;
             var result = new NodeStreamResult();
