@@ -211,6 +211,9 @@ namespace ReleaseOps
         /// <summary>What was found or done.</summary>
         public string Detail { get; set; } = string.Empty;
 
+        /// <summary>For a Failed step that was refused for a named reason, its stable error id (such as UnsafeKeyFile).</summary>
+        public string? ErrorId { get; set; }
+
         /// <inheritdoc />
         public override string ToString() => Step + ": " + Status;
     }

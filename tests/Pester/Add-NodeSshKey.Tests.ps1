@@ -32,7 +32,7 @@ Describe 'Add-NodeSshKey' {
     }
 
     It 'reads .pub files and appends after a file without a final newline' {
-        $null = $node | Invoke-NodeCommand -Command 'useradd -m -p "*" bob && mkdir -p /home/bob/.ssh && printf "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGl0ZXN0a2V5aXRlc3RrZXlpdGVzdGtleWl0ZXN0aw old" > /home/bob/.ssh/authorized_keys'
+        $null = $node | Invoke-NodeCommand -Command 'useradd -m -p "*" bob && mkdir -p /home/bob/.ssh && printf "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGl0ZXN0a2V5aXRlc3RrZXlpdGVzdGtleWl0ZXN0aw old" > /home/bob/.ssh/authorized_keys && chown -R bob:bob /home/bob/.ssh'
         ($node | Add-NodeSshKey -PublicKeyFile (Join-Path $TestDrive 'alice.pub') -ForUser bob).Status | Should -Be 'Added'
         $lines = ($node | Invoke-NodeCommand -Command 'cat /home/bob/.ssh/authorized_keys').Output.TrimEnd("`n").Split("`n")
         $lines | Should -HaveCount 2
@@ -47,6 +47,27 @@ Describe 'Add-NodeSshKey' {
         $r = $node | Invoke-NodeCommand -Command 'ls /tmp; tail -n 1 /root/.ssh/authorized_keys'
         $r.Output | Should -Not -Match 'pwned\n'
         $r.Output | Should -Match ([regex]::Escape('x; touch /tmp/pwned $(touch /tmp/pwned2)'))
+    }
+
+    It 'never follows a link that the user planted: authorized_keys -> a root file, and ~/.ssh -> /root/.ssh' {
+        # Threat model, node accounts: a user must not gain root through what ReleaseOps does as root.
+        $setup = 'useradd -m -p "*" mallory && printf "root secret\n" > /etc/releaseops-secret && chmod 600 /etc/releaseops-secret && ' +
+            'setpriv --reuid=mallory --regid=mallory --init-groups sh -c "mkdir -m 700 /home/mallory/.ssh && ln -s /etc/releaseops-secret /home/mallory/.ssh/authorized_keys" && ' +
+            'useradd -m -p "*" oscar && setpriv --reuid=oscar --regid=oscar --init-groups ln -s /root/.ssh /home/oscar/.ssh && stat -c "%U %a" /root/.ssh/authorized_keys > /tmp/root-keys-before && md5sum /root/.ssh/authorized_keys >> /tmp/root-keys-before'
+        $null = $node | Invoke-NodeCommand -Command $setup -ErrorAction Stop
+        $null = $node | Add-NodeSshKey -PublicKey $alice -ForUser mallory -ErrorVariable e1 -ErrorAction SilentlyContinue
+        $e1[0].FullyQualifiedErrorId | Should -Be 'UnsafeKeyFile,ReleaseOps.Commands.AddNodeSshKeyCommand'
+        $e1[0].Exception.Message | Should -Match 'symbolic link'
+        $null = $node | Add-NodeSshKey -PublicKey $alice -ForUser oscar -ErrorVariable e2 -ErrorAction SilentlyContinue
+        $e2[0].FullyQualifiedErrorId | Should -Be 'UnsafeKeyFile,ReleaseOps.Commands.AddNodeSshKeyCommand'
+        $r = $node | Invoke-NodeCommand -Command 'stat -c "%U %a" /etc/releaseops-secret; cat /etc/releaseops-secret; stat -c "%U %a" /root/.ssh/authorized_keys > /tmp/root-keys-after; md5sum /root/.ssh/authorized_keys >> /tmp/root-keys-after; cmp /tmp/root-keys-before /tmp/root-keys-after && echo root-keys-unchanged'
+        $r.Output | Should -Be "root 600`nroot secret`nroot-keys-unchanged`n"
+    }
+
+    It 'refuses a key file that another account owns, as sshd StrictModes does' {
+        $null = $node | Invoke-NodeCommand -Command 'useradd -m -p "*" peggy && mkdir -m 700 /home/peggy/.ssh && : > /home/peggy/.ssh/authorized_keys && chown peggy /home/peggy/.ssh' -ErrorAction Stop
+        { $node | Add-NodeSshKey -PublicKey $alice -ForUser peggy -ErrorAction Stop } | Should -Throw -ErrorId 'UnsafeKeyFile,ReleaseOps.Commands.AddNodeSshKeyCommand'
+        ($node | Invoke-NodeCommand -Command 'stat -c "%U %s" /home/peggy/.ssh/authorized_keys').Output.Trim() | Should -Be 'root 0'
     }
 
     It 'rejects what is not a public key before touching any node' {

@@ -55,6 +55,9 @@ exit 0
         $r = $n | Invoke-NodeCommand -Command 'cat /var/log/docker-calls.log; cat /opt/jenkins/docker-compose.yml'
         $r.Output | Should -Match '(?m)^compose -f /opt/jenkins/docker-compose.yml up -d$'
         $r.Output | Should -Match 'image: jenkins/jenkins:lts'
+        # ufw does not filter what Docker publishes: every port is on loopback, the agent port 50000 too.
+        $r.Output | Should -Match '(?m)^      - "127\.0\.0\.1:50000:50000"$'
+        $r.Output | Should -Not -Match '(?m)^      - "\d+:\d+"$'
         $r.Output | Should -Match '127.0.0.1:8080:8080'
         $again = $n | Initialize-Node -Team $team -Jenkins
         ($again | Where-Object Step -Like 'Jenkins*').Status | Sort-Object -Unique | Should -Be 'Unchanged'
@@ -79,6 +82,24 @@ Describe 'Initialize-Node -Harden' {
             Should -Be "permitrootlogin no`npasswordauthentication no`nAPT::Periodic::Update-Package-Lists `"1`";`nAPT::Periodic::Unattended-Upgrade `"1`";`n"
         # The next run goes in as the admin, and changes nothing.
         ((Initialize-Node @asAlice -Team $team -Harden).Status | Where-Object { $_ -ne 'Skipped' } | Sort-Object -Unique) | Should -Be 'Unchanged'
+    }
+
+    It 'is in effect over a cloud image''s 50-cloud-init.conf, and reports Failed when an earlier setting still wins' {
+        $n = New-TestNode -Client cloudimg
+        # Ubuntu's cloud images ship this drop-in; sshd keeps the first value it reads.
+        $null = $n | Invoke-NodeCommand -Command 'mkdir -p /etc/ssh/sshd_config.d && printf "PasswordAuthentication yes\n" > /etc/ssh/sshd_config.d/50-cloud-init.conf' -ErrorAction Stop
+        $steps = $n | Initialize-Node -Team $team -Harden
+        ($steps | Where-Object Step -EQ 'SSH hardening').Status | Should -Be 'Changed'
+        $asAlice = @{ HostName = $n.HostName; Port = $n.Port; User = 'alice'; IdentityFile = $aliceKey }
+        (Invoke-NodeCommand @asAlice -Sudo -Command 'sshd -T | grep -E "^passwordauthentication "').Output.Trim() | Should -Be 'passwordauthentication no'
+        # A setting read before ours: the step must not claim success.
+        $null = Invoke-NodeCommand @asAlice -Sudo -Command 'printf "PasswordAuthentication yes\n" > /etc/ssh/sshd_config.d/0-local.conf' -ErrorAction Stop
+        $again = Initialize-Node @asAlice -Team $team -Harden -ErrorVariable errs -ErrorAction SilentlyContinue
+        $hard = $again | Where-Object Step -EQ 'SSH hardening'
+        $hard.Status | Should -Be 'Failed'
+        $hard.Detail | Should -Match 'passwordauthentication=yes'
+        $hard.Detail | Should -Match '0-local\.conf'
+        $errs[0].FullyQualifiedErrorId | Should -Be 'HardeningNotInEffect,ReleaseOps.Commands.InitializeNodeCommand'
     }
 
     It 'opens ufw only for SSH, HTTP and HTTPS, with the exact commands' {

@@ -200,6 +200,33 @@ Describe 'Add-NodeUser, Get-NodeUser and Remove-NodeUser' {
         ($un | Invoke-NodeCommand -Command 'test -d /home/dora && echo kept || echo gone').Output.Trim() | Should -Be 'gone'
     }
 
+    It 'touches only the team''s accounts: system accounts, root, the session''s own user and homes outside /home are refused' {
+        # daemon's home is /usr/sbin and bin's is /bin: -RemoveHome once deleted them.
+        $null = $un | Invoke-NodeCommand -Command 'useradd -m -p "*" -G dev -d /opt/otto otto; useradd -m -p "*" -G dev walt && mv /home/walt /srv/walt-real && ln -s /srv/walt-real /home/walt; useradd -m -p "*" nick' -ErrorAction Stop
+        foreach ($login in 'daemon', 'bin', 'root', 'otto', 'walt', 'nick') {
+            $errs = $null
+            $steps = $un | Remove-NodeUser -Login $login -RemoveHome -Force -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs[0].FullyQualifiedErrorId | Should -Be 'NotATeamAccount,ReleaseOps.Commands.RemoveNodeUserCommand' -Because $login
+            ($steps | Where-Object Status -EQ Changed) | Should -BeNullOrEmpty -Because $login
+        }
+        $r = $un | Invoke-NodeCommand -Command 'ls /usr/sbin/useradd /bin/sh /opt/otto /srv/walt-real >/dev/null && echo dirs-kept; getent shadow daemon bin nick otto | cut -d: -f1,2 | grep -c ":!" || true; id -nG otto'
+        $r.Output | Should -Be "dirs-kept`n0`notto dev`n"
+        # An existing system account is never made an admin either.
+        $steps = $un | Add-NodeUser -Login daemon -PublicKey $carol.Public -ErrorVariable addErr -ErrorAction SilentlyContinue
+        $addErr[0].FullyQualifiedErrorId | Should -Be 'NotATeamAccount,ReleaseOps.Commands.AddNodeUserCommand'
+        ($un | Invoke-NodeCommand -Command 'id -nG daemon').Output.Trim() | Should -Be 'daemon'
+    }
+
+    It 'never follows a link that a member planted in the home (Initialize-Node and Remove-NodeUser)' {
+        $null = $un | Add-NodeUser -Login hank -PublicKey $carol.Public
+        $null = $un | Invoke-NodeCommand -Command 'printf "root secret\n" > /etc/releaseops-secret && chmod 600 /etc/releaseops-secret && setpriv --reuid=hank --regid=hank --init-groups sh -c "rm /home/hank/.ssh/authorized_keys && ln -s /etc/releaseops-secret /home/hank/.ssh/authorized_keys"' -ErrorAction Stop
+        $steps = $un | Add-NodeUser -Login hank -PublicKey $carol2.Public -ErrorVariable addErr -ErrorAction SilentlyContinue
+        $addErr[0].FullyQualifiedErrorId | Should -Be 'UnsafeKeyFile,ReleaseOps.Commands.AddNodeUserCommand'
+        ($steps | Where-Object Step -EQ 'Keys hank').Detail | Should -Match 'symbolic link'
+        $null = $un | Remove-NodeUser -Login hank -Force
+        ($un | Invoke-NodeCommand -Command 'stat -c "%U %a %s" /etc/releaseops-secret').Output.Trim() | Should -Be 'root 600 12'
+    }
+
     It 'asks before removing unless -Force, and -WhatIf changes nothing' {
         $null = $un | Add-NodeUser -Login gina -PublicKey $carol.Public
         ($un | Remove-NodeUser -Login gina -WhatIf).Status | Should -Contain 'WouldChange'

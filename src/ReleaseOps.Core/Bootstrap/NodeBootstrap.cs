@@ -169,8 +169,8 @@ namespace ReleaseOps.Core.Bootstrap
             IReadOnlyList<string> userArguments, IOperationReporter reporter, CancellationToken token)
         {
             var result = await Run(session, mode, check, features, dotfiles, userArguments, reporter, token).ConfigureAwait(false);
-            var steps = result.Output.Split('\n').Select(l => l.Split('\t')).Where(f => f.Length == 3)
-                .Select(f => new NodeStepResult { HostName = session.Name, Step = f[0], Status = f[1], Detail = f[2] }).ToList();
+            var steps = result.Output.Split('\n').Select(l => l.Split('\t')).Where(f => f.Length is 3 or 4)
+                .Select(f => new NodeStepResult { HostName = session.Name, Step = f[0], Status = f[1], Detail = f[2], ErrorId = f.Length == 4 && f[3].Length > 0 ? f[3] : null }).ToList();
             if (!result.Succeeded && !steps.Any(s => s.Status == "Failed"))
             {
                 steps.Add(new NodeStepResult

@@ -9,6 +9,7 @@ check="$1"; mode="$2"; options="$3"; dotfiles="$4"; shift 4
 tab=$(printf '\t')
 report() { printf '%s\t%s\t%s\n' "$1" "$2" "$3"; }
 fail() { report "$1" Failed "$2"; exit 1; }
+refuse() { printf '%s\tFailed\t%s\t%s\n' "$1" "$3" "$2"; exit 1; } # step id detail: refused for a reason with a stable id
 has() { case ",$options," in *",$1,"*) return 0;; esac; return 1; }
 changed() { if [ "$check" = 1 ]; then report "$1" WouldChange "$2"; else report "$1" Changed "$2"; fi; }
 fingerprint() { printf '%s\n' "$1" | ssh-keygen -lf - 2>/dev/null | awk '{print $2}'; }
@@ -26,6 +27,9 @@ ensure_groups() {
 ensure_account() { # login name
   login="$1"; name="$2"
   if getent passwd "$login" >/dev/null; then
+    # An existing account joins sudo only if it is an ordinary one: never hand sudo to daemon or www-data.
+    uid=$(getent passwd "$login" | cut -d: -f3)
+    if [ "$uid" = 0 ] || [ "$uid" -lt "$(uid_min)" ]; then refuse "Account $login" NotATeamAccount "refused: $login is a system account (UID $uid, below UID_MIN $(uid_min)); choose another login for the admin"; fi
     missing=""
     for g in dev sudo docker; do
       id -nG "$login" | tr ' ' '\n' | grep -qx "$g" || missing="$missing $g"
@@ -52,45 +56,67 @@ ensure_account() { # login name
   fi
 }
 
+# Everything inside a user's home runs as that user (setpriv, no PAM, so locked accounts work too), never as root:
+# a link the user planted (~/.ssh -> /root/.ssh, authorized_keys -> /etc/shadow) then reaches only what the user
+# could already write. A file there that the user does not own is refused, as sshd's StrictModes refuses it.
+as_user() { # login command...
+  u="$1"; shift
+  uhome=$(getent passwd "$u" | cut -d: -f6)
+  if [ "$(id -u)" = "$(id -u "$u")" ]; then (cd / && HOME="$uhome" "$@"); return; fi
+  command -v setpriv >/dev/null 2>&1 || { echo "setpriv (util-linux) is not installed; ReleaseOps never writes in a user's home as root" >&2; return 98; }
+  (cd / && env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME="$uhome" USER="$u" LOGNAME="$u" \
+    setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups -- "$@")
+}
+
+# The key file's work, run as its user. Arguments: check replace count key...; prints "added N removed N fixed X" or
+# "error <why>" (and exits 1).
+user_keys='set -u; umask 077
+check="$1"; replace="$2"; count="$3"; shift 3
+dir="$HOME/.ssh"; file="$dir/authorized_keys"; added=0; removed=0; fixed=""
+err() { printf "error %s\n" "$1"; exit 1; }
+me=$(id -u)
+for p in "$dir" "$file"; do
+  if [ -L "$p" ]; then err "$p is a symbolic link; ReleaseOps refuses to follow it (remove the link)"; fi
+  if [ -e "$p" ] && [ "$(stat -c %u "$p")" != "$me" ]; then err "$p belongs to $(stat -c %U "$p"), not $(id -un); fix its owner by hand (sshd StrictModes refuses it too)"; fi
+done
+if [ "$check" != 1 ]; then
+  [ -d "$dir" ] || mkdir -m 700 "$dir" || err "cannot create $dir"
+  [ -f "$file" ] || : >> "$file" || err "cannot create $file"
+fi
+fp() { printf "%s\n" "$1" | ssh-keygen -lf - 2>/dev/null | awk "{print \$2}"; }
+if [ -n "$replace" ] && [ -f "$file" ]; then
+  tmp=$(mktemp "$dir/.authorized_keys.XXXXXX") || err "cannot write in $dir"
+  while IFS= read -r line || [ -n "$line" ]; do
+    if [ -n "$line" ] && [ "$(fp "$line")" = "$replace" ]; then removed=$((removed + 1)); else printf "%s\n" "$line" >> "$tmp"; fi
+  done < "$file"
+  if [ "$removed" -gt 0 ] && [ "$check" != 1 ]; then chmod 600 "$tmp" && mv -f "$tmp" "$file" || err "cannot replace $file"; else rm -f "$tmp"; fi
+fi
+i=0
+while [ "$i" -lt "$count" ]; do
+  key="$1"; shift; i=$((i + 1))
+  type=$(printf "%s" "$key" | awk "{print \$1}"); body=$(printf "%s" "$key" | awk "{print \$2}")
+  if [ -f "$file" ] && awk -v t="$type" -v k="$body" "{ for (i = 1; i < NF; i++) if (\$i == t && \$(i + 1) == k) f = 1 } END { exit !f }" "$file"; then continue; fi
+  if [ "$check" != 1 ]; then
+    if [ -s "$file" ] && [ -n "$(tail -c 1 "$file")" ]; then echo >> "$file"; fi
+    printf "%s\n" "$key" >> "$file" || err "cannot write $file"
+  fi
+  added=$((added + 1))
+done
+if [ -d "$dir" ]; then
+  [ "$(stat -c %a "$dir")" = 700 ] || fixed="$fixed mode-of-.ssh"
+  [ "$(stat -c %a "$file" 2>/dev/null)" = 600 ] || fixed="$fixed mode-of-authorized_keys"
+  if [ -n "$fixed" ] && [ "$check" != 1 ]; then chmod 700 "$dir" && chmod 600 "$file" || err "cannot set modes"; fi
+fi
+printf "added %s removed %s fixed%s\n" "$added" "$removed" "$fixed"'
+
 ensure_keys() { # login replace count key...
   login="$1"; replace="$2"; count="$3"; shift 3
   if [ "$check" = 1 ] && ! getent passwd "$login" >/dev/null; then
     changed "Keys $login" "$count key(s) to install"; return 0
   fi
-  home=$(getent passwd "$login" | cut -d: -f6); group=$(id -gn "$login")
-  dir="$home/.ssh"; file="$dir/authorized_keys"; added=0; fixed=""; removed=0
-  if [ "$check" != 1 ]; then
-    mkdir -p "$dir" && touch "$file" || fail "Keys $login" "cannot create $file"
-  fi
-  if [ -n "$replace" ] && [ -f "$file" ]; then
-    tmp="$file.releaseops.$$"; : > "$tmp"
-    while IFS= read -r line || [ -n "$line" ]; do
-      if [ -n "$line" ] && [ "$(fingerprint "$line")" = "$replace" ]; then removed=$((removed + 1)); else printf '%s\n' "$line" >> "$tmp"; fi
-    done < "$file"
-    if [ "$removed" -gt 0 ] && [ "$check" != 1 ]; then cat "$tmp" > "$file"; fi
-    rm -f "$tmp"
-  fi
-  i=0
-  while [ "$i" -lt "$count" ]; do
-    key="$1"; shift; i=$((i + 1))
-    type=$(printf '%s' "$key" | awk '{print $1}'); body=$(printf '%s' "$key" | awk '{print $2}')
-    if [ -f "$file" ] && awk -v t="$type" -v k="$body" '{ for (i = 1; i < NF; i++) if ($i == t && $(i + 1) == k) f = 1 } END { exit !f }' "$file"; then
-      continue
-    fi
-    if [ "$check" != 1 ]; then
-      if [ -s "$file" ] && [ -n "$(tail -c 1 "$file")" ]; then echo >> "$file"; fi
-      printf '%s\n' "$key" >> "$file"
-    fi
-    added=$((added + 1))
-  done
-  if [ -d "$dir" ]; then
-    [ "$(stat -c %a "$dir")" = 700 ] || fixed="$fixed mode of .ssh"
-    [ "$(stat -c %a "$file" 2>/dev/null)" = 600 ] || fixed="$fixed mode of authorized_keys"
-    [ "$(stat -c %U:%G "$dir")" = "$login:$group" ] && [ "$(stat -c %U:%G "$file" 2>/dev/null)" = "$login:$group" ] || fixed="$fixed owner"
-    if [ -n "$fixed" ] && [ "$check" != 1 ]; then
-      chmod 700 "$dir" && chmod 600 "$file" && chown "$login:$group" "$dir" "$file" || fail "Keys $login" "cannot set modes"
-    fi
-  fi
+  out=$(as_user "$login" sh -c "$user_keys" keys "$check" "$replace" "$count" "$@" 2>&1) || refuse "Keys $login" UnsafeKeyFile "$(printf '%s' "$out" | sed 's/^error //' | tr '\n' ' ')"
+  set -- $out
+  added="$2"; removed="$4"; fixed=$(printf '%s' "$out" | sed 's/.*fixed//' | tr '-' ' ')
   if [ "$added" -gt 0 ] || [ "$removed" -gt 0 ] || [ -n "$fixed" ]; then
     changed "Keys $login" "added $added, removed $removed${fixed:+; fixed$fixed}"
   else
@@ -190,14 +216,15 @@ compose_cmd() { if docker compose version >/dev/null 2>&1; then echo "docker com
 
 ensure_jenkins() {
   # Jenkins runs as a docker compose service, like the projects' own stacks; its UI listens on 127.0.0.1:8080
-  # (reach it through an SSH tunnel or the node's reverse proxy), and its home is a named volume.
+  # (reach it through an SSH tunnel or the node's reverse proxy), and its home is a named volume. The agent port
+  # 50000 is on 127.0.0.1 too: ufw does not filter ports that Docker publishes, so 0.0.0.0 would be the world.
   ensure_file "Jenkins compose file" /opt/jenkins/docker-compose.yml 644 'services:
   jenkins:
     image: jenkins/jenkins:lts-jdk17
     restart: unless-stopped
     ports:
       - "127.0.0.1:8080:8080"
-      - "50000:50000"
+      - "127.0.0.1:50000:50000"
     volumes:
       - jenkins_home:/var/jenkins_home
 volumes:
@@ -215,9 +242,8 @@ ensure_hardening() { # logins...
   for login in "$@"; do
     getent passwd "$login" >/dev/null || continue
     pw=$(getent shadow "$login" | cut -d: -f2); case "$pw" in '!'*) continue;; esac
-    home=$(getent passwd "$login" | cut -d: -f6)
-    ssh-keygen -lf "$home/.ssh/authorized_keys" >/dev/null 2>&1 || continue
-    [ "$(stat -c %U "$home/.ssh/authorized_keys")" = "$login" ] || continue
+    # Read as the admin: a key file that is a link, or not the admin's own, does not count.
+    as_user "$login" sh -c 'f="$HOME/.ssh/authorized_keys"; [ ! -L "$f" ] && [ "$(stat -c %u "$f")" = "$(id -u)" ] && ssh-keygen -lf "$f"' >/dev/null 2>&1 || continue
     sudo -n -l -U "$login" 2>/dev/null | grep -q 'NOPASSWD: ALL' || continue
     admin="$login"; break
   done
@@ -226,13 +252,17 @@ ensure_hardening() { # logins...
     fail "Hardening check" "no admin in the roster can log in with a key and use sudo; root and password logins stay on"
   fi
   report "Hardening check" Unchanged "$admin can log in with a key and use sudo"
-  conf=/etc/ssh/sshd_config.d/60-releaseops-hardening.conf
+  # sshd keeps the first value it reads, and Ubuntu reads sshd_config.d/*.conf in name order before sshd_config:
+  # cloud images ship 50-cloud-init.conf with PasswordAuthentication yes, so the drop-in sorts first (00-), and
+  # what counts is what sshd -T says is in effect, not that the file was written.
+  conf=/etc/ssh/sshd_config.d/00-releaseops-hardening.conf
+  legacy=/etc/ssh/sshd_config.d/60-releaseops-hardening.conf
   want='# ReleaseOps hardening: keys only, no root login.
 PermitRootLogin no
 PasswordAuthentication no
 KbdInteractiveAuthentication no'
-  if [ -f "$conf" ] && [ "$(cat "$conf")" = "$want" ]; then report "SSH hardening" Unchanged "$conf"
-  elif [ "$check" = 1 ]; then changed "SSH hardening" "$conf: no root or password logins"
+  if [ -f "$conf" ] && [ "$(cat "$conf")" = "$want" ] && [ ! -e "$legacy" ]; then hardened=0
+  elif [ "$check" = 1 ]; then changed "SSH hardening" "$conf: no root or password logins"; hardened=2
   else
     grep -qiE '^[[:space:]]*Include[[:space:]]+/etc/ssh/sshd_config\.d/\*\.conf' /etc/ssh/sshd_config || fail "SSH hardening" "/etc/ssh/sshd_config does not include sshd_config.d; add: Include /etc/ssh/sshd_config.d/*.conf"
     mkdir -p /etc/ssh/sshd_config.d
@@ -242,8 +272,23 @@ KbdInteractiveAuthentication no'
       if [ -n "$old" ]; then printf '%s\n' "$old" > "$conf"; else rm -f "$conf"; fi
       fail "SSH hardening" "sshd -t refused the new configuration; it was rolled back"
     fi
-    systemctl reload ssh >/dev/null 2>&1 || systemctl reload sshd >/dev/null 2>&1 || kill -HUP "$(cat /run/sshd.pid 2>/dev/null)" 2>/dev/null || pkill -HUP -o -x sshd
-    changed "SSH hardening" "$conf: no root or password logins; sshd reloaded"
+    rm -f "$legacy"
+    hardened=1
+  fi
+  if [ "$hardened" != 2 ]; then
+    sshd_bin=$(command -v sshd || echo /usr/sbin/sshd)
+    effective=$($sshd_bin -T 2>/dev/null | awk '$1 == "permitrootlogin" || $1 == "passwordauthentication" || $1 == "kbdinteractiveauthentication" { print $1 "=" $2 }' | sort | tr '\n' ' ')
+    expect="kbdinteractiveauthentication=no passwordauthentication=no permitrootlogin=no "
+    if [ "$effective" != "$expect" ]; then
+      winners=$(grep -liE '^[[:space:]]*(PermitRootLogin|PasswordAuthentication|KbdInteractiveAuthentication|ChallengeResponseAuthentication)[[:space:]]' /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf 2>/dev/null | grep -vxF "$conf" | tr '\n' ' ')
+      refuse "SSH hardening" HardeningNotInEffect "not in effect: sshd -T says ${effective:-nothing}; an earlier setting wins (check ${winners:-/etc/ssh/sshd_config}); remove it and run again"
+    fi
+    if [ "$hardened" = 1 ]; then
+      systemctl reload ssh >/dev/null 2>&1 || systemctl reload sshd >/dev/null 2>&1 || kill -HUP "$(cat /run/sshd.pid 2>/dev/null)" 2>/dev/null || pkill -HUP -o -x sshd
+      changed "SSH hardening" "$conf: no root or password logins (sshd -T agrees); sshd reloaded"
+    else
+      report "SSH hardening" Unchanged "$conf; sshd -T: no root or password logins"
+    fi
   fi
   auto=/etc/apt/apt.conf.d/20auto-upgrades
   autowant='APT::Periodic::Update-Package-Lists "1";
@@ -262,21 +307,51 @@ APT::Periodic::Unattended-Upgrade "1";'
   port=$(sshd -T 2>/dev/null | awk '$1 == "port" { print $2; exit }'); port=${port:-22}
   if command -v ufw >/dev/null 2>&1 && ufw status 2>/dev/null | grep -q '^Status: active' \
      && ufw status | grep -qE "^$port/tcp +ALLOW" && ufw status | grep -qE '^80/tcp +ALLOW' && ufw status | grep -qE '^443/tcp +ALLOW'; then
-    report "Firewall" Unchanged "ufw allows $port, 80 and 443 only"; return 0
+    report "Firewall" Unchanged "ufw allows $port, 80 and 443 only$(docker_note)"; return 0
   fi
   if [ "$check" = 1 ]; then changed "Firewall" "ufw: allow $port/tcp, 80/tcp, 443/tcp; deny other incoming"; return 0; fi
   command -v ufw >/dev/null 2>&1 || apt_install "Firewall" ufw
   ufw allow "$port/tcp" >/dev/null && ufw allow 80/tcp >/dev/null && ufw allow 443/tcp >/dev/null \
     && ufw default deny incoming >/dev/null && ufw --force enable >/dev/null || fail "Firewall" "ufw failed"
-  changed "Firewall" "ufw allows $port, 80 and 443 only"
+  changed "Firewall" "ufw allows $port, 80 and 443 only$(docker_note)"
+}
+
+# ufw never sees traffic to ports that Docker publishes (Docker's own iptables chains come first), so say which
+# ports containers publish on every address; publish them on 127.0.0.1, or filter them in the DOCKER-USER chain.
+docker_note() {
+  command -v docker >/dev/null 2>&1 || return 0
+  open=$(docker ps --format '{{.Names}} {{.Ports}}' 2>/dev/null | tr ',' '\n' | grep -E '(0\.0\.0\.0|\[::\]|:::):[0-9]+' | sed 's/->.*//' | tr '\n' ' ')
+  [ -n "$open" ] && printf '; warning: ufw does not filter ports that Docker publishes, and these are open to the world: %s(publish them on 127.0.0.1 or filter them in DOCKER-USER)' "$open"
+  return 0
+}
+
+# Only the team's accounts may be changed or removed: members of dev with a UID of at least UID_MIN, neither root
+# nor the session's own user, whose home is a real folder (not a link) directly under /home. Anything else
+# (daemon, whose home is /usr/sbin; bin, whose home is /bin) is refused before anything is touched.
+uid_min() { awk '$1 == "UID_MIN" { print $2; f = 1 } END { if (!f) print 1000 }' /etc/login.defs 2>/dev/null || echo 1000; }
+team_account() { # login -> prints why not, and returns 1, when the account is not the team's
+  entry=$(getent passwd "$1") || return 0
+  uid=$(printf '%s' "$entry" | cut -d: -f3); h=$(printf '%s' "$entry" | cut -d: -f6)
+  self="${SUDO_USER:-$(id -un)}"
+  if [ "$uid" = 0 ]; then echo "$1 is root"; return 1; fi
+  if [ "$1" = "$self" ]; then echo "$1 is the account this session logged in with"; return 1; fi
+  if [ "$uid" -lt "$(uid_min)" ]; then echo "$1 is a system account (UID $uid, below UID_MIN $(uid_min))"; return 1; fi
+  # A member of dev; or one that an earlier Remove-NodeUser already took out of dev, locked and expired (a rerun).
+  if ! id -nG "$1" | tr ' ' '\n' | grep -qx dev && [ "$(getent shadow "$1" | cut -d: -f8)" != 1 ]; then
+    echo "$1 is not a member of dev, so not a team account"; return 1
+  fi
+  case "$h" in /home/*/*|/home/.*|/home/) echo "$1 has its home at $h, not directly under /home"; return 1;; /home/*) ;; *) echo "$1 has its home at $h, not under /home"; return 1;; esac
+  if [ -L "$h" ]; then echo "$1 has a home that is a symbolic link ($h)"; return 1; fi
+  return 0
 }
 
 remove_user() { # login removehome
   login="$1"; removehome="$2"
   if ! getent passwd "$login" >/dev/null; then report "Account $login" Unchanged "absent"; return 0; fi
+  why=$(team_account "$login") || refuse "Account $login" NotATeamAccount "refused: $why; ReleaseOps removes only the team's accounts"
   home=$(getent passwd "$login" | cut -d: -f6); file="$home/.ssh/authorized_keys"
-  if [ -s "$file" ]; then
-    [ "$check" = 1 ] || : > "$file" || fail "Keys $login" "cannot empty $file"
+  if as_user "$login" sh -c '[ -s "$HOME/.ssh/authorized_keys" ]' 2>/dev/null; then
+    [ "$check" = 1 ] || as_user "$login" sh -c 'if [ -L "$HOME/.ssh/authorized_keys" ]; then rm -f "$HOME/.ssh/authorized_keys"; else : > "$HOME/.ssh/authorized_keys"; fi' || fail "Keys $login" "cannot empty $file"
     changed "Keys $login" "revoked every key"
   else report "Keys $login" Unchanged "no keys"; fi
   groups=""
@@ -293,7 +368,7 @@ remove_user() { # login removehome
     changed "Lock $login" "locked and expired; files kept"
   fi
   if [ "$removehome" = 1 ]; then
-    if [ -d "$home" ]; then [ "$check" = 1 ] || rm -rf -- "$home" || fail "Home $login" "cannot remove $home"; changed "Home $login" "removed $home"
+    if [ -d "$home" ] && [ ! -L "$home" ]; then [ "$check" = 1 ] || rm -rf --one-file-system -- "$home" || fail "Home $login" "cannot remove $home"; changed "Home $login" "removed $home"
     else report "Home $login" Unchanged "absent"; fi
   fi
 }
@@ -304,7 +379,7 @@ list_users() {
     home=$(printf '%s' "$entry" | cut -d: -f6); name=$(printf '%s' "$entry" | cut -d: -f5)
     pw=$(getent shadow "$login" | cut -d: -f2); exp=$(getent shadow "$login" | cut -d: -f8)
     locked=0; case "$pw" in '!'*) locked=1;; esac; [ "$exp" = 1 ] && locked=1
-    fps=""; if [ -f "$home/.ssh/authorized_keys" ]; then fps=$(ssh-keygen -lf "$home/.ssh/authorized_keys" 2>/dev/null | awk '{print $2}' | paste -sd, -); fi
+    fps=$(as_user "$login" sh -c '[ -f "$HOME/.ssh/authorized_keys" ] && [ ! -L "$HOME/.ssh/authorized_keys" ] && ssh-keygen -lf "$HOME/.ssh/authorized_keys"' 2>/dev/null | awk '{print $2}' | paste -sd, -)
     printf 'USER\t%s\t%s\t%s\t%s\t%s\t%s\n' "$login" "$name" "$(id -nG "$login" | tr ' ' ',')" "$fps" "$locked" "$home"
   done
 }

@@ -82,27 +82,41 @@ namespace ReleaseOps.Core.Ssh
     /// <summary>Operations on nodes built on <see cref="NodeCommandRunner"/>, with every value quoted.</summary>
     public static class NodeOperations
     {
+        // The key file is written as its user (setpriv, no PAM), never as root: a link the user planted in the home
+        // (~/.ssh -> /root/.ssh, authorized_keys -> /etc/shadow) then reaches nothing the user could not already write.
+        // A link or a file of another owner is refused (exit 4), as sshd's StrictModes refuses it.
         private const string AddKeyScript = @"set -e
-user=""$1""; type=""$2""; key=""$3""; line=""$4""
+user=""$1""; shift
 entry=$(getent passwd ""$user"") || { echo ""releaseops: no user $user on this node"" >&2; exit 3; }
 home=$(printf '%s' ""$entry"" | cut -d: -f6)
-group=$(id -gn ""$user"")
-dir=""$home/.ssh""; file=""$dir/authorized_keys""
-mkdir -p ""$dir""; touch ""$file""
-chmod 700 ""$dir""; chmod 600 ""$file""; chown ""$user:$group"" ""$dir"" ""$file""
-if awk -v t=""$type"" -v k=""$key"" '{ for (i = 1; i < NF; i++) if ($i == t && $(i + 1) == k) found = 1 } END { exit !found }' ""$file""; then
+inner='set -u; umask 077
+type=""$1""; key=""$2""; line=""$3""; dir=""$HOME/.ssh""; file=""$dir/authorized_keys""
+for p in ""$dir"" ""$file""; do
+  if [ -L ""$p"" ]; then echo ""releaseops: $p is a symbolic link; ReleaseOps refuses to follow it"" >&2; exit 4; fi
+  if [ -e ""$p"" ] && [ ""$(stat -c %u ""$p"")"" != ""$(id -u)"" ]; then echo ""releaseops: $p belongs to $(stat -c %U ""$p""), not $(id -un)"" >&2; exit 4; fi
+done
+[ -d ""$dir"" ] || mkdir -m 700 ""$dir""
+[ -f ""$file"" ] || : >> ""$file""
+chmod 700 ""$dir""; chmod 600 ""$file""
+if awk -v t=""$type"" -v k=""$key"" ""{ for (i = 1; i < NF; i++) if (\$i == t && \$(i + 1) == k) found = 1 } END { exit !found }"" ""$file""; then
   echo ""present $file""
 else
   if [ -s ""$file"" ] && [ -n ""$(tail -c 1 ""$file"")"" ]; then echo >> ""$file""; fi
-  printf '%s\n' ""$line"" >> ""$file""
+  printf ""%s\n"" ""$line"" >> ""$file""
   echo ""added $file""
-fi";
+fi'
+cd /
+if [ ""$(id -u)"" = ""$(id -u ""$user"")"" ]; then HOME=""$home"" exec sh -c ""$inner"" key ""$@""; fi
+command -v setpriv >/dev/null 2>&1 || { echo ""releaseops: setpriv (util-linux) is not installed; ReleaseOps never writes in a user's home as root"" >&2; exit 5; }
+exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=""$home"" USER=""$user"" LOGNAME=""$user"" \
+  setpriv --reuid=""$user"" --regid=""$(id -g ""$user"")"" --init-groups -- sh -c ""$inner"" key ""$@""";
 
         private const string HistoryScript = @"sep=$(printf '\036')
 getent passwd | while IFS=: read -r name _ uid _ _ home _; do
   [ -n ""$home"" ] || continue
   for f in ""$home/.bash_history"" ""$home/.zsh_history""; do
-    [ -f ""$f"" ] || continue
+    # Only the user's own regular file: a link planted there (-> /etc/shadow) is never read as root.
+    [ -f ""$f"" ] && [ ! -L ""$f"" ] && [ ""$(stat -c %u ""$f"")"" = ""$uid"" ] || continue
     if [ -n ""$1"" ] && [ ""$1"" != ""$name"" ]; then continue; fi
     printf '%s %s %s\n' ""$sep"" ""$name"" ""$f""
     cat -- ""$f""
@@ -123,9 +137,13 @@ done";
             var result = await NodeCommandRunner.RunAsync(session, request, null, reporter, token).ConfigureAwait(false);
             if (!result.Succeeded)
             {
-                throw result.ExitCode == 3
-                    ? new ReleaseOpsException("NodeUserNotFound", FailureCategory.ObjectNotFound, $"{session.Name}: there is no user {user}.", "Create the user first (Add-NodeUser), or pass an existing -ForUser.", session.Name)
-                    : Failed(session, result, "install the key");
+                throw result.ExitCode switch
+                {
+                    3 => new ReleaseOpsException("NodeUserNotFound", FailureCategory.ObjectNotFound, $"{session.Name}: there is no user {user}.", "Create the user first (Add-NodeUser), or pass an existing -ForUser.", session.Name),
+                    4 => new ReleaseOpsException("UnsafeKeyFile", FailureCategory.SecurityError, $"{session.Name}: refused to install the key for {user}: {result.Error.Trim().Replace("releaseops: ", string.Empty)}.",
+                        $"Log in to the node and check {user}'s ~/.ssh by hand: it must be a real folder and file owned by {user}.", session.Name),
+                    _ => Failed(session, result, "install the key"),
+                };
             }
 
             var words = result.Output.Trim().Split(new[] { ' ' }, 2);

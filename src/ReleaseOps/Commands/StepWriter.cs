@@ -15,7 +15,7 @@ namespace ReleaseOps.Commands
                 if (step.Status == "Failed")
                 {
                     cmdlet.WriteError(new ErrorRecord(new InvalidOperationException($"{step.HostName}: {step.Step} failed: {step.Detail}"),
-                        "NodeStepFailed", ErrorCategory.InvalidResult, step.HostName)
+                        step.ErrorId ?? "NodeStepFailed", step.ErrorId is null ? ErrorCategory.InvalidResult : ErrorCategory.SecurityError, step.HostName)
                     {
                         ErrorDetails = new ErrorDetails($"{step.HostName}: {step.Step} failed: {step.Detail}")
                         {
