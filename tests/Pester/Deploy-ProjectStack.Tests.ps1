@@ -346,6 +346,43 @@ Deploy-ProjectStack -HostName $($main.Node.HostName) -Port $($main.Node.Port) -I
         }
     }
 
+    It 'keeps a repository token out of the node: not in ps, not in .git/config, not in any file' {
+        # A real git smart-HTTP server behind basic authentication; the token is only in the admin's RepositoryUrl.
+        $port = Get-FreePort
+        $log = Join-Path $TestDrive 'deploy-http.log'
+        $server = Start-Process -FilePath (Get-TestPwsh) -PassThru -ArgumentList @('-NoProfile', '-NonInteractive', '-File',
+            (Join-Path $PSScriptRoot 'fakes/GitHttpServer.ps1'), '-Port', $port, '-Root', $shared, '-LogPath', $log, '-Token', 'ghp_deploy_secret_4711')
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(20)
+            while ([DateTime]::UtcNow -lt $deadline -and -not (Test-Path $log)) { Start-Sleep -Milliseconds 50 }
+            $s = New-StackNode -Client token
+            # A git on the node that records its own command line and its parent's (the deploy script's), as ps shows them.
+            $wrapper = "#!/bin/sh`n{ printf '%s\n' `"`$*`"; tr '\000' ' ' < /proc/`$PPID/cmdline; echo; } >> /var/log/git-argv.log`nexec /usr/bin/git `"`$@`""
+            $null = $s.Node | Invoke-NodeCommand -Command 'printf "%s\n" "$1" > /usr/local/bin/git && chmod 755 /usr/local/bin/git' -ArgumentList $wrapper -ErrorAction Stop
+            (Get-Content "$($s.Settings)/releaseops.psd1") -replace 'file://[^'']*', "http://x-access-token:ghp_deploy_secret_4711@127.0.0.1:$port/app.git" | Set-Content "$($s.Settings)/releaseops.psd1"
+            $info = $s.Node | Deploy-ProjectStack -Ref develop -Path $s.Settings -ErrorAction Stop
+            $info.Status | Should -Be 'Deployed'
+            $info.Commit | Should -Be $one
+            # Deploy again: the fetch needs the token too.
+            ($s.Node | Deploy-ProjectStack -Ref release -Path $s.Settings -ErrorAction Stop).Commit | Should -Be $two
+            Get-NodeText $s.Node 'grep -q "clone --quiet --no-checkout --origin=origin -- http://127" /var/log/git-argv.log && grep -q "fetch --quiet" /var/log/git-argv.log && echo cloned-and-fetched' | Should -Be 'cloned-and-fetched'
+            Get-NodeText $s.Node 'grep -rl ghp_deploy_secret_4711 /var/log/git-argv.log /srv /var/tmp /tmp 2>/dev/null | grep -v "^/var/tmp/ro-deploy" || echo none' | Should -Be 'none'
+            Get-NodeText $s.Node 'git -C /srv/app config --get remote.origin.url' | Should -Be "http://127.0.0.1:$port/app.git"
+            @(Get-Content $log | Where-Object { $_ } | ConvertFrom-Json | Where-Object Authorized).Count | Should -BeGreaterThan 0
+        }
+        finally { Stop-Process -Id $server.Id -Force -ErrorAction SilentlyContinue }
+    }
+
+    It 'refuses, as root, a checkout that another account owns (its hooks would run as root)' {
+        $s = New-StackNode -Client owner
+        $null = $s.Node | Deploy-ProjectStack -Ref develop -Path $s.Settings -ErrorAction Stop
+        # mallory owns the checkout and plants a hook and core.fsmonitor, which git would run as root.
+        $null = $s.Node | Invoke-NodeCommand -Command 'useradd -m -p "*" mallory && chown -R mallory /srv/app && setpriv --reuid=mallory --regid=mallory --init-groups sh -c "git -C /srv/app config core.fsmonitor \"touch /tmp/fsmonitor-ran-as-\$(id -un)\"; printf \"#!/bin/sh\ntouch /tmp/hook-ran-as-\$(id -un)\n\" > /srv/app/.git/hooks/post-checkout; chmod 755 /srv/app/.git/hooks/post-checkout; rm -f /srv/app/.git/releaseops/step.log; ln -s /etc/shadow-link-target /srv/app/.git/releaseops/step.log"' -ErrorAction Stop
+        { $s.Node | Deploy-ProjectStack -Ref release -Path $s.Settings -Force -ErrorAction Stop } | Should -Throw -ErrorId 'UnsafeCheckout,ReleaseOps.Commands.DeployProjectStackCommand'
+        Get-NodeText $s.Node 'ls /tmp | grep -c -e fsmonitor-ran -e hook-ran; test -e /etc/shadow-link-target && echo written || echo untouched' | Should -Be "0`nuntouched"
+        Get-NodeText $s.Node 'setpriv --reuid=mallory --regid=mallory --init-groups git -C /srv/app rev-parse HEAD' | Should -Be $one
+    }
+
     It 'names a mistake in the deploy settings' {
         $dir = Join-Path $TestDrive 'bad-settings'
         $null = New-Item -ItemType Directory $dir

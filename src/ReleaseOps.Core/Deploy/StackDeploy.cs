@@ -133,8 +133,40 @@ namespace ReleaseOps.Core.Deploy
             request.HealthCheckStatus.ToString(CultureInfo.InvariantCulture),
             request.HealthCheckCommand ?? string.Empty,
             request.HealthCheckTimeout.ToString(CultureInfo.InvariantCulture),
-            request.RepositoryUrl ?? string.Empty,
+            SplitCredentials(request.RepositoryUrl).Url,
+            SplitCredentials(request.RepositoryUrl).Host,
         };
+
+        /// <summary>
+        /// Splits the credentials out of an http(s) repository URL (https://user:token@host/...). The node gets the URL
+        /// without them; the user and token reach git on the node through the script's standard input and a credential
+        /// helper that answers only for that host, so they are never in a command line (ps), in .git/config or in a file.
+        /// </summary>
+        public static (string Url, string Host, string? Input) SplitCredentials(string? repositoryUrl)
+        {
+            if (string.IsNullOrEmpty(repositoryUrl))
+            {
+                return (string.Empty, string.Empty, null);
+            }
+
+            var m = Regex.Match(repositoryUrl, "^(?<scheme>https?)://(?<info>[^/@]*)@(?<rest>(?<host>[^/?#]+).*)$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
+            if (!m.Success)
+            {
+                return (repositoryUrl!, string.Empty, null);
+            }
+
+            var info = m.Groups["info"].Value;
+            var colon = info.IndexOf(':');
+            var user = Uri.UnescapeDataString(colon < 0 ? info : info.Substring(0, colon));
+            var password = colon < 0 ? string.Empty : Uri.UnescapeDataString(info.Substring(colon + 1));
+            if (user.IndexOf('\n') >= 0 || password.IndexOf('\n') >= 0)
+            {
+                throw new ReleaseOpsException("InvalidRepositoryUrl", FailureCategory.InvalidArgument, "The repository URL's user or token holds a line break.",
+                    "Check RepositoryUrl in releaseops.psd1.", HideUserInfo(repositoryUrl!));
+            }
+
+            return (m.Groups["scheme"].Value + "://" + m.Groups["rest"].Value, m.Groups["host"].Value, user + "\n" + password + "\n");
+        }
 
         /// <summary>The commands that a deploy runs on each node, as -WhatIf shows them.</summary>
         public static IReadOnlyList<string> Plan(DeployRequest request)
@@ -265,7 +297,7 @@ namespace ReleaseOps.Core.Deploy
                 }
             }
 
-            var command = new NodeCommandRequest { Command = Script, Arguments = Arguments(request), Sudo = request.Sudo };
+            var command = new NodeCommandRequest { Command = Script, Arguments = Arguments(request), Sudo = request.Sudo, Input = SplitCredentials(request.RepositoryUrl).Input };
             reporter.Verbose($"{session.Name}: {(request.Rollback ? "rolling back" : "deploying " + request.Ref)} in {request.StackPath}.");
             var result = await NodeCommandRunner.RunAsync(session, command, OnLine, reporter, token).ConfigureAwait(false);
             info.Duration = watch.Elapsed;
@@ -333,6 +365,7 @@ namespace ReleaseOps.Core.Deploy
                 "StackNotFound" => (FailureCategory.ObjectNotFound, $"Clone the project into {request.StackPath} on the node, or set RepositoryUrl in releaseops.psd1 so that the first deploy clones it."),
                 "ComposeNotFound" => (FailureCategory.NotInstalled, "Install Docker and compose on the node (Initialize-Node -Docker), or set StackUpCommand in releaseops.psd1."),
                 "GitNotFound" => (FailureCategory.NotInstalled, "Install git on the node."),
+                "UnsafeCheckout" => (FailureCategory.SecurityError, "Deploy as the checkout's owner (without -Sudo), or give the whole checkout to the deploying account (chown -R) after reading its hooks and .git/config."),
                 "LocalChanges" => (FailureCategory.InvalidOperation, "Commit the changes to the project's repository, or pass -Force to discard them."),
                 "FetchFailed" or "CloneFailed" => (FailureCategory.ConnectionError, "Check that the node can reach the repository (its deploy key or token) and run the command again."),
                 _ => (FailureCategory.InvalidOperation, "Read the message, fix the cause and run the command again."),

@@ -4,12 +4,36 @@
 #   step<TAB>Name<TAB>start|ok|failed<TAB>detail     field<TAB>key<TAB>value
 #   warning<TAB>message                               error<TAB>ErrorId<TAB>message (nothing was changed; exit 2)
 # Arguments: mode(deploy|rollback) stack remote ref force(0|1) up-command update(Build|Pull) migrate-command
-#   health-url health-status health-command health-timeout repository-url
+#   health-url health-status health-command health-timeout repository-url credential-host
+# When credential-host is set, standard input holds the repository's user and token, a line each: they reach git only
+# through a credential helper that answers for that host, never a command line, .git/config or a file.
 set -u
 umask 022
 mode="$1"; stack="$2"; remote="$3"; ref="$4"; force="$5"; up_command="$6"; update="$7"; migrate="$8"; health_url="$9"
 shift 9
-health_status="$1"; health_command="$2"; health_timeout="$3"; repo_url="$4"
+health_status="$1"; health_command="$2"; health_timeout="$3"; repo_url="$4"; cred_host="${5:-}"
+git_user=""; git_pass=""
+if [ -n "$cred_host" ]; then IFS= read -r git_user || true; IFS= read -r git_pass || true; fi
+exec </dev/null
+# git with the credentials, for clone and fetch only; the project's own commands never see them.
+cred_helper='!f() { [ "$1" = get ] || exit 0; h=""; while IFS= read -r l && [ -n "$l" ]; do case "$l" in host=*) h="${l#host=}";; esac; done; [ "$h" = "$RELEASEOPS_GIT_HOST" ] || exit 0; printf "username=%s\npassword=%s\n" "$RELEASEOPS_GIT_USER" "$RELEASEOPS_GIT_PASS"; }; f'
+gitc() {
+  if [ -n "$cred_host" ]; then
+    RELEASEOPS_GIT_HOST="$cred_host" RELEASEOPS_GIT_USER="$git_user" RELEASEOPS_GIT_PASS="$git_pass" GIT_TERMINAL_PROMPT=0 \
+      git -c credential.helper= -c "credential.helper=$cred_helper" "$@"
+  else GIT_TERMINAL_PROMPT=0 git "$@"
+  fi
+}
+me=$(id -u)
+# Run as root, a deploy touches only what root alone controls: a checkout that another account owns (its hooks,
+# core.fsmonitor, a link in .git) would run that account's code as root, so it is refused, as sshd's StrictModes
+# refuses a key file. As any other user, the checkout must be that user's own.
+own_dir() { # path: a real folder (not a link) of this user that no other account may write
+  [ -d "$1" ] && [ ! -L "$1" ] && [ "$(stat -c %u "$1")" = "$me" ] || return 1
+  case "$(stat -c %A "$1")" in ????????w?) return 1;; esac
+  return 0
+}
+unsafe() { die UnsafeCheckout "$1; a deploy as $(id -un) would run another account's files with its rights. Deploy as the owner, or make $(id -un) the owner of the whole checkout"; }
 
 one() { printf '%s' "$1" | tr '\t\n\r' '   '; }
 step() { printf 'step\t%s\t%s\t%s\n' "$1" "$2" "$(one "$3")"; }
@@ -23,14 +47,18 @@ command -v git >/dev/null 2>&1 || die GitNotFound "git is not installed on this 
 
 # The checkout: cloned on the first deploy when the project names its repository.
 cloned=0
+if [ -L "$stack" ] && [ "$(stat -c %u "$stack")" != "$me" ]; then unsafe "$stack is a symbolic link of $(stat -c %U "$stack")"; fi
 if [ ! -e "$stack/.git" ]; then
   [ "$mode" = deploy ] && [ -n "$repo_url" ] || die StackNotFound "$stack is not a git checkout on this node"
+  parent=$(dirname -- "$stack")
+  if [ -e "$parent" ] && ! own_dir "$parent" && [ "$(stat -c %u "$parent")" != 0 ]; then unsafe "the folder $parent belongs to $(stat -c %U "$parent")"; fi
+  case "$(stat -c %A "$parent" 2>/dev/null)" in ????????w?) unsafe "anyone may write the folder $parent";; esac
   # A token in the URL (https://user:token@host/...) never reaches the output.
   shown_url=$(printf '%s' "$repo_url" | sed 's#://[^/@]*@#://***@#')
   step Clone start "$shown_url"
   mkdir -p -- "$(dirname -- "$stack")" || die StackNotFound "cannot create the parent folder of $stack"
   tmp="$stack.releaseops-clone.$$"
-  if ! err=$(git clone --quiet --no-checkout "--origin=$remote" -- "$repo_url" "$tmp" 2>&1); then
+  if ! err=$(gitc clone --quiet --no-checkout "--origin=$remote" -- "$repo_url" "$tmp" 2>&1); then
     rm -rf -- "$tmp"; err=$(printf '%s' "$err" | sed 's#://[^/@]*@#://***@#g')
     step Clone failed "$err"; die CloneFailed "git clone of $shown_url failed: $err"
   fi
@@ -46,7 +74,10 @@ if [ ! -e "$stack/.git" ]; then
   step Clone ok "$stack"
 fi
 
+own_dir "$stack" || unsafe "$stack belongs to $(stat -c %U "$stack"), or others may write it"
+own_dir "$stack/.git" || unsafe "$stack/.git is not a folder of $(id -un) (a link, a gitfile or another owner)"
 state_dir="$stack/.git/releaseops"
+[ ! -e "$state_dir" ] || own_dir "$state_dir" || unsafe "$state_dir is not a folder of $(id -un)"
 state="$state_dir/deploy.state"
 lock="$state_dir/deploy.lock"
 steplog="$state_dir/step.log"
@@ -82,8 +113,8 @@ trap 'rm -rf -- "$lock"' EXIT
 trap 'exit 130' INT TERM HUP
 
 get() { [ -f "$state" ] && sed -n "s/^$1=//p" "$state" | head -n 1; }
-# safe.directory: the checkout may belong to another user than the one deploying (an admin's clone, deployed with sudo).
-g() { git -c "safe.directory=$stack" -C "$stack" "$@"; }
+# The checkout is this user's own (checked above), so git needs no safe.directory exception.
+g() { git -C "$stack" "$@"; }
 
 # What is live: the checked-out commit, with the ref and health recorded by the last deploy when they match.
 live=""; live_ref=""; healthy_before=0
@@ -107,7 +138,12 @@ if [ "$mode" = rollback ]; then
   field ref "$ref"
 else
   step Fetch start "$remote $ref"
-  if ! err=$(g fetch --quiet --force --prune -- "$remote" "+refs/heads/*:refs/remotes/$remote/*" "+refs/tags/*:refs/tags/*" 2>&1); then
+  # A token that an older deploy left in the remote's URL is taken out of .git/config.
+  url=$(g config --get "remote.$remote.url" 2>/dev/null || true)
+  case "$url" in http://*@*|https://*@*)
+    g remote set-url "$remote" "$(printf '%s' "$url" | sed 's#://[^/@]*@#://#')" && warn "removed the credentials that were stored in the URL of $remote in $stack/.git/config";;
+  esac
+  if ! err=$(gitc -C "$stack" fetch --quiet --force --prune -- "$remote" "+refs/heads/*:refs/remotes/$remote/*" "+refs/tags/*:refs/tags/*" 2>&1); then
     step Fetch failed "$err"
     die FetchFailed "git fetch from $remote failed: $err"
   fi
