@@ -146,6 +146,35 @@ Sync-NodeFiles -Source '127.0.0.1:$($src.Port)' -Target ([pscustomobject]@{ Host
         $text | Should -Match ([regex]::Escape("[127.0.0.1:$($src.Port)] cd $dir && tar --create"))
         $text | Should -Match ([regex]::Escape("[127.0.0.1:$($dst.Port)] mkdir -p $dir && cd $dir && tar --extract"))
         $text | Should -Match 'rm -rf'
+        # The numbers: whatif.txt to send, a.txt to delete.
+        $text | Should -Match '1 of \d+ file\(s\) to send \(7 bytes\), 1 entries to delete'
         (& $Snapshot $dst) | Should -Be $before
+    }
+
+    It 'refuses . and .. segments and system folders before touching a node (/srv/.. once deleted the node''s root)' {
+        $null = $dst | Invoke-NodeCommand -Command 'mkdir -p /srv/keep && echo keep > /srv/keep/file'
+        foreach ($bad in '/srv/..', '/.', '/srv/app/../..', '/srv/./app', '/etc', '/usr/', '/var/lib/docker', '//', '/home') {
+            { Sync-NodeFiles $src $dst $dir -TargetPath $bad -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSyncPath,ReleaseOps.Commands.SyncNodeFilesCommand' -Because $bad
+            { Sync-NodeFiles $src $dst $bad -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSyncPath,ReleaseOps.Commands.SyncNodeFilesCommand' -Because $bad
+        }
+        ($dst | Invoke-NodeCommand -Command 'cat /srv/keep/file; ls /etc/passwd').Output | Should -Be "keep`n/etc/passwd`n"
+    }
+
+    It 'never follows a link in the folder''s path: an uploads folder that a container turned into a link to /' {
+        $null = $dst | Invoke-NodeCommand -Command 'mkdir -p /srv/evil && ln -sfn / /srv/evil/uploads && mkdir -p /srv/victim && echo data > /srv/victim/keep' -ErrorAction Stop
+        { Sync-NodeFiles $src $dst $dir -TargetPath /srv/evil/uploads -ErrorAction Stop } | Should -Throw -ErrorId 'UnsafeSyncPath,ReleaseOps.Commands.SyncNodeFilesCommand'
+        ($dst | Invoke-NodeCommand -Command 'cat /srv/victim/keep; test -e /etc/passwd && echo etc-intact').Output | Should -Be "data`netc-intact`n"
+    }
+
+    It 'stops before deleting more than -MaxDelete entries, and says how many' {
+        $null = $dst | Invoke-NodeCommand -Command 'mkdir -p /srv/many && cd /srv/many && for i in 1 2 3 4 5; do echo $i > f$i; done' -ErrorAction Stop
+        $null = $src | Invoke-NodeCommand -Command 'mkdir -p /srv/few && echo one > /srv/few/only' -ErrorAction Stop
+        $err = $null
+        try { Sync-NodeFiles $src $dst /srv/few -TargetPath /srv/many -MaxDelete 3 -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'TooManyDeletions,ReleaseOps.Commands.SyncNodeFilesCommand'
+        $err.Exception.Message | Should -Match '5 entries'
+        ($dst | Invoke-NodeCommand -Command 'ls /srv/many | wc -l').Output.Trim() | Should -Be '5'
+        (Sync-NodeFiles $src $dst /srv/few -TargetPath /srv/many -MaxDelete 5).DeletedFiles | Should -Be 5
+        ($dst | Invoke-NodeCommand -Command 'ls /srv/many').Output.Trim() | Should -Be 'only'
     }
 }

@@ -25,6 +25,12 @@ namespace ReleaseOps.Core.Migration
         /// <summary>Skip the final sha256 comparison.</summary>
         public bool NoVerify { get; set; }
 
+        /// <summary>The most entries one sync may delete on the target (rsync's --max-delete); more is TooManyDeletions.</summary>
+        public int MaxDelete { get; set; } = FileSync.DefaultMaxDelete;
+
+        /// <summary>Only list both folders and count what would travel and what would be deleted (-WhatIf).</summary>
+        public bool Preview { get; set; }
+
         public string TargetPathOrSame => string.IsNullOrEmpty(TargetPath) ? Path : TargetPath!;
     }
 
@@ -58,35 +64,80 @@ namespace ReleaseOps.Core.Migration
     {
         public const int ProgressActivity = 4720;
 
-        internal const string ListScript = "cd \"$1\" 2>/dev/null || { echo \"releaseops: no folder $1\" >&2; exit 4; }\n"
+        // Every script enters the folder only when no part of its path is a symbolic link (exit 5): a link planted by
+        // an app container with a bind mount (uploads -> /) must not turn the delete step on the node's root.
+        private const string Enter = "cd -P -- \"$1\" 2>/dev/null || { echo \"releaseops: no folder $1\" >&2; exit 4; }; [ \"$(pwd -P)\" = \"$1\" ] || { echo \"releaseops: $1 is reached through a symbolic link ($(pwd -P))\" >&2; exit 5; }; ";
+
+        internal const string ListScript = Enter + "\n"
             + "find . -mindepth 1 \\( -type f -o -type l -o -type d \\) -printf '%y\\t%s\\t%T@\\t%m\\t%P\\t%l\\0'";
 
-        internal const string HashScript = "cd \"$1\" || exit 4; find . -type f -print0 | xargs -0 -r sha256sum -z --";
+        internal const string HashScript = Enter + "find . -type f -print0 | xargs -0 -r sha256sum -z --";
 
         private const string ListFileScript = "f=$(mktemp \"${TMPDIR:-/tmp}/releaseops-list.XXXXXX\") && cat > \"$f\" && printf '%s' \"$f\"";
 
         // The list of entries to send is a file (written just before), since standard input carries the stream's credits.
-        private const string SendScript = "cd \"$1\" || exit 4; tar --create --file=- --no-recursion --null --verbatim-files-from --files-from=\"$2\"; s=$?; rm -f -- \"$2\"; exit $s";
+        private const string SendScript = Enter + "tar --create --file=- --no-recursion --null --verbatim-files-from --files-from=\"$2\"; s=$?; rm -f -- \"$2\"; exit $s";
 
-        private const string ReceiveScript = "mkdir -p -- \"$1\" && cd \"$1\" || exit 4; tar --extract --file=- --preserve-permissions --same-owner --numeric-owner";
+        private const string ReceiveScript = "mkdir -p -- \"$1\" || exit 4; " + Enter + "tar --extract --file=- --preserve-permissions --same-owner --numeric-owner";
 
         // The free bytes of the file system that holds the folder (or its nearest existing parent).
         private const string FreeScript = "d=$1; while [ ! -d \"$d\" ]; do d=$(dirname -- \"$d\"); done; df -Pk -- \"$d\" | awk 'NR==2 {print $4 * 1024}'";
 
-        private const string MarkScript = "cd \"$1\" || exit 4; xargs -0 -r touch -h -c -d @0 --";
+        private const string MarkScript = Enter + "xargs -0 -r touch -h -c -d @0 --";
 
-        private const string DeleteScript = "cd \"$1\" || exit 4; xargs -0 -r rm -rf --";
+        private const string DeleteScript = Enter + "xargs -0 -r rm -rf --";
 
-        /// <summary>Paths must be absolute, without NUL or newline, and never the root itself.</summary>
-        public static void Validate(string path, string what)
+        /// <summary>The default of <see cref="FileSyncRequest.MaxDelete"/>.</summary>
+        public const int DefaultMaxDelete = 1000;
+
+        // Folders whose contents a sync must never replace or delete: the system's own, and the roots of the places
+        // where data lives (a sync names a folder inside them, such as /srv/cortico/uploads).
+        private static readonly HashSet<string> SystemFolders = new(StringComparer.Ordinal)
         {
-            if (string.IsNullOrEmpty(path) || path[0] != '/' || path.Any(char.IsControl) || path.Trim('/').Length == 0)
+            "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media", "/mnt", "/opt", "/proc", "/root",
+            "/run", "/sbin", "/snap", "/srv", "/sys", "/tmp", "/usr", "/var", "/boot/efi", "/usr/bin", "/usr/lib", "/usr/lib64", "/usr/libexec",
+            "/usr/local", "/usr/local/bin", "/usr/local/lib", "/usr/sbin", "/usr/share", "/usr/src", "/usr/include", "/var/backups", "/var/cache",
+            "/var/lib", "/var/local", "/var/log", "/var/mail", "/var/opt", "/var/spool", "/var/tmp", "/var/www", "/var/lib/docker",
+            "/var/lib/docker/volumes", "/var/lib/postgresql", "/var/lib/dpkg", "/var/lib/apt", "/etc/ssh", "/etc/sudoers.d",
+        };
+
+        /// <summary>
+        /// Checks a folder path before any node is touched and returns it in normal form (no trailing '/'): absolute,
+        /// without control characters, without '.' or '..' segments (which once turned /srv/.. into a delete over the
+        /// node's root), and neither the root nor a system folder.
+        /// </summary>
+        public static string Normalize(string path, string what)
+        {
+            static ReleaseOpsException Invalid(string? path, string what, string why) => new("InvalidSyncPath", FailureCategory.InvalidArgument,
+                $"The {what} '{path}' {why}.", "Pass the absolute path of the folder to sync, such as /srv/cortico/uploads.", path);
+
+            if (string.IsNullOrEmpty(path) || path[0] != '/')
             {
-                throw new ReleaseOpsException("InvalidSyncPath", FailureCategory.InvalidArgument,
-                    $"The {what} '{path}' is not an absolute folder path other than / (without control characters).",
-                    "Pass the absolute path of the folder to sync, such as /srv/cortico/uploads.", path);
+                throw Invalid(path, what, "is not an absolute path");
             }
+
+            if (path.Length > 4096 || path.Any(c => char.IsControl(c) || c == '\uFEFF' || c == '\u200B'))
+            {
+                throw Invalid(path, what, "holds a control character or is longer than 4096 characters");
+            }
+
+            var segments = path.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
+            if (segments.Any(s => s == "." || s == ".."))
+            {
+                throw Invalid(path, what, "has a '.' or '..' segment; write the folder's own path");
+            }
+
+            var normal = "/" + string.Join("/", segments);
+            if (segments.Length == 0 || SystemFolders.Contains(normal))
+            {
+                throw Invalid(path, what, $"is {(segments.Length == 0 ? "the root" : "a system folder")}; a sync would replace what the node runs on. Name the folder inside it that holds the data");
+            }
+
+            return normal;
         }
+
+        /// <summary>Throws InvalidSyncPath for a path that <see cref="Normalize"/> refuses.</summary>
+        public static void Validate(string path, string what) => Normalize(path, what);
 
         /// <summary>The commands, per node, as the admin would read them (for -WhatIf).</summary>
         public static IReadOnlyList<KeyValuePair<string, string>> Plan(FileSyncRequest request, string source, string target)
@@ -140,8 +191,15 @@ namespace ReleaseOps.Core.Migration
 
         public static async Task<FileSyncResult> SyncAsync(NodeSession source, NodeSession target, FileSyncRequest request, IOperationReporter reporter, CancellationToken token)
         {
-            Validate(request.Path, "source path");
-            Validate(request.TargetPathOrSame, "target path");
+            request = new FileSyncRequest
+            {
+                Path = Normalize(request.Path, "source path"),
+                TargetPath = Normalize(request.TargetPathOrSame, "target path"),
+                KeepDeleted = request.KeepDeleted,
+                NoVerify = request.NoVerify,
+                MaxDelete = request.MaxDelete,
+                Preview = request.Preview,
+            };
             var watch = Stopwatch.StartNew();
             var targetPath = request.TargetPathOrSame;
             var activity = $"Sync-NodeFiles {request.Path}: {source.Name} -> {target.Name}";
@@ -171,6 +229,22 @@ namespace ReleaseOps.Core.Migration
                 Changed = changed.Where(e => e.Type != 'd').Select(e => e.Path).ToList(),
                 Deleted = deleted,
             };
+
+            if (request.Preview)
+            {
+                result.Bytes = changed.Sum(e => e.Type == 'f' ? e.Size : 0);
+                result.Duration = watch.Elapsed;
+                reporter.CompleteProgress(ProgressActivity, activity);
+                return result;
+            }
+
+            if (deleted.Count > request.MaxDelete)
+            {
+                reporter.CompleteProgress(ProgressActivity, activity);
+                throw new ReleaseOpsException("TooManyDeletions", FailureCategory.LimitsExceeded,
+                    $"{target.Name}:{targetPath} has {deleted.Count} entries that {source.Name}:{request.Path} lacks, more than the {request.MaxDelete} one sync may delete. Nothing was changed.",
+                    $"Check that the paths are right (-WhatIf shows the numbers). If the deletions are meant, raise -MaxDelete to at least {deleted.Count}, or pass -KeepDeleted.", targetPath);
+            }
 
             if (deleted.Count > 0)
             {
@@ -306,6 +380,12 @@ namespace ReleaseOps.Core.Migration
         private static async Task<IReadOnlyDictionary<string, FileEntry>> ListAsync(NodeSession session, string path, bool mustExist, IOperationReporter reporter, CancellationToken token)
         {
             var r = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = ListScript, Arguments = new[] { path }, Sudo = true }, null, reporter, token).ConfigureAwait(false);
+            if (r.ExitCode == 5)
+            {
+                throw new ReleaseOpsException("UnsafeSyncPath", FailureCategory.SecurityError, $"{session.Name}: {NodeStream.Brief(r.Error).Replace("releaseops: ", string.Empty)}; a sync never follows a link in its folder's path.",
+                    "Pass the folder's real path (readlink -f on the node), after checking who made the link.", path);
+            }
+
             if (r.ExitCode == 4)
             {
                 if (mustExist)

@@ -29,17 +29,33 @@ namespace ReleaseOps.Commands
         [Parameter]
         public SwitchParameter NoVerify { get; set; }
 
+        /// <summary>
+        /// The most entries this sync may delete on the target (default 1000), as rsync's --max-delete: more stops the
+        /// sync with TooManyDeletions before anything changes. -WhatIf shows how many it would delete.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int MaxDelete { get; set; } = FileSync.DefaultMaxDelete;
+
         /// <inheritdoc />
         protected override void EndProcessing()
         {
             try
             {
-                var request = new FileSyncRequest { Path = Path, TargetPath = TargetPath, KeepDeleted = KeepDeleted, NoVerify = NoVerify };
-                FileSync.Validate(request.Path, "source path");
-                FileSync.Validate(request.TargetPathOrSame, "target path");
+                var request = new FileSyncRequest { Path = FileSync.Normalize(Path, "source path"), KeepDeleted = KeepDeleted, NoVerify = NoVerify, MaxDelete = MaxDelete };
+                request.TargetPath = FileSync.Normalize(string.IsNullOrEmpty(TargetPath) ? Path : TargetPath!, "target path");
                 var source = ToTarget(Source, nameof(Source));
                 var target = ToTarget(Target, nameof(Target));
-                var plan = PlanText($"Sync {Path} from {source} to {target}:{request.TargetPathOrSame}:", FileSync.Plan(request, source.ToString(), target.ToString()));
+                var numbers = string.Empty;
+                if (MyInvocation.BoundParameters.ContainsKey("WhatIf"))
+                {
+                    // -WhatIf lists both folders (read only) and says how much would travel and be deleted.
+                    var preview = RunOnPair(source, target, (s, t, reporter, token) => FileSync.SyncAsync(s, t, new FileSyncRequest { Path = request.Path, TargetPath = request.TargetPath, KeepDeleted = KeepDeleted, Preview = true }, reporter, token));
+                    numbers = $" {preview.ChangedFiles} of {preview.Files} file(s) to send ({preview.Bytes} bytes), {preview.DeletedFiles} entries to delete"
+                        + (preview.DeletedFiles > MaxDelete ? $" (more than -MaxDelete {MaxDelete}: the sync would stop with TooManyDeletions)" : string.Empty) + ";";
+                }
+
+                var plan = PlanText($"Sync {request.Path} from {source} to {target}:{request.TargetPathOrSame}:{numbers}", FileSync.Plan(request, source.ToString(), target.ToString()));
                 if (!ShouldProcess(plan, plan, "Sync files"))
                 {
                     return;
