@@ -213,11 +213,12 @@ namespace ReleaseOps
         {
             var source = ToTarget(Source, nameof(Source));
             var target = ToTarget(Target, nameof(Target));
-            var stack = StackPath ?? "/srv/" + Project;
+            // Paths are checked before any node is touched: no '.' or '..' segment, no system folder (InvalidSyncPath).
+            var stack = FileSync.Normalize(StackPath ?? "/srv/" + Project, "stack path");
             var plan = new MigrationPlan
             {
                 StackPath = stack,
-                Files = FilePath,
+                Files = FilePath.Select(f => FileSync.Normalize(f, "file path")).ToArray(),
                 DnsZone = DnsZone,
                 DnsNames = DnsName,
                 DnsProvider = DnsProvider,

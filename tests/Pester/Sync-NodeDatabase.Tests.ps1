@@ -195,6 +195,51 @@ sleep 300
         (& $Fingerprint $dst) | Should -Be $before
     }
 
+    It 'keeps owners and grants: roles that the target lacks are created, and the app role keeps its rights' {
+        $null = Invoke-NodeSql $src postgres "CREATE ROLE shop_owner LOGIN PASSWORD 'owner-pw'; CREATE ROLE shop_reader NOLOGIN"
+        $null = Invoke-NodeSql $src shop "ALTER TABLE customers OWNER TO shop_owner; GRANT SELECT ON orders TO shop_reader"
+        $r = Sync-NodeDatabase $src $dst shop -Force -ErrorAction Stop
+        $r.Verified | Should -BeTrue
+        Invoke-NodeSql $dst shop "SELECT tableowner FROM pg_tables WHERE tablename = 'customers'" | Should -Be 'shop_owner'
+        Invoke-NodeSql $dst shop "SELECT has_table_privilege('shop_reader', 'public.orders', 'SELECT')::text || ',' || has_table_privilege('shop_reader', 'public.blobs', 'SELECT')::text" | Should -Be 'true,false'
+        Invoke-NodeSql $dst postgres "SELECT rolcanlogin::text FROM pg_roles WHERE rolname = 'shop_owner'" | Should -Be 'true'
+    }
+
+    It 'lets one run at a time into a target database: a second one stops with DatabaseSyncLocked, and each run has its own staging copy' {
+        $before = & $Fingerprint $dst
+        # The first run stalls mid-stream while it holds the lock.
+        & $SetWrapper $src 'pg_dump' @'
+/usr/bin/pg_dump "$@" | head -c 100000
+touch /var/tmp/stalled
+sleep 300
+'@
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddArgument($env:RELEASEOPS_MODULE).AddStatement().AddCommand('Sync-NodeDatabase').AddParameters(@{
+                    Source = $src; Target = $dst; Database = 'shop'; Force = $true
+                    IdentityFile = $ctx.IdentityFile; KnownHostsFile = $ctx.KnownHostsFile; ConfigFile = $ctx.ConfigFile })
+            $handle = $ps.BeginInvoke()
+            foreach ($i in 1..300) {
+                if (($src | Invoke-NodeCommand -Command 'test -e /var/tmp/stalled' -ErrorAction SilentlyContinue).Succeeded) { break }
+                Start-Sleep -Milliseconds 100
+            }
+            & $RemoveWrapper $src 'pg_dump'
+            { Sync-NodeDatabase $src $dst shop -Force -ErrorAction Stop } | Should -Throw -ErrorId 'DatabaseSyncLocked,ReleaseOps.Commands.SyncNodeDatabaseCommand'
+            $ps.Stop()
+        }
+        finally {
+            $ps.Dispose()
+            & $RemoveWrapper $src 'pg_dump'
+            $null = $src | Invoke-NodeCommand -Command 'rm -f /var/tmp/stalled; pkill -f "[s]leep 300" || true'
+        }
+        (& $Fingerprint $dst) | Should -Be $before
+        # Once the first run is gone, its psql session ends and PostgreSQL releases the lock (wait for it, not a timing assertion).
+        foreach ($i in 1..150) { if ((Invoke-NodeSql $dst postgres "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") -eq '0') { break }; Start-Sleep -Milliseconds 100 }
+        # The next run succeeds and drops the staging copy that the stopped run left.
+        (Sync-NodeDatabase $src $dst shop -Force -ErrorAction Stop).Verified | Should -BeTrue
+        Invoke-NodeSql $dst postgres "SELECT count(*) FROM pg_database WHERE datname LIKE 'releaseops%'" | Should -Be '0'
+    }
+
     It 'quotes hostile database names, and rejects impossible ones before connecting' {
         $name = 'x''; DROP DATABASE shop; --$(touch /var/tmp/pwned) "q" a=b'
         $null = $src | Invoke-NodeCommand -Command 'printf "%s\n" "CREATE DATABASE \"$1\";" | sudo -n -u postgres psql -X -q -v ON_ERROR_STOP=1 -d postgres -f -' -ArgumentList ($name -replace '"', '""')
@@ -223,7 +268,10 @@ Sync-NodeDatabase -Source `$src -Target '127.0.0.1:$($dst.Port)' -Database shop 
         $r.ExitCode | Should -Be 0
         $text = $r.Output -join "`n"
         $text | Should -Match ([regex]::Escape("[127.0.0.1:$($src.Port)] sudo -u postgres pg_dump --format=custom"))
-        $text | Should -Match ([regex]::Escape("[127.0.0.1:$($dst.Port)] sudo -u postgres pg_restore --no-owner"))
+        $text | Should -Match ([regex]::Escape("[127.0.0.1:$($dst.Port)] sudo -u postgres pg_restore --exit-on-error"))
+        # Owners and grants are kept (no --no-owner or --no-privileges), and the run holds the target's advisory lock.
+        $text | Should -Not -Match 'no-owner|no-privileges'
+        $text | Should -Match 'pg_try_advisory_lock|DatabaseSyncLocked'
         $text | Should -Match 'RENAME TO'
         (& $Fingerprint $dst) | Should -Be $before
         Invoke-NodeSql $dst postgres 'SELECT string_agg(datname, '','' ORDER BY datname) FROM pg_database' | Should -Be $databases

@@ -72,8 +72,30 @@ ORDER BY 1;
 
         private const string InfoQuery = "SELECT pg_encoding_to_char(encoding) || chr(31) || datcollate || chr(31) || datctype FROM pg_database WHERE datname = current_database();\n";
 
-        private const string PrepareScript = "DROP DATABASE IF EXISTS :\"new\" WITH (FORCE);\n"
+        // Under the target's advisory lock: the staging copies that earlier runs left for this database go (no run can
+        // be using them), then this run's own staging database is made.
+        private const string PrepareScript = "SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', datname) FROM pg_database WHERE left(datname, length(:'prefix')) = :'prefix' \\gexec\n"
             + "CREATE DATABASE :\"new\" TEMPLATE template0 ENCODING :'enc' LC_COLLATE :'coll' LC_CTYPE :'ctype';\n";
+
+        /// <summary>The server's version number (such as 150018): the switch needs 14 or newer.</summary>
+        private const string VersionQuery = "SELECT current_setting('server_version_num');\n";
+
+        /// <summary>The lowest server_version_num the switch works on: pg_terminate_backend with a timeout is PostgreSQL 14.</summary>
+        public const int MinimumServerVersion = 140000;
+
+        /// <summary>
+        /// On the source: a statement per role (other than the built-in ones) that creates it on the target when it is
+        /// missing there, with its attributes and password hash, so that the restore keeps every owner and grant.
+        /// </summary>
+        private const string RolesQuery = @"SELECT format('DO $r$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %L) THEN CREATE ROLE %I %s %s %s %s %s%s; END IF; END$r$;',
+  rolname, rolname, CASE WHEN rolcanlogin THEN 'LOGIN' ELSE 'NOLOGIN' END, CASE WHEN rolinherit THEN 'INHERIT' ELSE 'NOINHERIT' END,
+  CASE WHEN rolcreatedb THEN 'CREATEDB' ELSE 'NOCREATEDB' END, CASE WHEN rolcreaterole THEN 'CREATEROLE' ELSE 'NOCREATEROLE' END,
+  CASE WHEN rolsuper THEN 'SUPERUSER' ELSE 'NOSUPERUSER' END, CASE WHEN rolpassword IS NULL THEN '' ELSE format(' PASSWORD %L', rolpassword) END)
+FROM pg_authid WHERE rolname !~ '^pg_' ORDER BY rolname;
+";
+
+        /// <summary>The advisory lock of a sync into one target database (per cluster).</summary>
+        private const string LockQuery = "SELECT CASE WHEN pg_try_advisory_lock(hashtext('releaseops-sync:' || :'db')) THEN 'locked' ELSE 'busy' END;\n";
 
         private const string SwitchScript = @"SELECT set_config('releaseops.db', :'db', false), set_config('releaseops.new', :'new', false), set_config('releaseops.old', :'old', false);
 DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
@@ -104,8 +126,11 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             }
         }
 
-        /// <summary>The staging database that the restore fills: fixed per target name, so a rerun replaces a leftover one.</summary>
+        /// <summary>The prefix of the staging databases of one target name; each run adds its own suffix.</summary>
         public static string StagingName(string database) => "releaseops_new_" + ShortHash(database);
+
+        /// <summary>The staging database of one run: unique, so that two runs never restore into (or switch to) one copy.</summary>
+        public static string StagingName(string database, string run) => StagingName(database) + "_" + run;
 
         /// <summary>The name the previous database has for the instant of the switch.</summary>
         public static string PreviousName(string database) => "releaseops_old_" + ShortHash(database);
@@ -116,11 +141,13 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             var steps = new List<KeyValuePair<string, string>>();
             var s = request.SourceAccess;
             var t = request.TargetAccess;
-            var staging = StagingName(request.TargetName);
+            var staging = StagingName(request.TargetName, "<run>");
             if (!request.VerifyOnly)
             {
-                steps.Add(new(target, t.Display(Psql(t, "postgres", PrepareScript, Vars(("new", staging), ("enc", "<source encoding>"), ("coll", "<source collation>"), ("ctype", "<source ctype>"))))
-                    + "  <<< DROP DATABASE IF EXISTS " + staging + " WITH (FORCE); CREATE DATABASE " + staging + " TEMPLATE template0 ..."));
+                steps.Add(new(target, t.Display(Psql(t, "postgres", LockQuery, Vars(("db", request.TargetName)), tuples: true)) + "  (held until the end: a second run into this database stops with DatabaseSyncLocked)"));
+                steps.Add(new(target, t.Display(Psql(t, "postgres", PrepareScript, Vars(("prefix", StagingName(request.TargetName)), ("new", staging), ("enc", "<source encoding>"), ("coll", "<source collation>"), ("ctype", "<source ctype>"))))
+                    + "  <<< DROP DATABASE " + StagingName(request.TargetName) + "* (copies that earlier runs left); CREATE DATABASE " + staging + " TEMPLATE template0 ..."));
+                steps.Add(new(source, s.Display(Psql(s, "postgres", RolesQuery, Array.Empty<string>(), tuples: true)) + "  | (roles missing on the target are created there, so owners and grants are kept) |"));
                 steps.Add(new(source, s.Display(Dump(s, request.Database, request.CompressionLevel)) + "  | (streamed through this machine) |"));
                 steps.Add(new(target, t.Display(Restore(t, staging))));
             }
@@ -163,8 +190,8 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
                 return result;
             }
 
-            var staging = StagingName(request.TargetName);
             reporter.Progress(ProgressActivity, activity, "Reading the source database", -1);
+            var versionTask = RunAsync(target, t, Psql(t, "postgres", VersionQuery, Array.Empty<string>(), tuples: true), "read the target's PostgreSQL version", reporter, token);
             var info = await RunAsync(source, s, Psql(s, request.Database, InfoQuery, Array.Empty<string>(), tuples: true), "read the source database", reporter, token).ConfigureAwait(false);
             var parts = info.Trim().Split(FieldSeparator);
             if (parts.Length != 3)
@@ -173,8 +200,18 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
                     "Check the database's name and how PostgreSQL is reached (-ComposeDirectory, -PgHost, -PgPort).", request.Database);
             }
 
+            CheckVersion(target.Name, (await versionTask.ConfigureAwait(false)).Trim(RecordSeparator, '\n', '\r', ' '));
+
+            // One run at a time into one target database: an advisory lock, held by a psql session until the end.
+            using var held = await LockAsync(target, t, request.TargetName, reporter, token).ConfigureAwait(false);
+            var staging = StagingName(request.TargetName, Guid.NewGuid().ToString("N").Substring(0, 8));
             reporter.Progress(ProgressActivity, activity, $"Creating the staging database {staging} on {target.Name}", -1);
-            await RunAsync(target, t, Psql(t, "postgres", PrepareScript, Vars(("new", staging), ("enc", parts[0]), ("coll", parts[1]), ("ctype", parts[2]))), "create the staging database", reporter, token).ConfigureAwait(false);
+            await RunAsync(target, t, Psql(t, "postgres", PrepareScript, Vars(("prefix", StagingName(request.TargetName)), ("new", staging), ("enc", parts[0]), ("coll", parts[1]), ("ctype", parts[2]))), "create the staging database", reporter, token).ConfigureAwait(false);
+
+            // The roles that own objects or hold grants must exist on the target before the restore keeps them.
+            var roles = await RunAsync(source, s, Psql(s, "postgres", RolesQuery, Array.Empty<string>(), tuples: true), "read the source's roles", reporter, token).ConfigureAwait(false);
+            var statements = string.Join("\n", roles.Split(RecordSeparator).Select(r => r.Trim('\n', '\r')).Where(r => r.Length > 0)) + "\n";
+            await RunAsync(target, t, Psql(t, "postgres", statements, Array.Empty<string>()), "create the roles the database needs", reporter, token).ConfigureAwait(false);
 
             reporter.Verbose($"{source.Name}: {s.Display(Dump(s, request.Database, request.CompressionLevel))} | {target.Name}: {t.Display(Restore(t, staging))}");
             var streamWatch = Stopwatch.StartNew();
@@ -272,7 +309,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
                 var names = string.Join(", ", bad.Select(x => $"{x.Table} (rows {Show(x.SourceRows)} vs {Show(x.TargetRows)}{(x.SourceRows == x.TargetRows ? ", checksums differ" : string.Empty)})"));
                 throw new ReleaseOpsException("DatabaseVerificationFailed", FailureCategory.InvalidResult,
                     $"{source.Name}/{sourceDb} and {target.Name}/{targetDb} differ in {bad.Count} table(s): {names}."
-                    + (targetDb == StagingName(result.TargetDatabase) ? $" '{result.TargetDatabase}' on {target.Name} is unchanged; the restored copy stays as {targetDb} for inspection." : string.Empty),
+                    + (targetDb.StartsWith(StagingName(result.TargetDatabase), StringComparison.Ordinal) ? $" '{result.TargetDatabase}' on {target.Name} is unchanged; the restored copy stays as {targetDb} for inspection (the next run drops it)." : string.Empty),
                     "Make sure nothing writes to the source (the write freeze), then run the command again.", result);
             }
 
@@ -283,7 +320,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             a.Tool("pg_dump", new[] { "--format=custom", "--compress=" + level.ToString(CultureInfo.InvariantCulture), "--dbname=" + PostgresAccess.ConnInfo(database) });
 
         private static NodeCommandRequest Restore(PostgresAccess a, string database) =>
-            a.Tool("pg_restore", new[] { "--no-owner", "--no-privileges", "--exit-on-error", "--dbname=" + PostgresAccess.ConnInfo(database) });
+            a.Tool("pg_restore", new[] { "--exit-on-error", "--dbname=" + PostgresAccess.ConnInfo(database) });
 
         private static NodeCommandRequest Psql(PostgresAccess a, string database, string script, IEnumerable<string> variables, bool tuples = false)
         {
@@ -321,6 +358,91 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             }
 
             return r.Output;
+        }
+
+        private static void CheckVersion(string node, string versionNum)
+        {
+            if (!int.TryParse(versionNum, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < MinimumServerVersion)
+            {
+                throw new ReleaseOpsException("PostgresTooOld", FailureCategory.NotImplemented,
+                    $"{node}: PostgreSQL {versionNum} is older than 14, which the switch to the new copy needs. Nothing was copied.",
+                    "Run PostgreSQL 14 or newer on the target (the new node should run the newest), then run the command again.", node);
+            }
+        }
+
+        /// <summary>
+        /// Takes the advisory lock of the target database in a psql session whose commands come from this machine: it
+        /// holds the lock until the returned handle closes its input (or the connection drops, or this process dies),
+        /// when psql exits and PostgreSQL releases the lock. A lock held by another run is DatabaseSyncLocked.
+        /// </summary>
+        private static async Task<IDisposable> LockAsync(NodeSession session, PostgresAccess access, string database, IOperationReporter reporter, CancellationToken token)
+        {
+            var request = access.Tool("psql", new[] { "--no-psqlrc", "--quiet", "--tuples-only", "--no-align", "--set=ON_ERROR_STOP=1", "--set=db=" + database, "--dbname=" + PostgresAccess.ConnInfo("postgres"), "--file=-" }, string.Empty);
+            var line = NodeCommandRunner.CommandLine(request, session.IsRoot, "releaseops-" + Guid.NewGuid().ToString("N"));
+            var command = session.Client.CreateCommand(line, new UTF8Encoding(false));
+            command.CommandTimeout = Timeout.InfiniteTimeSpan;
+            var exec = command.ExecuteAsync(CancellationToken.None);
+            var input = command.CreateInputStream();
+            var handle = new HeldLock(command, input, exec);
+            try
+            {
+                var bytes = Encoding.UTF8.GetBytes(LockQuery);
+                await input.WriteAsync(bytes, 0, bytes.Length, token).ConfigureAwait(false);
+                await input.FlushAsync(token).ConfigureAwait(false);
+                var reader = new System.IO.StreamReader(command.OutputStream, new UTF8Encoding(false), false, 256, leaveOpen: true);
+                var read = reader.ReadLineAsync();
+                if (await Task.WhenAny(read, exec, Task.Delay(TimeSpan.FromSeconds(60), token)).ConfigureAwait(false) != read)
+                {
+                    token.ThrowIfCancellationRequested();
+                    throw new ReleaseOpsException("DatabaseCommandFailed", FailureCategory.InvalidResult, $"{session.Name}: could not take the sync lock of '{database}'.",
+                        "Check that PostgreSQL runs on the target, and run the command again with -Verbose.", session.Name);
+                }
+
+                var answer = (await read.ConfigureAwait(false) ?? string.Empty).Trim();
+                if (answer != "locked")
+                {
+                    throw new ReleaseOpsException("DatabaseSyncLocked", FailureCategory.ResourceUnavailable,
+                        $"{session.Name}: another sync into the database '{database}' is running (it holds its advisory lock). Nothing was changed.",
+                        "Wait for the other run (another Sync-NodeDatabase or migration) to finish, then run the command again.", database);
+                }
+
+                reporter.Debug($"{session.Name}: holding the sync lock of '{database}'.");
+                return handle;
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+        }
+
+        private sealed class HeldLock : IDisposable
+        {
+            private readonly Renci.SshNet.SshCommand command;
+            private readonly System.IO.Stream input;
+            private readonly Task exec;
+
+            public HeldLock(Renci.SshNet.SshCommand command, System.IO.Stream input, Task exec)
+            {
+                this.command = command;
+                this.input = input;
+                this.exec = exec;
+            }
+
+            public void Dispose()
+            {
+                // End of input: psql exits, and its session's lock goes with it.
+                try
+                {
+                    input.Dispose();
+                    exec.Wait(TimeSpan.FromSeconds(10));
+                }
+                catch (Exception ex) when (ex is AggregateException or System.IO.IOException or ObjectDisposedException or InvalidOperationException or Renci.SshNet.Common.SshException)
+                {
+                }
+
+                command.Dispose();
+            }
         }
 
         private static string Exit(int? code) => code?.ToString(CultureInfo.InvariantCulture) ?? "none: the connection was cut or the command killed";
