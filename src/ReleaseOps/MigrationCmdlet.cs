@@ -57,6 +57,9 @@ namespace ReleaseOps
             }
 
             var settings = ProviderSettings.FromEnvironment();
+            // One run at a time per project (MigrationLock); the journal is read again under the lock.
+            using var held = MigrationLock.Acquire(project);
+            journal = journal is null ? null : MigrationJournal.Load(journal.JournalPath);
             var result = RunOnPair(source, target, async (src, dst, reporter, token) =>
             {
                 var info = journal ?? MigrationJournal.Create(project, source.ToString(), target.ToString(), MigrationEngine.StepNames, DateTimeOffset.UtcNow, setup: setup);
@@ -94,6 +97,8 @@ namespace ReleaseOps
 
             var settings = ProviderSettings.FromEnvironment();
             var known = KnownHostsPath;
+            using var held = MigrationLock.Acquire(info.Project);
+            info = MigrationJournal.Load(info.JournalPath);
             WriteObject(RunEngine((reporter, token) => MigrationEngine.CompleteAsync(info, setup, settings, known, force, DateTimeOffset.UtcNow, reporter, token)));
         }
     }

@@ -14,7 +14,14 @@ namespace ReleaseOps.Core.Migration
         /// <summary>The folder of the stack on both nodes (its compose files and env files are copied).</summary>
         public string StackPath { get; set; } = string.Empty;
 
-        /// <summary>Brings the stack up (on the target, and on the source for an undo). Default: docker compose up -d.</summary>
+        /// <summary>
+        /// What starts on the target before the data moves: only what the sync needs, so that the app's workers and cron
+        /// jobs never run on both nodes with the copied .env. Null: the compose database service alone (for a database
+        /// in the compose stack), else nothing. The whole stack (StartCommand) starts at the cutover.
+        /// </summary>
+        public string? PrepareCommand { get; set; }
+
+        /// <summary>Brings the whole stack up: on the target at the cutover, and on the source for an undo. Default: docker compose up -d.</summary>
         public string StartCommand { get; set; } = "if docker compose version >/dev/null 2>&1; then docker compose up -d; else docker-compose up -d; fi";
 
         /// <summary>The write freeze on the source: the app stops, the database stays up.</summary>
@@ -113,16 +120,22 @@ namespace ReleaseOps.Core.Migration
         {
             var steps = new List<KeyValuePair<string, string>>
             {
-                new(target, $"PrepareTarget: copy {plan.StackPath} from {source}; cd {plan.StackPath} && {plan.StartCommand}"),
+                new(target, $"PrepareTarget: copy {plan.StackPath} from {source}" + (PrepareCommandOf(plan) is { Length: > 0 } prepare ? $"; cd {plan.StackPath} && {prepare}" : "; start nothing yet")),
                 new($"{source} -> {target}", "InitialSync: " + DataText(plan, verify: false)),
                 new(source, $"Freeze: cd {plan.StackPath} && {plan.FreezeCommand}"),
                 new($"{source} -> {target}", "FinalSync: " + DataText(plan, verify: true)),
-                new(plan.DnsProvider.ToString(), plan.DnsNames.Count == 0 ? "SwitchDns: no names given" : $"SwitchDns: {string.Join(", ", plan.DnsNames.Select(n => DnsEngine.FullName(plan.DnsZone ?? string.Empty, n)))} A {plan.TargetAddress}, then ask the zone's authoritative servers"),
+                new($"{target}, then {plan.DnsProvider}", $"SwitchDns: cd {plan.StackPath} && {plan.StartCommand} on {target} (the whole stack starts only now); " + (plan.DnsNames.Count == 0 ? "no names given" : $"{string.Join(", ", plan.DnsNames.Select(n => DnsEngine.FullName(plan.DnsZone ?? string.Empty, n)))} A {plan.TargetAddress}, then ask the zone's authoritative servers")),
                 new(source, $"Redirect: cd {plan.StackPath} && {plan.StopCommand}; then {NodeRedirect.Plan(plan.Redirect, remove: false)}"),
                 new(source, plan.SourceNode is { Provider: not HostingProvider.Sandbox and not HostingProvider.Client } ? "Snapshot: a provider snapshot of the old node, and the stack-stopped mark (delete after 7 days)" : "Snapshot: none for this kind of node; the stack-stopped date is recorded in the journal"),
             };
             return steps;
         }
+
+        /// <summary>The command that PrepareTarget runs: the plan's own, else the compose database service alone, else none.</summary>
+        public static string PrepareCommandOf(MigrationPlan plan) =>
+            plan.PrepareCommand ?? (plan.Database?.TargetAccess is { IsCompose: true } access
+                ? "c='docker compose'; docker compose version >/dev/null 2>&1 || c=docker-compose; $c up -d " + ShellQuote.Quote(access.ComposeService)
+                : string.Empty);
 
         /// <summary>The step definitions, over two open sessions.</summary>
         public static IReadOnlyList<MigrationStepDefinition> Steps(NodeSession source, NodeSession target, MigrationPlan plan, ProviderSettings settings,
@@ -159,7 +172,8 @@ namespace ReleaseOps.Core.Migration
                 new MigrationStepDefinition("PrepareTarget", async (info, token) =>
                 {
                     await FileSync.SyncAsync(source, target, new FileSyncRequest { Path = plan.StackPath, NoVerify = true }, reporter, token).ConfigureAwait(false);
-                    return await Run(target, plan.StartCommand, token).ConfigureAwait(false);
+                    var prepare = PrepareCommandOf(plan);
+                    return prepare.Length == 0 ? "stack files copied; nothing started before the cutover" : await Run(target, prepare, token).ConfigureAwait(false);
                 }, target.Name),
                 new MigrationStepDefinition("InitialSync", (info, token) => Sync(verify: false, token), pair),
                 new MigrationStepDefinition("Freeze", async (info, token) =>
@@ -171,6 +185,8 @@ namespace ReleaseOps.Core.Migration
                 new MigrationStepDefinition("FinalSync", (info, token) => Sync(verify: true, token), pair),
                 new MigrationStepDefinition("SwitchDns", async (info, token) =>
                 {
+                    // The cutover: the data is final, so the whole stack may start on the target now (idempotent: up -d).
+                    await Run(target, plan.StartCommand, token).ConfigureAwait(false);
                     if (plan.DnsNames.Count == 0 || plan.DnsZone is null)
                     {
                         return "no DNS names to switch";

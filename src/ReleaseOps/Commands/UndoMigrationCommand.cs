@@ -56,6 +56,8 @@ namespace ReleaseOps.Commands
 
                 var settings = ProviderSettings.FromEnvironment();
                 var options = ConnectOptions();
+                using var held = MigrationLock.Acquire(journal.Project);
+                journal = MigrationJournal.Load(journal.JournalPath);
                 var result = RunEngine(async (reporter, token) =>
                 {
                     using var session = await NodeConnector.ConnectAsync(node.HostName, options.With(o =>
