@@ -19,13 +19,13 @@ namespace ReleaseOps
             }
 
             var parts = name.Split('/');
-            var shapeOk = (allowSubPaths || parts.Length == 1) && Array.TrueForAll(parts, p => Word.IsMatch(p));
+            var shapeOk = (allowSubPaths || parts.Length == 1) && Array.TrueForAll(parts, p => Word.IsMatch(p)) && name.Length <= 200;
             var problem = ProjectSettings.GitRefProblem(prefix + "/" + name);
             if (!shapeOk || problem is not null)
             {
                 throw new ReleaseOpsException("InvalidBranchName", FailureCategory.InvalidArgument,
                     $"'{given}' is not a valid {prefix} name{(problem is null ? string.Empty : ": " + problem)}.",
-                    "Use lower-case words joined by hyphens, such as login-page or jira-123-export.", given);
+                    "Use lower-case words joined by hyphens (200 characters at most), such as login-page or jira-123-export.", given);
             }
 
             return name;

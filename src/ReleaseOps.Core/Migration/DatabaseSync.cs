@@ -172,6 +172,8 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
         {
             Validate(request.Database, "source database");
             Validate(request.TargetName, "target database");
+            request.SourceAccess.Validate();
+            request.TargetAccess.Validate();
             var watch = Stopwatch.StartNew();
             var activity = $"Sync-NodeDatabase {request.Database}: {source.Name} -> {target.Name}";
             var resolveSource = request.SourceAccess.ResolveContainerAsync(source, reporter, token);

@@ -116,9 +116,17 @@ namespace ReleaseOps.Core.Migration
                 throw Invalid(path, what, "is not an absolute path");
             }
 
-            if (path.Length > 4096 || path.Any(c => char.IsControl(c) || c == '\uFEFF' || c == '\u200B'))
+            if (path.Length > 4096 || path.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format
+                or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator))
             {
-                throw Invalid(path, what, "holds a control character or is longer than 4096 characters");
+                throw Invalid(path, what, "holds a control or invisible character, or is longer than 4096 characters");
+            }
+
+            // Look-alikes of '/' and '.' (fullwidth, division and fraction slashes) make a path read as another one.
+            if (path.Any(c => "\u2215\u2044\u29F8\u2571\uFF0F\uFF0E\u2024\u3002\uFE52".IndexOf(c) >= 0)
+                || path.Normalize(NormalizationForm.FormKC).Count(c => c == '/' || c == '.') != path.Count(c => c == '/' || c == '.'))
+            {
+                throw Invalid(path, what, "holds a character that looks like '/' or '.'; write the folder's path in plain characters");
             }
 
             var segments = path.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);

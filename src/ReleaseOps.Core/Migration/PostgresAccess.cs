@@ -53,6 +53,35 @@ namespace ReleaseOps.Core.Migration
 
         public bool IsCompose => !string.IsNullOrEmpty(ComposeDirectory);
 
+        /// <summary>
+        /// Checks every value before a node is touched: the system user and the compose service are names (no option,
+        /// path or shell syntax), the role and host hold no control character and no leading '-', and the compose
+        /// folder is a normal absolute path (InvalidDatabaseAccess, or InvalidSyncPath for the folder).
+        /// </summary>
+        public PostgresAccess Validate()
+        {
+            static void Check(bool ok, string what, string? value, string rule)
+            {
+                if (!ok)
+                {
+                    throw new ReleaseOpsException("InvalidDatabaseAccess", FailureCategory.InvalidArgument, $"The {what} '{value}' is not valid: {rule}.",
+                        "Pass the plain name, such as postgres for the system user or db for the compose service.", value);
+                }
+            }
+
+            static bool Plain(string? v) => v is null || (v.Length > 0 && v.Length <= 255 && v[0] != '-' && !v.Any(c => char.IsControl(c) || c > '\x7e'));
+            Check(System.Text.RegularExpressions.Regex.IsMatch(SystemUser ?? string.Empty, "^[A-Za-z_][A-Za-z0-9._-]{0,31}$"), "system user", SystemUser, "a login of up to 32 letters, digits, '.', '_' and '-'");
+            Check(System.Text.RegularExpressions.Regex.IsMatch(ComposeService ?? string.Empty, "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"), "compose service", ComposeService, "a service name of letters, digits, '.', '_' and '-'");
+            Check(Plain(DbUser), "database role", DbUser, "printable ASCII without a leading '-'");
+            Check(Plain(PgHost), "PostgreSQL host", PgHost, "an address or a socket folder, printable ASCII without a leading '-'");
+            if (IsCompose)
+            {
+                ComposeDirectory = FileSync.Normalize(ComposeDirectory!, "compose folder");
+            }
+
+            return this;
+        }
+
         /// <summary>The connection options every tool gets.</summary>
         public IReadOnlyList<string> ConnectionArguments()
         {

@@ -79,7 +79,8 @@ namespace ReleaseOps.Core.Sandbox
         public static string NodeName(string project, string? client)
         {
             var name = string.IsNullOrEmpty(client) ? project : project + "-" + client;
-            if (!DirectHostNames.IsDnsLabel(project) || !DirectHostNames.IsDnsLabel(name))
+            // The client is a DNS label of its own (no leading or trailing '-', no blank), not only a part of the name.
+            if (!DirectHostNames.IsDnsLabel(project) || !DirectHostNames.IsDnsLabel(name) || (client is not null && client.Length > 0 && !DirectHostNames.IsDnsLabel(client)))
             {
                 throw new ReleaseOpsException("InvalidProjectSlug", FailureCategory.InvalidArgument,
                     $"'{name}' is not a valid node name: the project slug and client name must form a DNS label.",

@@ -298,6 +298,18 @@ namespace ReleaseOps.Core.Ssh
                 {
                     throw InvalidHost(destination, $"'{host}' contains a character ssh refuses in a host name ('{c}').");
                 }
+
+                // Look-alike and invisible characters (fullwidth letters, Cyrillic, zero-width spaces) would reach a
+                // resolver as another name: an international name is given in its ASCII form (xn--...).
+                if (c > '\x7e')
+                {
+                    throw InvalidHost(destination, $"'{host}' contains a character outside ASCII (U+{(int)c:X4}); write an international name in its ASCII form (xn--...).");
+                }
+            }
+
+            if (host.Length > 253)
+            {
+                throw InvalidHost(destination, $"the host name is {host.Length} characters long; DNS allows 253.");
             }
 
             return (host, user, port);

@@ -97,7 +97,7 @@ namespace ReleaseOps.Commands
                 var request = new NodeRequest
                 {
                     Project = Project,
-                    Client = string.IsNullOrWhiteSpace(Client) ? null : Client,
+                    Client = string.IsNullOrEmpty(Client) ? null : Client,
                     Role = string.IsNullOrWhiteSpace(Role) ? null : Role!.ToLowerInvariant(),
                     Region = string.IsNullOrWhiteSpace(Region) ? null : Region,
                     Size = ParameterSetName == "Size" ? Size : null,

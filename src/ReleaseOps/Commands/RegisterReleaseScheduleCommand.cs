@@ -49,9 +49,9 @@ namespace ReleaseOps.Commands
             {
                 var project = ProjectLoader.Load(path).Project;
                 var name = Name ?? "releaseops-" + project.Slug;
-                if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9._-]*$"))
+                if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9._-]{0,99}$"))
                 {
-                    throw new ReleaseOpsException("InvalidScheduleName", FailureCategory.InvalidArgument, $"'{name}' is not a valid job name.", "Use lower-case letters, digits and hyphens.", name);
+                    throw new ReleaseOpsException("InvalidScheduleName", FailureCategory.InvalidArgument, $"'{name}' is not a valid job name.", "Use lower-case letters, digits and hyphens, 100 characters at most.", name);
                 }
 
                 var state = ScheduleLocations.StateDirectory();

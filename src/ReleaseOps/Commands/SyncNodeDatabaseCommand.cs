@@ -111,7 +111,7 @@ namespace ReleaseOps.Commands
             }
         }
 
-        private PostgresAccess Access(string? composeDirectory) => new()
+        private PostgresAccess Access(string? composeDirectory) => new PostgresAccess
         {
             ComposeDirectory = ParameterSetName == ComposeSet ? composeDirectory : null,
             ComposeService = ComposeService,
@@ -119,6 +119,6 @@ namespace ReleaseOps.Commands
             DbUser = DbUser,
             PgHost = PgHost,
             PgPort = PgPort > 0 ? PgPort : null,
-        };
+        }.Validate();
     }
 }
