@@ -362,7 +362,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             return r.Output;
         }
 
-        private static void CheckVersion(string node, string versionNum)
+        internal static void CheckVersion(string node, string versionNum)
         {
             if (!int.TryParse(versionNum, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < MinimumServerVersion)
             {
