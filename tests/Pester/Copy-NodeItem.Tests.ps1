@@ -38,6 +38,19 @@ Describe 'Copy-NodeItem' {
         Get-ChildItem $back -Recurse -Filter '*.partial' | Should -BeNullOrEmpty
     }
 
+    It 'never writes through a .partial link that a node user planted in the destination folder' {
+        # As root, into a folder that alice owns: alice links the predictable .partial name to a root file.
+        $null = $node | Invoke-NodeCommand -Command 'useradd -m -p "*" alice && printf "root secret\n" > /etc/releaseops-secret && chmod 600 /etc/releaseops-secret && setpriv --reuid=alice --regid=alice --init-groups ln -s /etc/releaseops-secret /home/alice/docker-compose.yml.partial' -ErrorAction Stop
+        $r = $node | Copy-NodeItem -Path "$src/docker-compose.yml" -Destination /home/alice/docker-compose.yml -ErrorAction Stop
+        $r.Length | Should -BeGreaterThan 0
+        ($node | Invoke-NodeCommand -Command 'cat /etc/releaseops-secret; stat -c "%U %a" /etc/releaseops-secret; test -L /home/alice/docker-compose.yml.partial && echo link-left || echo no-link; grep -c nginx /home/alice/docker-compose.yml').Output |
+            Should -Be "root secret`nroot 600`nno-link`n1`n"
+        # The target name itself as a link: the upload replaces the link, and the root file keeps its content.
+        $null = $node | Invoke-NodeCommand -Command 'setpriv --reuid=alice --regid=alice --init-groups ln -s /etc/releaseops-secret /home/alice/app.yml' -ErrorAction Stop
+        $null = $node | Copy-NodeItem -Path "$src/docker-compose.yml" -Destination /home/alice/app.yml -ErrorAction Stop
+        ($node | Invoke-NodeCommand -Command 'cat /etc/releaseops-secret; test -L /home/alice/app.yml && echo link || echo file').Output | Should -Be "root secret`nfile`n"
+    }
+
     It 'uploads one file under the home folder with ~/' {
         $r = $node | Copy-NodeItem -Path "$src/docker-compose.yml" -Destination '~/stack/docker-compose.yml'
         $r.Destination | Should -Be '/root/stack/docker-compose.yml'

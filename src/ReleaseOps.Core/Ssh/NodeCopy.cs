@@ -41,15 +41,17 @@ namespace ReleaseOps.Core.Ssh
                 {
                     var partial = target + ".partial";
                     var report = new LateProgressGuard();
-                    await Task.Run(() => sftp.UploadFile(stream, partial, true, uploaded => report.Run(() =>
+
+                    // SSH.NET resolves every path it is given with SFTP's realpath, so a link at the final name would
+                    // be followed by a delete, an open or a rename. The predictable .partial name and the target are
+                    // therefore handled by rm and mv on the node, which act on a link itself: a link that a node user
+                    // planted (to make a root upload overwrite /etc/shadow) is replaced, never followed. The file is
+                    // then created exclusively (SSH_FXF_EXCL), so a link that appears meanwhile fails the upload.
+                    await Shell(session, "rm -f -- \"$1\"", new[] { partial }, reporter, token).ConfigureAwait(false);
+                    await Task.Run(() => sftp.UploadFile(stream, partial, false, uploaded => report.Run(() =>
                         reporter.Progress(ProgressActivity, $"Uploading to {session.Name}", $"{Or(relative, Path.GetFileName(file))}: {Bytes(start + (long)uploaded)} of {Bytes(total)}", (int)((start + (long)uploaded) * 100 / total)))), token).ConfigureAwait(false);
                     report.Finish();
-                    if (sftp.Exists(target))
-                    {
-                        sftp.DeleteFile(target);
-                    }
-
-                    sftp.RenameFile(partial, target);
+                    await Shell(session, "mv -f -T -- \"$1\" \"$2\"", new[] { partial, target }, reporter, token).ConfigureAwait(false);
                 }
 
                 done += length;
@@ -119,6 +121,15 @@ namespace ReleaseOps.Core.Ssh
 
             reporter.CompleteProgress(ProgressActivity, $"Downloading from {session.Name}");
             return results;
+        }
+
+        private static async Task Shell(NodeSession session, string script, IReadOnlyList<string> arguments, IOperationReporter reporter, CancellationToken token)
+        {
+            var r = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = script, Arguments = arguments, Timeout = TimeSpan.FromMinutes(1) }, null, reporter, token).ConfigureAwait(false);
+            if (!r.Succeeded)
+            {
+                throw new ReleaseOpsException("CopyFailed", FailureCategory.PermissionDenied, $"{session.Name}: {r.Error.Trim()}", "Check the destination folder's permissions and run the same command again.", arguments[arguments.Count - 1]);
+            }
         }
 
         private static List<(string Path, long Length)> LocalFiles(string path)
