@@ -117,4 +117,16 @@ Describe 'Invoke-Migration' {
         { Resume-Migration -Id 'shop-19990101-000000' -Force -ErrorAction Stop } | Should -Throw -ErrorId 'MigrationNotFound*'
         { Resume-Migration -Id '../../etc/passwd' -Force -ErrorAction Stop } | Should -Throw -ErrorId 'MigrationNotFound*'
     }
+
+    It 'runs no stack command as root in a stack folder that another account owns' {
+        # mallory owns the stack folder, so its compose and env files are hers: running them as root would give her root.
+        $null = $old | Invoke-NodeCommand -Command 'useradd -m -p "*" mallory; mkdir -p /srv/mallory && printf "touch /var/tmp/frozen-as-root\n" > /srv/mallory/freeze.sh && chown -R mallory /srv/mallory' -ErrorAction Stop
+        $p = @{ Source = $old; Target = $new; Project = 'mallory'; StackPath = '/srv/mallory'; SourceAddress = '127.0.0.70'; TargetAddress = '127.0.0.71'
+            StartCommand = 'true'; FreezeCommand = 'sh ./freeze.sh'; StopCommand = 'true'; RedirectPort = $port; RedirectListenAddress = '127.0.0.70'; Force = $true }
+        Invoke-Migration @p -ErrorAction SilentlyContinue -ErrorVariable failed | Out-Null
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'MigrationStepFailed*'
+        $failed[0].Exception.Message | Should -Match 'stopped at Freeze.*belongs to mallory'
+        $failed[0].Exception.InnerException.ErrorId | Should -Be 'UnsafeStackFolder'
+        ($old | Invoke-NodeCommand -Command 'test -e /var/tmp/frozen-as-root && echo ran || echo not-run').Output.Trim() | Should -Be 'not-run'
+    }
 }

@@ -340,9 +340,20 @@ namespace ReleaseOps.Core.Migration
         /// <summary>Runs one of the stack's commands in its folder, as root; a non-zero exit is MigrationCommandFailed.</summary>
         private static async Task<string> RunInStackAsync(NodeSession session, string stackPath, string command, string fix, IOperationReporter reporter, CancellationToken token)
         {
+            // The stack's commands run as root in its folder, so the folder must be root's alone (as a deploy's checkout):
+            // not a link, not owned by another account, not writable by others (exit 86, UnsafeStackFolder).
             var line = "cd " + ShellQuote.Quote(stackPath) + " && " + command;
-            var result = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = line, Sudo = true, Timeout = TimeSpan.FromMinutes(30) },
+            var guard = "d=\"$1\"; if [ -L \"$d\" ] || { [ -d \"$d\" ] && { [ \"$(stat -c %u \"$d\")\" != \"$(id -u)\" ] || case \"$(stat -c %A \"$d\")\" in ????????w?) true;; *) false;; esac; }; }; then "
+                + "echo \"releaseops: $d is a link, belongs to $(stat -c %U \"$d\"), or others may write it\" >&2; exit 86; fi; cd -P -- \"$d\" && " + command;
+            var result = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = guard, Arguments = new[] { stackPath }, Sudo = true, Timeout = TimeSpan.FromMinutes(30) },
                 (output, _) => reporter.Verbose($"{session.Name}: {output}"), reporter, token).ConfigureAwait(false);
+            if (result.ExitCode == 86)
+            {
+                throw new ReleaseOpsException("UnsafeStackFolder", FailureCategory.SecurityError,
+                    $"{session.Name}: {result.Error.Trim().Replace("releaseops: ", string.Empty)}; its commands would run another account's files as root. Nothing was run.",
+                    $"Give {stackPath} to root (after reading its compose and env files), then resume the migration.", session.Name);
+            }
+
             if (result.ExitCode != 0)
             {
                 throw new ReleaseOpsException("MigrationCommandFailed", FailureCategory.InvalidResult,
