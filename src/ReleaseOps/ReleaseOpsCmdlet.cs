@@ -148,8 +148,69 @@ namespace ReleaseOps
             }
         }
 
-        /// <summary>Stops the whole call with the engine's error.</summary>
-        protected void ThrowFailure(ReleaseOpsException ex, object? target = null) => ThrowTerminatingError(ToErrorRecord(ex, target));
+        /// <summary>
+        /// Ends the call with the engine's error, honouring -ErrorAction and $ErrorActionPreference as built-in cmdlets
+        /// do. ThrowTerminatingError ends only the statement and ignores both: `Start-Release -ErrorAction Stop; 'after'`
+        /// went on to 'after' and pwsh exited 0. So under Stop the failure is written with WriteError, which PowerShell
+        /// turns into a script-terminating error (and a try/catch catches); under SilentlyContinue or Ignore it is
+        /// written and the call ends quietly; under Continue (the default) it stays statement-terminating, as the house
+        /// style has it. Callers return after it.
+        /// </summary>
+        protected void ThrowFailure(ReleaseOpsException ex, object? target = null)
+        {
+            var record = ToErrorRecord(ex, target);
+            if (EffectiveErrorAction() is ActionPreference.Continue or ActionPreference.Inquire or ActionPreference.Suspend)
+            {
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+        }
+
+        /// <summary>-ErrorAction when given, else the caller's $ErrorActionPreference.</summary>
+        private ActionPreference EffectiveErrorAction()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound) && bound is ActionPreference given)
+            {
+                return given;
+            }
+
+            return SessionState.PSVariable.GetValue("ErrorActionPreference") switch
+            {
+                ActionPreference p => p,
+                string text when Enum.TryParse<ActionPreference>(text, true, out var parsed) => parsed,
+                _ => ActionPreference.Continue,
+            };
+        }
+
+        /// <summary>ShouldProcess that never hangs or crashes where nobody can answer (see <see cref="Confirming"/>).</summary>
+        protected new bool ShouldProcess(string target) => Confirming(() => base.ShouldProcess(target));
+
+        /// <inheritdoc cref="ShouldProcess(string)"/>
+        protected new bool ShouldProcess(string target, string action) => Confirming(() => base.ShouldProcess(target, action));
+
+        /// <inheritdoc cref="ShouldProcess(string)"/>
+        protected new bool ShouldProcess(string verboseDescription, string verboseWarning, string caption) => Confirming(() => base.ShouldProcess(verboseDescription, verboseWarning, caption));
+
+        /// <summary>
+        /// A confirmation prompt under -NonInteractive, or with standard input redirected (a scheduled task, Jenkins),
+        /// fails in the host (PSInvalidOperationException, or a NullReferenceException when stdin is /dev/null). It
+        /// becomes the module's own error, ConfirmationRequired, which names -Force.
+        /// </summary>
+        private bool Confirming(Func<bool> ask)
+        {
+            try
+            {
+                return ask();
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException or System.Management.Automation.Host.HostException or NullReferenceException or InvalidOperationException && ex is not PipelineStoppedException)
+            {
+                ThrowFailure(new ReleaseOpsException("ConfirmationRequired", FailureCategory.InvalidOperation,
+                    $"{MyInvocation.MyCommand.Name} asks for confirmation before it changes anything, and nobody can answer here (a non-interactive session, or standard input redirected). Nothing was changed.",
+                    "Add -Force (or -Confirm:$false) to run it without a prompt in scripts, scheduled tasks and Jenkins.", null, ex));
+                return false;
+            }
+        }
 
         /// <summary>Maps an engine failure to an ErrorRecord with its id, category, target and recommended action.</summary>
         protected static ErrorRecord ToErrorRecord(ReleaseOpsException ex, object? target)

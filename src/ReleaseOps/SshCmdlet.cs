@@ -89,6 +89,7 @@ namespace ReleaseOps
             catch (ReleaseOpsException ex)
             {
                 ThrowFailure(ex);
+                return;
             }
 
             RunEngine<object?>(async (reporter, post, token) =>
