@@ -322,9 +322,36 @@ namespace ReleaseOps.Core.Providers
 
         private ReleaseOpsException Failure(int status, string describe, JsonElement? json, string? requestId, bool unsafeToRepeat)
         {
+            var exception = Classify(status, describe, json, requestId, unsafeToRepeat);
+            exception.ProviderCode = ProviderCodeOf(json);
+            return exception;
+        }
+
+        /// <summary>
+        /// The provider's error code, from the field each API documents for it: DigitalOcean's <c>id</c>, Scaleway's
+        /// <c>type</c>, Cloudflare's <c>errors[].code</c> (the first).
+        /// </summary>
+        public static string? ProviderCodeOf(JsonElement? json)
+        {
+            if (json is not { ValueKind: JsonValueKind.Object } e)
+            {
+                return null;
+            }
+
+            if (e.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0 && Str(errors[0], "code") is { } code)
+            {
+                return code;
+            }
+
+            return Str(e, "type") ?? Str(e, "id");
+        }
+
+        private ReleaseOpsException Classify(int status, string describe, JsonElement? json, string? requestId, bool unsafeToRepeat)
+        {
             var detail = ErrorText(json);
             var id = requestId is null ? string.Empty : $" (request id {requestId})";
-            var what = $"{Provider} answered {status} to {describe}{id}{(detail.Length > 0 ? ": " + detail : ".")}";
+            var code = ProviderCodeOf(json);
+            var what = $"{Provider} answered {status} to {describe}{id}{(detail.Length > 0 ? ": " + detail : ".")}{(code is null ? string.Empty : $" (error {code})")}";
             var type = json is { ValueKind: JsonValueKind.Object } j ? (Str(j, "type") ?? Str(j, "id") ?? string.Empty) : string.Empty;
             if (status == 401 || type == "denied_authentication" || type == "unauthorized")
             {

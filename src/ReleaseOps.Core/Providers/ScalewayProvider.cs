@@ -213,7 +213,7 @@ namespace ReleaseOps.Core.Providers
         {
             var zone = node?.Region ?? settings.ScalewayZone;
             var query = node is null ? string.Empty : "?volume_id=" + Uri.EscapeDataString(Volumes(await GetAsync(zone, node.Id, token).ConfigureAwait(false)).FirstOrDefault().Id ?? string.Empty);
-            var items = await PagesAsync($"block/v1alpha1/zones/{zone}/snapshots{query}", "snapshots", token).ConfigureAwait(false);
+            var items = await PagesAsync($"block/v1alpha1/zones/{zone}/snapshots{query}", "snapshots", token, "page_size").ConfigureAwait(false);
             return items.Select(s => ToSnapshot(s, node)).ToList();
         }
 
@@ -330,13 +330,14 @@ namespace ReleaseOps.Core.Providers
             return response.Status == 404 ? null : api.Need(response.Body, "server", "GET server");
         }
 
-        private async Task<List<JsonElement>> PagesAsync(string path, string key, CancellationToken token)
+        /// <summary>Every page of a list. The Instance API sizes pages with per_page; the Block API with page_size.</summary>
+        private async Task<List<JsonElement>> PagesAsync(string path, string key, CancellationToken token, string sizeParameter = "per_page")
         {
             var items = new List<JsonElement>();
             var sep = path.IndexOf('?') >= 0 ? "&" : "?";
             for (var page = 1; ; page++)
             {
-                var response = await api.SendAsync(HttpMethod.Get, $"{path}{sep}per_page=100&page={page}", null, token).ConfigureAwait(false);
+                var response = await api.SendAsync(HttpMethod.Get, $"{path}{sep}{sizeParameter}=100&page={page}", null, token).ConfigureAwait(false);
                 var list = api.Need(response.Body, key, "GET " + path);
                 items.AddRange(list.EnumerateArray());
 
