@@ -222,7 +222,7 @@ namespace ReleaseOps.Fakes
             {
                 context.Response.Body = answer;
                 var text = Encoding.UTF8.GetString(captured.ToArray());
-                ContractGate.End(state, check, context.Response.StatusCode, context.Response.ContentType, text, fault is { Malformed: true });
+                ContractGate.End(state, request, check, context.Response.StatusCode, context.Response.ContentType, text, fault is { Malformed: true });
                 captured.Position = 0;
                 await captured.CopyToAsync(answer);
             }

@@ -70,6 +70,43 @@ namespace ReleaseOps.Fakes.Contracts
             public string? OperationId;
             public SpecOperation? Operation;
             public string? Ec2Action;
+            public string RequestBody = "";
+        }
+
+        private static async Task<string> RawBodyAsync(HttpRequest request)
+        {
+            request.EnableBuffering();
+            string body;
+            using (var reader = new StreamReader(request.Body, Encoding.UTF8, leaveOpen: true))
+            {
+                body = await reader.ReadToEndAsync();
+            }
+
+            request.Body.Position = 0;
+            return body;
+        }
+
+        /// <summary>
+        /// With RELEASEOPS_CONTRACT_TRAFFIC set, every provider request and its answer are appended to that file, one
+        /// JSON line each, for a checker that does not share this code (tools/Check-ContractTraffic.py).
+        /// </summary>
+        private static void Record(Check check, HttpRequest request, int status, string? contentType, string body)
+        {
+            var file = Environment.GetEnvironmentVariable("RELEASEOPS_CONTRACT_TRAFFIC");
+            if (string.IsNullOrEmpty(file))
+            {
+                return;
+            }
+
+            var line = JsonSerializer.Serialize(new
+            {
+                provider = check.Provider, method = request.Method, path = request.Path.Value, query = request.QueryString.Value ?? string.Empty,
+                contentType = request.ContentType, body = check.RequestBody, status, responseContentType = contentType, response = body,
+            });
+            lock (typeof(ContractGate))
+            {
+                File.AppendAllText(file, line + "\n");
+            }
         }
 
         /// <summary>Checks the request; null when the path is no provider's. Writes the 400 itself when the request breaks the spec.</summary>
@@ -83,6 +120,7 @@ namespace ReleaseOps.Fakes.Contracts
             if (path == "/" && HttpMethods.IsPost(request.Method))
             {
                 check.Provider = "aws";
+                check.RequestBody = await RawBodyAsync(request);
                 var form = await request.ReadFormAsync();
                 check.Ec2Action = form["Action"].ToString();
                 (check.OperationId, errors) = contracts.Ec2.CheckRequest(form, request.ContentType);
@@ -90,14 +128,7 @@ namespace ReleaseOps.Fakes.Contracts
             else if (contracts.ForPath(path) is { } contract)
             {
                 check.Provider = contract.Provider;
-                request.EnableBuffering();
-                string body;
-                using (var reader = new StreamReader(request.Body, Encoding.UTF8, leaveOpen: true))
-                {
-                    body = await reader.ReadToEndAsync();
-                }
-
-                request.Body.Position = 0;
+                var body = check.RequestBody = await RawBodyAsync(request);
                 var (op, match) = contract.Find(request.Method, path);
                 if (op is null)
                 {
@@ -134,12 +165,14 @@ namespace ReleaseOps.Fakes.Contracts
             }
 
             await RejectAsync(context, check.Provider, $"spec: {string.Join("; ", errors)} ({where})");
+            Record(check, request, 400, null, string.Empty);
             return (check, true);
         }
 
         /// <summary>Checks the answer the fake wrote (captured), then lets it through unchanged.</summary>
-        public static void End(FakeState state, Check check, int status, string? contentType, string body, bool malformedOnPurpose)
+        public static void End(FakeState state, HttpRequest request, Check check, int status, string? contentType, string body, bool malformedOnPurpose)
         {
+            Record(check, request, status, contentType, malformedOnPurpose ? string.Empty : body);
             if (malformedOnPurpose)
             {
                 return;
