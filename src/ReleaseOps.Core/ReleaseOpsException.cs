@@ -54,5 +54,11 @@ namespace ReleaseOps.Core
         public string RecommendedAction { get; }
 
         public object? Target { get; }
+
+        /// <summary>
+        /// The provider's own error code, from the field its API documents: DigitalOcean's <c>id</c>, Cloudflare's
+        /// <c>errors[].code</c>, Scaleway's <c>type</c>, EC2's <c>Errors/Error/Code</c>. Null when no provider answered.
+        /// </summary>
+        public string? ProviderCode { get; set; }
     }
 }

@@ -115,8 +115,26 @@ function Clear-FakeCloudEnvironment {
 }
 
 function Stop-FakeCloud {
+    <#
+    Stops the fakes. First it reads what their contract gate validated (tests/contracts/spec): the counts go to
+    $env:RELEASEOPS_CONTRACT_STATS when set (build.ps1 sums them), and a request or answer that broke a provider's
+    spec fails the caller, naming the rule.
+    #>
     param($Fake)
-    if ($Fake -and -not $Fake.Process.HasExited) { $Fake.Process.Kill($true); $Fake.Process.WaitForExit() }
+    if (-not $Fake -or $Fake.Process.HasExited) { return }
+    $contract = $null
+    try { $contract = Invoke-RestMethod "$($Fake.BaseUrl)_fake/contract" } catch { Write-Warning "The fakes' contract counts could not be read: $_" }
+    $Fake.Process.Kill($true); $Fake.Process.WaitForExit()
+    if ($contract) {
+        if ($env:RELEASEOPS_CONTRACT_STATS) {
+            $line = [ordered]@{ requests = $contract.requests; responses = $contract.responses; violations = @($contract.violations).Count; operations = $contract.operations } | ConvertTo-Json -Compress -Depth 5
+            Add-Content -Path $env:RELEASEOPS_CONTRACT_STATS -Value $line
+        }
+
+        if (@($contract.violations).Count -gt 0) {
+            throw "The wire traffic broke the providers' specs:`n$((@($contract.violations) | Select-Object -Unique) -join "`n")"
+        }
+    }
 }
 
 function Start-Ec2Fake {

@@ -85,10 +85,34 @@ namespace ReleaseOps.Core.Tests
 
         public async Task<JsonNode> GetAsync(string path) => JsonNode.Parse(await Control.GetStringAsync(new Uri(BaseUri, path)))!;
 
+        /// <summary>The spec rules broken so far, by requests (answered 400) and by the fake's own answers.</summary>
+        public List<string> Violations()
+        {
+            lock (State.Gate)
+            {
+                return State.Checks.Violations.ToList();
+            }
+        }
+
+        /// <summary>Forgets the violations a test provoked on purpose (after asserting them).</summary>
+        public void ClearViolations()
+        {
+            lock (State.Gate)
+            {
+                State.Checks.Violations.Clear();
+            }
+        }
+
+        /// <summary>Stops the fake; any request or answer that broke the providers' specs fails the test here.</summary>
         public async ValueTask DisposeAsync()
         {
             await app.StopAsync();
             await app.DisposeAsync();
+            var violations = Violations();
+            if (violations.Count > 0)
+            {
+                throw new Xunit.Sdk.XunitException("The wire traffic broke the providers' specs:\n" + string.Join("\n", violations.Distinct()));
+            }
         }
     }
 

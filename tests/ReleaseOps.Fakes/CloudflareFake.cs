@@ -28,7 +28,7 @@ namespace ReleaseOps.Fakes
                 lock (state.Gate)
                 {
                     var list = zones.Where(z => name.Length == 0 || z.Value.Name == name)
-                        .Select(z => (JsonNode)new JsonObject { ["id"] = z.Key, ["name"] = z.Value.Name, ["status"] = "active" }).ToList();
+                        .Select(z => (JsonNode)Zone(z.Key, z.Value.Name)).ToList();
                     return Page(c, list);
                 }
             });
@@ -65,8 +65,6 @@ namespace ReleaseOps.Fakes
                     var record = Template(state);
                     record["id"] = Guid.NewGuid().ToString("N");
                     Apply(record, body, z.Name);
-                    record["zone_id"] = zone;
-                    record["zone_name"] = z.Name;
                     z.Records.Add(record);
                     return Ok(c, record.DeepClone());
                 }
@@ -106,6 +104,18 @@ namespace ReleaseOps.Fakes
             });
         }
 
+        /// <summary>A zone with every field the spec's zone schema requires.</summary>
+        private static JsonObject Zone(string id, string name) => new()
+        {
+            ["id"] = id, ["name"] = name, ["development_mode"] = 0,
+            ["owner"] = new JsonObject { ["id"] = "7c5dae5552338874e5053f2534d2767a", ["type"] = "user", ["name"] = "admin@countable.ca" },
+            ["account"] = new JsonObject { ["id"] = "01a7362d577a6c3019a474fd6f485823", ["name"] = "Countable" },
+            ["meta"] = new JsonObject { ["cdn_only"] = false, ["dns_only"] = true, ["foundation_dns"] = false, ["page_rule_quota"] = 3, ["phishing_detected"] = false, ["step"] = 2 },
+            ["name_servers"] = new JsonArray("bob.ns.cloudflare.com", "lola.ns.cloudflare.com"),
+            ["original_name_servers"] = null, ["original_registrar"] = null, ["original_dnshost"] = null,
+            ["created_on"] = "2024-01-01T05:20:00.12345Z", ["modified_on"] = "2024-01-01T05:20:00.12345Z", ["activated_on"] = "2024-01-02T00:01:00.12345Z",
+        };
+
         private static bool Matches(JsonObject r, string key, Microsoft.Extensions.Primitives.StringValues value) =>
             value.Count == 0 || string.IsNullOrEmpty(value.ToString()) || string.Equals(r[key]?.ToString(), value.ToString(), StringComparison.OrdinalIgnoreCase);
 
@@ -133,8 +143,17 @@ namespace ReleaseOps.Fakes
             record["modified_on"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        private static JsonObject Template(FakeState state) =>
-            state.Contract("cloudflare/dns_records_create.response_200.json")["body"]!["result"]!.DeepClone().AsObject();
+        /// <summary>The recorded record, less the fields the spec no longer has (zone_id, zone_name, locked).</summary>
+        private static JsonObject Template(FakeState state)
+        {
+            var record = state.Contract("cloudflare/dns_records_create.response_200.json")["body"]!["result"]!.DeepClone().AsObject();
+            foreach (var gone in new[] { "zone_id", "zone_name", "locked" })
+            {
+                record.Remove(gone);
+            }
+
+            return record;
+        }
 
         private static IResult Ok(HttpContext c, JsonNode result) =>
             FakeHost.Json(c, 200, new JsonObject { ["success"] = true, ["errors"] = new JsonArray(), ["messages"] = new JsonArray(), ["result"] = result });

@@ -173,18 +173,9 @@ namespace ReleaseOps.Fakes
                 return Error(400, "InvalidKeyPair.Duplicate", $"The keypair '{name}' already exists.");
             }
 
-            // The API takes the key as a base64 blob; the real EC2 also accepts the OpenSSH line itself.
-            var raw = form["PublicKeyMaterial"].ToString();
-            string material;
-            try
-            {
-                material = Encoding.UTF8.GetString(Convert.FromBase64String(raw));
-            }
-            catch (FormatException)
-            {
-                material = raw;
-            }
-
+            // PublicKeyMaterial is a blob in the service model: base64 on the wire, nothing else (the contract gate
+            // has already refused anything that is not base64).
+            var material = Encoding.UTF8.GetString(Convert.FromBase64String(form["PublicKeyMaterial"].ToString()));
             if (!material.StartsWith("ssh-", StringComparison.Ordinal))
             {
                 return Error(400, "InvalidKey.Format", "Key is not in valid OpenSSH public key format");

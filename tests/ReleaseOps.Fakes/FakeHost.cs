@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
@@ -10,6 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ReleaseOps.Fakes.Contracts;
 
 namespace ReleaseOps.Fakes
 {
@@ -65,7 +67,14 @@ namespace ReleaseOps.Fakes
         public FakeState(FakeOptions options)
         {
             Options = options;
+            Contracts = new ProviderContracts(options.ContractsDir);
         }
+
+        /// <summary>The providers' specs (tests/contracts/spec), which every request and answer is checked against.</summary>
+        public ProviderContracts Contracts { get; }
+
+        /// <summary>What the contract gate checked, and every rule broken.</summary>
+        public ContractStats Checks { get; } = new();
 
         public object Gate { get; } = new();
         public FakeOptions Options { get; }
@@ -99,6 +108,7 @@ namespace ReleaseOps.Fakes
             builder.Logging.ClearProviders();
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
             var app = builder.Build();
+            app.Lifetime.ApplicationStopping.Register(() => ContractGate.WriteStats(state));
             app.Use(async (context, next) => await Intercept(state, context, next));
             Control.Map(app, state);
             DigitalOceanFake.Map(app, state);
@@ -147,6 +157,25 @@ namespace ReleaseOps.Fakes
                 return;
             }
 
+            // The provider's spec first: a request that breaks it is answered 400, naming the rule.
+            var (check, rejected) = await ContractGate.BeginAsync(state, context);
+            if (rejected)
+            {
+                lock (state.Gate)
+                {
+                    state.Log.Add(new LoggedRequest(request.Method, path, request.QueryString.Value ?? string.Empty, 400, false));
+                }
+
+                return;
+            }
+
+            var answer = context.Response.Body;
+            var captured = new MemoryStream();
+            if (check is not null)
+            {
+                context.Response.Body = captured;
+            }
+
             Fault? fault;
             lock (state.Gate)
             {
@@ -178,15 +207,24 @@ namespace ReleaseOps.Fakes
                 await next();
                 context.Response.Body = original;
                 context.Response.Headers.Clear();
-                await WriteFault(context, fault);
+                await WriteFault(context, fault, check?.Provider);
             }
             else if (fault is not null)
             {
-                await WriteFault(context, fault);
+                await WriteFault(context, fault, check?.Provider);
             }
             else
             {
                 await next();
+            }
+
+            if (check is not null)
+            {
+                context.Response.Body = answer;
+                var text = Encoding.UTF8.GetString(captured.ToArray());
+                ContractGate.End(state, request, check, context.Response.StatusCode, context.Response.ContentType, text, fault is { Malformed: true });
+                captured.Position = 0;
+                await captured.CopyToAsync(answer);
             }
 
             lock (state.Gate)
@@ -196,7 +234,7 @@ namespace ReleaseOps.Fakes
             }
         }
 
-        private static async Task WriteFault(HttpContext context, Fault fault)
+        private static async Task WriteFault(HttpContext context, Fault fault, string? provider)
         {
             var response = context.Response;
             response.StatusCode = fault.Status;
@@ -210,14 +248,41 @@ namespace ReleaseOps.Fakes
                 response.Headers["ratelimit-reset"] = DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            response.ContentType = "application/json";
-            var body = fault.Malformed ? "<html>502 Bad Gateway</html>" : fault.Status switch
+            var (code, message) = fault.Status switch
             {
-                429 => "{\"id\":\"too_many_requests\",\"message\":\"API rate limit exceeded.\"}",
-                401 => "{\"id\":\"unauthorized\",\"message\":\"Unable to authenticate you.\"}",
-                _ => "{\"id\":\"server_error\",\"message\":\"Unexpected server-side error\"}",
+                429 => ("too_many_requests", "API rate limit exceeded."),
+                401 => ("unauthorized", "Unable to authenticate you."),
+                _ => ("server_error", "Unexpected server-side error"),
             };
-            await response.WriteAsync(body);
+            if (fault.Malformed)
+            {
+                response.ContentType = "text/html";
+                await response.WriteAsync("<html>502 Bad Gateway</html>");
+                return;
+            }
+
+            // Each provider's own error shape: DigitalOcean id/message, Cloudflare errors[].code, Scaleway type/message, EC2 XML.
+            switch (provider)
+            {
+                case "cloudflare":
+                    response.ContentType = "application/json";
+                    var cfCode = fault.Status switch { 429 => 10000 + 971, 401 => 10000, _ => 10001 };
+                    await response.WriteAsync(new JsonObject { ["success"] = false, ["result"] = null, ["messages"] = new JsonArray(), ["errors"] = new JsonArray(new JsonObject { ["code"] = cfCode, ["message"] = message }) }.ToJsonString());
+                    break;
+                case "scaleway":
+                    response.ContentType = "application/json";
+                    await response.WriteAsync(new JsonObject { ["type"] = fault.Status == 401 ? "denied_authentication" : code, ["message"] = message }.ToJsonString());
+                    break;
+                case "aws":
+                    response.ContentType = "text/xml;charset=UTF-8";
+                    var awsCode = fault.Status switch { 429 => "RequestLimitExceeded", 401 => "AuthFailure", _ => "InternalError" };
+                    await response.WriteAsync($"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{awsCode}</Code><Message>{message}</Message></Error></Errors><RequestID>{Guid.NewGuid()}</RequestID></Response>");
+                    break;
+                default:
+                    response.ContentType = "application/json";
+                    await response.WriteAsync(new JsonObject { ["id"] = code, ["message"] = message }.ToJsonString());
+                    break;
+            }
         }
 
         internal static IResult Json(HttpContext context, int status, JsonNode? body, IDictionary<string, string>? headers = null)
@@ -285,6 +350,22 @@ namespace ReleaseOps.Fakes
                 {
                     return Results.Json(state.Log.ToList());
                 }
+            });
+            app.MapGet("/_fake/contract", () =>
+            {
+                lock (state.Gate)
+                {
+                    return Results.Json(new { requests = state.Checks.Requests, responses = state.Checks.Responses, violations = state.Checks.Violations.ToList(), operations = state.Checks.Operations });
+                }
+            });
+            app.MapPost("/_fake/contract/clear", () =>
+            {
+                lock (state.Gate)
+                {
+                    state.Checks.Violations.Clear();
+                }
+
+                return Results.NoContent();
             });
             app.MapPost("/_fake/log/clear", () =>
             {

@@ -328,6 +328,16 @@ namespace ReleaseOps.Fakes
                 return FakeHost.Json(c, 200, body);
             });
 
+            // Arrange: a server whose root volume is another type (l_ssd volumes are deleted through the Instance API).
+            app.MapPost("/_fake/scaleway/servers/{id}/volume-type/{type}", (string id, string type) =>
+            {
+                lock (state.Gate)
+                {
+                    servers[id].Json["volumes"]!["0"]!["volume_type"] = type;
+                }
+
+                return Results.NoContent();
+            });
             app.MapGet("/_fake/scaleway/state", () =>
             {
                 lock (state.Gate)

@@ -130,7 +130,7 @@ namespace ReleaseOps.Core.Providers
                     var d = await Call("DescribeInstances", () => ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = new List<string> { id } }, token)).ConfigureAwait(false);
                     i = d.Reservations?.SelectMany(r => r.Instances ?? new List<Instance>()).FirstOrDefault();
                 }
-                catch (ReleaseOpsException ex) when (ex.Message.Contains("InvalidInstanceID.NotFound"))
+                catch (ReleaseOpsException ex) when (ex.ProviderCode == "InvalidInstanceID.NotFound")
                 {
                     return null;
                 }
@@ -302,13 +302,19 @@ namespace ReleaseOps.Core.Providers
                 await Call("DescribeKeyPairs", () => ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { KeyNames = new List<string> { keyName } }, token)).ConfigureAwait(false);
                 return keyName;
             }
-            catch (ReleaseOpsException ex) when (ex.Message.Contains("InvalidKeyPair.NotFound"))
+            catch (ReleaseOpsException ex) when (ex.ProviderCode == "InvalidKeyPair.NotFound")
             {
-                await Call("ImportKeyPair", () => ec2.ImportKeyPairAsync(new ImportKeyPairRequest { KeyName = keyName, PublicKeyMaterial = key.Line }, token)).ConfigureAwait(false);
+                await Call("ImportKeyPair", () => ec2.ImportKeyPairAsync(new ImportKeyPairRequest { KeyName = keyName, PublicKeyMaterial = PublicKeyMaterial(key) }, token)).ConfigureAwait(false);
                 reporter.Verbose($"Imported the SSH key {key.Fingerprint} into EC2 as {keyName}.");
                 return keyName;
             }
         }
+
+        /// <summary>
+        /// ImportKeyPair's PublicKeyMaterial is a blob in the service model: base64 on the wire. AWSSDK for .NET types it
+        /// as a string and sends it as given (the CLI and botocore encode it for you), so the OpenSSH line is encoded here.
+        /// </summary>
+        public static string PublicKeyMaterial(PublicKey key) => Convert.ToBase64String(Encoding.UTF8.GetBytes(key.Line));
 
         private async Task<List<Instance>> FindAsync(string project, string name, CancellationToken token) =>
             await DescribeAsync(new List<Filter>
@@ -341,7 +347,7 @@ namespace ReleaseOps.Core.Providers
             catch (AmazonEC2Exception ex)
             {
                 var what = $"EC2 answered {ex.ErrorCode} to {action} in {region} (request id {ex.RequestId}): {ex.Message}";
-                throw ex.ErrorCode switch
+                var failure = ex.ErrorCode switch
                 {
                     "AuthFailure" or "UnrecognizedClientException" or "InvalidClientTokenId" or "SignatureDoesNotMatch" => new ReleaseOpsException("ProviderAuthenticationFailed", FailureCategory.AuthenticationError, what,
                         "Check the AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or -Credential).", action, ex),
@@ -354,6 +360,10 @@ namespace ReleaseOps.Core.Providers
                     _ when (int)ex.StatusCode >= 500 => new ReleaseOpsException("ProviderUnavailable", FailureCategory.ResourceUnavailable, what, "Check the AWS Health Dashboard and run the command again.", action, ex),
                     _ => new ReleaseOpsException("ProviderRequestRejected", FailureCategory.InvalidArgument, what, "Correct the value that EC2 names, then run the command again.", action, ex),
                 };
+
+                // EC2's Errors/Error/Code, which the SDK reads into ErrorCode.
+                failure.ProviderCode = ex.ErrorCode;
+                throw failure;
             }
             catch (AmazonServiceException ex) when (ex.InnerException is System.Net.Http.HttpRequestException or System.Net.WebException)
             {

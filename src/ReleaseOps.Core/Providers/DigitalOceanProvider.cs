@@ -70,7 +70,7 @@ namespace ReleaseOps.Core.Providers
                 ["region"] = region,
                 ["size"] = size.Name,
                 ["image"] = image,
-                ["ssh_keys"] = new[] { keyId },
+                ["ssh_keys"] = new object[] { SshKeyReference(keyId) },
                 ["ipv6"] = true,
                 ["monitoring"] = true,
                 ["tags"] = tags,
@@ -265,6 +265,13 @@ namespace ReleaseOps.Core.Providers
             return match.ValueKind != JsonValueKind.Undefined ? Id(match) : throw new ReleaseOpsException("ProviderRequestRejected", FailureCategory.InvalidArgument,
                 $"DigitalOcean refused the SSH key {fingerprint}: {Str(created.Body, "message")}", "Check the key in the DigitalOcean console (Settings, Security).", fingerprint);
         }
+
+        /// <summary>
+        /// A key as DigitalOcean's own clients (godo, doctl) send it in ssh_keys: an id as an integer, a fingerprint as
+        /// a string. The spec allows both kinds; an id sent as a numeric string is what no client of theirs sends.
+        /// </summary>
+        public static object SshKeyReference(string idOrFingerprint) =>
+            long.TryParse(idOrFingerprint, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : idOrFingerprint;
 
         /// <summary>The MD5 fingerprint DigitalOcean uses for keys (colon-separated hex).</summary>
         public static string Md5Fingerprint(PublicKey key)

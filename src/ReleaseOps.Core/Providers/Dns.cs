@@ -227,10 +227,11 @@ namespace ReleaseOps.Core.Providers
         }
 
         /// <inheritdoc />
+        /// <remarks>The spec's record schema requires <c>type</c> even in a PATCH, so it is always sent.</remarks>
         public async Task<DnsRecord> UpdateAsync(DnsRecord record, string value, int ttl, CancellationToken token)
         {
             var response = await api.SendAsync(new HttpMethod("PATCH"), $"v2/domains/{Uri.EscapeDataString(record.Zone)}/records/{Uri.EscapeDataString(record.Id)}",
-                new { data = value, ttl }, token).ConfigureAwait(false);
+                new { type = record.Type, data = value, ttl }, token).ConfigureAwait(false);
             return ToRecord(record.Zone, api.Need(response.Body, "domain_record", "PATCH record"));
         }
 
@@ -308,7 +309,9 @@ namespace ReleaseOps.Core.Providers
         public async Task<DnsRecord> UpdateAsync(DnsRecord record, string value, int ttl, CancellationToken token)
         {
             var id = await ZoneIdAsync(record.Zone, token).ConfigureAwait(false);
-            var response = await api.SendAsync(new HttpMethod("PATCH"), $"zones/{id}/dns_records/{Uri.EscapeDataString(record.Id)}", new { content = value, ttl }, token).ConfigureAwait(false);
+            // Cloudflare's record schema requires type, name and content in a PATCH too.
+            var response = await api.SendAsync(new HttpMethod("PATCH"), $"zones/{id}/dns_records/{Uri.EscapeDataString(record.Id)}",
+                new { type = record.Type, name = record.Name, content = value, ttl }, token).ConfigureAwait(false);
             return ToRecord(record.Zone, Result(response.Body));
         }
 
@@ -316,7 +319,8 @@ namespace ReleaseOps.Core.Providers
         public async Task DeleteAsync(DnsRecord record, CancellationToken token)
         {
             var id = await ZoneIdAsync(record.Zone, token).ConfigureAwait(false);
-            await api.SendAsync(HttpMethod.Delete, $"zones/{id}/dns_records/{Uri.EscapeDataString(record.Id)}", null, token, accept: 404).ConfigureAwait(false);
+            // The spec's DELETE takes a (required) JSON body; an empty object satisfies it.
+            await api.SendAsync(HttpMethod.Delete, $"zones/{id}/dns_records/{Uri.EscapeDataString(record.Id)}", new Dictionary<string, object>(), token, accept: 404).ConfigureAwait(false);
         }
 
         /// <inheritdoc />

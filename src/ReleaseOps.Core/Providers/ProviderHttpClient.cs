@@ -239,26 +239,72 @@ namespace ReleaseOps.Core.Providers
 
         private async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, string path, object? body, string describe, CancellationToken token)
         {
-            using var request = new HttpRequestMessage(method, new Uri(BaseUri, path.TrimStart('/')));
-            authorize(request.Headers);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            request.Headers.UserAgent.Add(new ProductInfoHeaderValue("ReleaseOps", "1.0"));
-            if (body is RawContent raw)
-            {
-                request.Content = new StringContent(raw.Text, Encoding.UTF8, raw.MediaType);
-            }
-            else if (body is not null)
-            {
-                request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
-            }
-
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
             timeout.CancelAfter(retry.RequestTimeout);
-            Interlocked.Increment(ref requests);
-            reporter.Debug($"{Provider}: {describe}");
-            var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-            log.Enqueue($"{method} {StripQuery(path)} {(int)response.StatusCode}");
-            return response;
+            var target = new Uri(BaseUri, path.TrimStart('/'));
+            for (var hops = 0; ; hops++)
+            {
+                using var request = new HttpRequestMessage(method, target);
+                authorize(request.Headers);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                request.Headers.UserAgent.Add(new ProductInfoHeaderValue("ReleaseOps", "1.0"));
+                if (body is RawContent raw)
+                {
+                    request.Content = new StringContent(raw.Text, Encoding.UTF8, raw.MediaType);
+                }
+                else if (body is not null)
+                {
+                    request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+                }
+
+                Interlocked.Increment(ref requests);
+                reporter.Debug($"{Provider}: {describe}");
+                var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+                log.Enqueue($"{method} {StripQuery(path)} {(int)response.StatusCode}");
+                var next = RedirectTarget(response, target, method, describe, hops);
+                if (next is null)
+                {
+                    return response;
+                }
+
+                response.Dispose();
+                target = next;
+            }
+        }
+
+        /// <summary>
+        /// Redirects are followed by hand, and only within the API's own origin (scheme, host and port): the request
+        /// carries the provider's credentials (Authorization, X-Auth-Token), which must never reach another host. A
+        /// redirect elsewhere is ProviderRedirectRefused; only a GET follows 301, 302 and 303, and 307 and 308 keep
+        /// the method and body.
+        /// </summary>
+        private Uri? RedirectTarget(HttpResponseMessage response, Uri from, HttpMethod method, string describe, int hops)
+        {
+            var status = (int)response.StatusCode;
+            if (status is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location)
+            {
+                return null;
+            }
+
+            var to = location.IsAbsoluteUri ? location : new Uri(from, location);
+            var sameOrigin = Uri.Compare(to, BaseUri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+            if (!sameOrigin)
+            {
+                response.Dispose();
+                throw new ReleaseOpsException("ProviderRedirectRefused", FailureCategory.SecurityError,
+                    $"{Provider} answered {describe} with {status}, a redirect to {to.GetLeftPart(UriPartial.Authority)}, another host than {BaseUri.GetLeftPart(UriPartial.Authority)}; it was not followed, so the credentials were not sent there.",
+                    "Check the endpoint override (or a proxy that rewrites the API's answers): it must be the provider's API itself.", describe);
+            }
+
+            if (hops >= 5 || (status is 301 or 302 or 303 && method != HttpMethod.Get))
+            {
+                response.Dispose();
+                throw new ReleaseOpsException("ProviderRedirectRefused", FailureCategory.InvalidResult,
+                    $"{Provider} answered {describe} with {status} to {to.AbsolutePath}{(hops >= 5 ? " after 5 redirects" : ", which a " + method + " does not follow")}.",
+                    "Check the endpoint override: it must be the API's base address.", describe);
+            }
+
+            return to;
         }
 
         private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, bool unsafeToRepeat, CancellationToken token)
@@ -322,9 +368,36 @@ namespace ReleaseOps.Core.Providers
 
         private ReleaseOpsException Failure(int status, string describe, JsonElement? json, string? requestId, bool unsafeToRepeat)
         {
+            var exception = Classify(status, describe, json, requestId, unsafeToRepeat);
+            exception.ProviderCode = ProviderCodeOf(json);
+            return exception;
+        }
+
+        /// <summary>
+        /// The provider's error code, from the field each API documents for it: DigitalOcean's <c>id</c>, Scaleway's
+        /// <c>type</c>, Cloudflare's <c>errors[].code</c> (the first).
+        /// </summary>
+        public static string? ProviderCodeOf(JsonElement? json)
+        {
+            if (json is not { ValueKind: JsonValueKind.Object } e)
+            {
+                return null;
+            }
+
+            if (e.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0 && Str(errors[0], "code") is { } code)
+            {
+                return code;
+            }
+
+            return Str(e, "type") ?? Str(e, "id");
+        }
+
+        private ReleaseOpsException Classify(int status, string describe, JsonElement? json, string? requestId, bool unsafeToRepeat)
+        {
             var detail = ErrorText(json);
             var id = requestId is null ? string.Empty : $" (request id {requestId})";
-            var what = $"{Provider} answered {status} to {describe}{id}{(detail.Length > 0 ? ": " + detail : ".")}";
+            var code = ProviderCodeOf(json);
+            var what = $"{Provider} answered {status} to {describe}{id}{(detail.Length > 0 ? ": " + detail : ".")}{(code is null ? string.Empty : $" (error {code})")}";
             var type = json is { ValueKind: JsonValueKind.Object } j ? (Str(j, "type") ?? Str(j, "id") ?? string.Empty) : string.Empty;
             if (status == 401 || type == "denied_authentication" || type == "unauthorized")
             {
@@ -420,9 +493,10 @@ namespace ReleaseOps.Core.Providers
         private static HttpMessageHandler CreateHandler()
         {
 #if NET
-            return new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
+            // No automatic redirects: SendOnceAsync follows same-origin ones only, so credentials never cross hosts.
+            return new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate, AllowAutoRedirect = false };
 #else
-            return new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate };
+            return new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate, AllowAutoRedirect = false };
 #endif
         }
     }

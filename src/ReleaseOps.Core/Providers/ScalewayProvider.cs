@@ -105,13 +105,7 @@ namespace ReleaseOps.Core.Providers
                 var keys = request.PublicKeys.Select(k => PublicKey.Parse(k).Line).ToList();
                 if (keys.Count > 0)
                 {
-                    var cloudInit = new StringBuilder("#cloud-config\nssh_authorized_keys:\n");
-                    foreach (var key in keys)
-                    {
-                        cloudInit.Append("  - \"").Append(key.Replace("\"", string.Empty)).Append("\"\n");
-                    }
-
-                    await api.SendAsync(new HttpMethod("PATCH"), $"instance/v1/zones/{zone}/servers/{id}/user_data/cloud-init", new RawContent(cloudInit.ToString(), "text/plain"), token).ConfigureAwait(false);
+                    await api.SendAsync(new HttpMethod("PATCH"), $"instance/v1/zones/{zone}/servers/{id}/user_data/cloud-init", new RawContent(CloudConfig(keys), "text/plain"), token).ConfigureAwait(false);
                 }
 
                 await api.SendAsync(HttpMethod.Post, $"instance/v1/zones/{zone}/servers/{id}/action", new { action = "poweron" }, token, accept: 400).ConfigureAwait(false);
@@ -213,7 +207,7 @@ namespace ReleaseOps.Core.Providers
         {
             var zone = node?.Region ?? settings.ScalewayZone;
             var query = node is null ? string.Empty : "?volume_id=" + Uri.EscapeDataString(Volumes(await GetAsync(zone, node.Id, token).ConfigureAwait(false)).FirstOrDefault().Id ?? string.Empty);
-            var items = await PagesAsync($"block/v1alpha1/zones/{zone}/snapshots{query}", "snapshots", token).ConfigureAwait(false);
+            var items = await PagesAsync($"block/v1alpha1/zones/{zone}/snapshots{query}", "snapshots", token, "page_size").ConfigureAwait(false);
             return items.Select(s => ToSnapshot(s, node)).ToList();
         }
 
@@ -313,6 +307,21 @@ namespace ReleaseOps.Core.Providers
         /// <inheritdoc />
         public void Dispose() => api.Dispose();
 
+        /// <summary>
+        /// The cloud-init user data that authorizes these keys: "#cloud-config" and then a JSON document, which is
+        /// valid YAML, written by a real serializer. A key's comment is free text (quotes, backslashes, a literal
+        /// "\n", colons, "#"), and each key comes back from the YAML as exactly one string, comment intact.
+        /// </summary>
+        public static string CloudConfig(IEnumerable<string> keyLines)
+        {
+            var document = new Dictionary<string, object> { ["ssh_authorized_keys"] = keyLines.ToList() };
+
+            // The relaxed encoder leaves non-ASCII text as UTF-8 (YAML's \u escapes cannot carry a surrogate pair);
+            // quotes, backslashes and control characters are still escaped, as JSON and YAML both read them.
+            var options = new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+            return "#cloud-config\n" + JsonSerializer.Serialize(document, options) + "\n";
+        }
+
         private async Task<JsonElement?> FindAsync(string zone, string project, string name, string? role, CancellationToken token)
         {
             var servers = await PagesAsync($"instance/v1/zones/{zone}/servers?tags={Uri.EscapeDataString(NodeNaming.ProjectTag(project))}&name={Uri.EscapeDataString(name)}", "servers", token).ConfigureAwait(false);
@@ -330,13 +339,14 @@ namespace ReleaseOps.Core.Providers
             return response.Status == 404 ? null : api.Need(response.Body, "server", "GET server");
         }
 
-        private async Task<List<JsonElement>> PagesAsync(string path, string key, CancellationToken token)
+        /// <summary>Every page of a list. The Instance API sizes pages with per_page; the Block API with page_size.</summary>
+        private async Task<List<JsonElement>> PagesAsync(string path, string key, CancellationToken token, string sizeParameter = "per_page")
         {
             var items = new List<JsonElement>();
             var sep = path.IndexOf('?') >= 0 ? "&" : "?";
             for (var page = 1; ; page++)
             {
-                var response = await api.SendAsync(HttpMethod.Get, $"{path}{sep}per_page=100&page={page}", null, token).ConfigureAwait(false);
+                var response = await api.SendAsync(HttpMethod.Get, $"{path}{sep}{sizeParameter}=100&page={page}", null, token).ConfigureAwait(false);
                 var list = api.Need(response.Body, key, "GET " + path);
                 items.AddRange(list.EnumerateArray());
 
