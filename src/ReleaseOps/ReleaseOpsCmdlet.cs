@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -167,6 +168,30 @@ namespace ReleaseOps
             WriteError(record);
         }
 
+        /// <summary>True when ShouldProcess would ask: -Confirm, or an impact at or above $ConfirmPreference (and no -WhatIf).</summary>
+        private bool WouldPrompt()
+        {
+            var bound = MyInvocation.BoundParameters;
+            if (bound.TryGetValue("WhatIf", out var whatIf) && whatIf is SwitchParameter { IsPresent: true })
+            {
+                return false;
+            }
+
+            if (bound.TryGetValue("Confirm", out var confirm) && confirm is SwitchParameter c)
+            {
+                return c.IsPresent;
+            }
+
+            var impact = (GetType().GetCustomAttributes(typeof(CmdletAttribute), true).FirstOrDefault() as CmdletAttribute)?.ConfirmImpact ?? ConfirmImpact.Medium;
+            var preference = SessionState.PSVariable.GetValue("ConfirmPreference") switch
+            {
+                ConfirmImpact p => p,
+                string text when Enum.TryParse<ConfirmImpact>(text, true, out var parsed) => parsed,
+                _ => ConfirmImpact.High,
+            };
+            return preference != ConfirmImpact.None && impact >= preference;
+        }
+
         /// <summary>-ErrorAction when given, else the caller's $ErrorActionPreference.</summary>
         private ActionPreference EffectiveErrorAction()
         {
@@ -201,6 +226,13 @@ namespace ReleaseOps
         {
             try
             {
+                // With standard input redirected nobody can answer, and the host would print the prompt and then fail
+                // (or take the next line of the input as the answer): fail before a prompt is shown.
+                if (Console.IsInputRedirected && WouldPrompt())
+                {
+                    throw new PSInvalidOperationException("standard input is redirected");
+                }
+
                 return ask();
             }
             catch (Exception ex) when (ex is PSInvalidOperationException or System.Management.Automation.Host.HostException or NullReferenceException or InvalidOperationException && ex is not PipelineStoppedException)

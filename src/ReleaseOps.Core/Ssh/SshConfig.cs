@@ -247,6 +247,9 @@ namespace ReleaseOps.Core.Ssh
             }
         }
 
+        /// <summary>Throws InvalidHostName for a destination ssh would refuse or misread (see <see cref="Resolve"/>).</summary>
+        public static void ValidateDestination(string destination) => ParseDestination(destination);
+
         private static (string Host, string? User, int? Port) ParseDestination(string destination)
         {
             if (destination is null || string.IsNullOrWhiteSpace(destination))

@@ -93,6 +93,8 @@ namespace ReleaseOps.Commands
         private string Target()
         {
             var name = HostName.Trim();
+            // Before any ssh runs: a name ssh would take for an option (-oProxyCommand=...) or misread is InvalidHostName.
+            ReleaseOps.Core.Ssh.SshConfig.ValidateDestination(name);
             if (NoDirect || name.IndexOf('.') < 0)
             {
                 return name; // an ssh_config alias, or asked for as it is

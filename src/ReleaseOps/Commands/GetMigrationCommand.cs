@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ReleaseOps.Core;
 using ReleaseOps.Core.Migration;
 
 namespace ReleaseOps.Commands
@@ -23,12 +24,21 @@ namespace ReleaseOps.Commands
             var pattern = new WildcardPattern(Id, WildcardOptions.IgnoreCase);
             ForEachInput(Project, () =>
             {
+                var found = false;
                 foreach (var m in MigrationJournal.List(string.IsNullOrEmpty(Project) ? null : Project))
                 {
                     if (pattern.IsMatch(m.Id))
                     {
+                        found = true;
                         WriteObject(m);
                     }
+                }
+
+                // As Get-Process -Id: a plain id that names no migration is an error; a wildcard that matches none is not.
+                if (!found && !WildcardPattern.ContainsWildcardCharacters(Id))
+                {
+                    throw new ReleaseOpsException("MigrationNotFound", FailureCategory.ObjectNotFound, $"There is no migration {Id} in {MigrationJournal.Directory}.",
+                        "List the migrations with Get-Migration; point RELEASEOPS_MIGRATIONS at the folder that holds the journals.", Id);
                 }
             });
         }

@@ -111,6 +111,12 @@ namespace ReleaseOps.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(Name, "^[a-z0-9][a-z0-9._-]{0,99}$"))
+            {
+                ThrowFailure(new ReleaseOpsException("InvalidScheduleName", FailureCategory.InvalidArgument, $"'{Name}' is not a valid job name.", "Use lower-case letters, digits and hyphens, 100 characters at most.", Name));
+                return;
+            }
+
             if (ShouldProcess(Name, "Remove the weekly release job"))
             {
                 ForEachInput(Name, () => WriteObject(ReleaseScheduler.Unregister(Name, Method, ScheduleLocations.StateDirectory())));

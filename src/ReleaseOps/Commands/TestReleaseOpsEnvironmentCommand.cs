@@ -44,6 +44,12 @@ namespace ReleaseOps.Commands
         {
             try
             {
+                // Bad input is an error, not a failed probe: a host name ssh would take for an option is InvalidHostName.
+                if (!string.IsNullOrEmpty(SshHost))
+                {
+                    ReleaseOps.Core.Ssh.SshConfig.ValidateDestination(SshHost!);
+                }
+
                 var options = new ProbeOptions
                 {
                     SshHost = SshHost,
