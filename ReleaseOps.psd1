@@ -2,12 +2,13 @@
     RootModule           = 'ReleaseOps.psm1'
     ModuleVersion        = '0.1.0'
     GUID                 = '5b0e6f7e-3c1d-4a53-9a7e-7f2d8a4c1e90'
-    Author               = 'ReleaseOps'
-    CompanyName          = 'ReleaseOps'
-    Copyright            = '(c) ReleaseOps. MIT License.'
+    Author               = 'Countable Web Productions, operations team'
+    CompanyName          = 'Countable Web Productions Inc.'
+    Copyright            = '(c) 2026 Countable Web Productions Inc. MIT License.'
     Description          = 'Release management and server process automation: git flow releases, nodes on DigitalOcean, AWS, Scaleway and client servers, SSH bootstrap, direct access, and migrations.'
     PowerShellVersion    = '5.1'
-    CompatiblePSEditions = @('Core', 'Desktop')
+    # Core only: the Windows PowerShell 5.1 build ships and loads, but is untested (README, "Loading next to other modules").
+    CompatiblePSEditions = @('Core')
     # The pipeline types: one netstandard2.0 assembly for both editions, loaded in PowerShell's default context.
     RequiredAssemblies   = @('ReleaseOps.Model.dll')
     FormatsToProcess     = @('ReleaseOps.Format.ps1xml')
@@ -61,7 +62,9 @@
     PrivateData          = @{
         PSData = @{
             Tags       = @('release', 'gitflow', 'ssh', 'devops', 'digitalocean', 'aws', 'scaleway', 'migration')
-            ProjectUri = 'https://github.com/countable-web/releaseops'
+            ProjectUri   = 'https://github.com/countable-web/releaseops'
+            LicenseUri   = 'https://github.com/countable-web/releaseops/blob/main/LICENSE'
+            ReleaseNotes = 'Safety: no root through planted links, team accounts only, hardening checked with sshd -T, tokens kept off nodes, checked sync paths with a deletion cap, one run at a time per database and migration (SECURITY.md). Provider requests checked against the providers'' published specifications. Failures honour -ErrorAction; no prompt where nobody can answer. Installable as a package.'
         }
     }
 }

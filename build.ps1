@@ -8,7 +8,8 @@
         dotnet pwsh -NoProfile -File ./build.ps1 Build
     Build lays out an importable module at out/ReleaseOps. Test builds, then runs xunit (the engine) and Pester 5
     (the cmdlets, in a fresh pwsh -NoProfile -NonInteractive against out/) and ends with 'N passed, N failed'.
-    Bench runs bench/*.Bench.ps1. Package zips out/ReleaseOps into artifacts/.
+    Bench runs bench/*.Bench.ps1. Package builds, then writes artifacts/ReleaseOps.<version>.nupkg, which
+    Install-PSResource and Install-Module install from a folder repository.
 #>
 [CmdletBinding()]
 param(
@@ -46,7 +47,7 @@ function Invoke-Build {
     foreach ($edition in $editions.Keys) {
         $publish = Join-Path $artifacts "publish/$edition"
         if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
-        Invoke-Native dotnet @('publish', "$root/src/ReleaseOps/ReleaseOps.csproj", '-c', $Configuration, '-f', $editions[$edition], '-o', $publish, '--nologo', '-v', 'quiet')
+        Invoke-Native dotnet @('publish', "$root/src/ReleaseOps/ReleaseOps.csproj", '-c', $Configuration, '-f', $editions[$edition], '-o', $publish, '--nologo', '-v', 'quiet', "-p:Version=$(Get-ModuleVersion)")
         $target = Join-Path $out $edition
         $deps = Join-Path $target 'deps'
         $null = New-Item -ItemType Directory -Path $deps -Force
@@ -76,6 +77,11 @@ function Invoke-Build {
     }
 
     Write-Host "Built $out"
+}
+
+function Get-ModuleVersion {
+    # The one place the version lives: the manifest's ModuleVersion.
+    (Import-PowerShellDataFile "$root/ReleaseOps.psd1").ModuleVersion
 }
 
 function Get-PwshPath {
@@ -150,11 +156,8 @@ function Invoke-Bench {
 
 function Invoke-Package {
     Invoke-Build
-    $manifest = Import-PowerShellDataFile "$root/ReleaseOps.psd1"
-    $zip = Join-Path $artifacts "ReleaseOps-$($manifest.ModuleVersion).zip"
-    if (Test-Path $zip) { Remove-Item $zip }
-    Compress-Archive -Path $out -DestinationPath $zip
-    Write-Host "Packaged $zip"
+    # ReleaseOps.<version>.nupkg, which Install-PSResource and Install-Module install from a folder repository.
+    Invoke-Native (Get-PwshPath) @('-NoProfile', '-NonInteractive', '-File', "$root/tools/New-ModulePackage.ps1", '-ModulePath', $out, '-OutputDirectory', $artifacts)
 }
 
 foreach ($t in $Task) {

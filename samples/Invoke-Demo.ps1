@@ -12,7 +12,7 @@ param([string] $ModulePath = (Join-Path $PSScriptRoot '../out/ReleaseOps/Release
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
 
-Write-Host "`n== Which provider hosts each project (PROCESS.md, 'Providers')" -ForegroundColor Cyan
+Write-Host "`n== Which provider hosts each project (the process (docs/process.md), 'Providers')" -ForegroundColor Cyan
 $projects = Import-Csv (Join-Path $PSScriptRoot 'projects.csv')
 $projects | Select-HostingProvider | Format-Table Project, Provider, Region, Rule, Reason -Wrap | Out-Host
 

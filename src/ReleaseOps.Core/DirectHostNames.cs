@@ -7,7 +7,7 @@ using System.Net;
 namespace ReleaseOps.Core
 {
     /// <summary>
-    /// Maps a public host name to the "direct" name that reaches the node itself (PROCESS.md, "Process For
+    /// Maps a public host name to the "direct" name that reaches the node itself (the process (about_ReleaseOps), "Process For
     /// Troubleshooting Production Servers").
     /// </summary>
     /// <remarks>

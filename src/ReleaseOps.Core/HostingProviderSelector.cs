@@ -25,7 +25,7 @@ namespace ReleaseOps.Core
     }
 
     /// <summary>
-    /// The provider rules of PROCESS.md ("Providers"), in their order:
+    /// The provider rules of the process (about_ReleaseOps) ("Providers"), in their order:
     /// 1. the client provides servers: use theirs;
     /// 2. services that only AWS provides (such as Cognito or RDS): AWS;
     /// 3. data must stay in Canada: DigitalOcean, Toronto (tor1);

@@ -54,7 +54,7 @@ namespace ReleaseOps
         /// <summary>The provider's region or zone (tor1 on DigitalOcean for Canada); null for client servers.</summary>
         public string? Region { get; }
 
-        /// <summary>The number of the PROCESS.md rule that decided (1 to 4).</summary>
+        /// <summary>The number of the process rule that decided (1 to 4).</summary>
         public int Rule { get; }
 
         /// <summary>The decision in words.</summary>

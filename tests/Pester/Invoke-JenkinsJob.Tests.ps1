@@ -1,4 +1,4 @@
-# Invoke-JenkinsJob against the stateful Jenkins fake (fakes/JenkinsFake.ps1), which follows ../shared/contracts/jenkins.
+# Invoke-JenkinsJob against the stateful Jenkins fake (fakes/JenkinsFake.ps1), which follows tests/contracts/jenkins.
 BeforeAll {
     Import-Module $env:RELEASEOPS_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force

@@ -70,7 +70,7 @@ public class JenkinsClientTests
     [Fact]
     public void Parses_the_contract_build_info()
     {
-        // From ../shared/contracts/jenkins/build_info.finished.json (cdancy/jenkins-rest's fixture), trimmed.
+        // From tests/contracts/jenkins/build_info.finished.json (cdancy/jenkins-rest's fixture), trimmed.
         const string json = """
             {"actions":[{"parameters":[{"name":"bear","value":true},{"name":"fish","value":"salmon"}]},
               {"causes":[{"shortDescription":"Started by user anonymous"}]},{},

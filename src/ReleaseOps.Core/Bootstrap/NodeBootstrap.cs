@@ -36,7 +36,7 @@ namespace ReleaseOps.Core.Bootstrap
     }
 
     /// <summary>
-    /// Brings nodes to the agency's baseline (PROCESS.md, "Bootstrapping") and manages the team's accounts. Each call
+    /// Brings nodes to the agency's baseline (the process (about_ReleaseOps), "Bootstrapping") and manages the team's accounts. Each call
     /// runs one POSIX sh script as root on the node (bootstrap.sh, embedded), with every value passed as a quoted
     /// argument. The script reports each step as Changed or Unchanged, the way Ansible reports changed and ok, and
     /// is idempotent: a rerun after a failure or a dropped connection completes the node.

@@ -146,7 +146,7 @@ ensure_sudo() {
 }
 
 ensure_history() {
-  ensure_file "Shared history" /etc/profile.d/releaseops-history.sh 644 '# ReleaseOps: shared command history (PROCESS.md). Every interactive bash appends each command at once,
+  ensure_file "Shared history" /etc/profile.d/releaseops-history.sh 644 '# ReleaseOps: shared command history (the process (about_ReleaseOps)). Every interactive bash appends each command at once,
 # with a timestamp (#epoch lines), to ~/.bash_history; Get-NodeHistory reads it.
 if [ -n "${BASH_VERSION:-}" ]; then
   HISTTIMEFORMAT="%F %T "

@@ -36,7 +36,7 @@ namespace ReleaseOps.Core.Jenkins
     /// Jenkins' remote API over HttpClient: the CSRF crumb (only when Jenkins issues one; it is bound to the session
     /// cookie, which the client keeps), the trigger (201 and the queue item's Location), the queue item until its
     /// executable appears, the build, and the progressive console log (X-Text-Size, X-More-Data). Facts are in
-    /// ../shared/contracts/jenkins. Errors are ReleaseOpsExceptions with stable ids; none contains the token.
+    /// tests/contracts/jenkins. Errors are ReleaseOpsExceptions with stable ids; none contains the token.
     /// </summary>
     public sealed class JenkinsClient : IDisposable
     {

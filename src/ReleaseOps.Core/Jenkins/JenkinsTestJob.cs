@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace ReleaseOps.Core.Jenkins
 {
     /// <summary>
-    /// PROCESS.md's last bootstrap step, "Run your Jenkins job to test the software works": Initialize-Node -TestJob
+    /// the process (about_ReleaseOps)'s last bootstrap step, "Run your Jenkins job to test the software works": Initialize-Node -TestJob
     /// runs the job for each bootstrapped node, with the parameters NODE (the node's name) and NODE_HOST (the address
     /// SSH used), and reports the outcome as one more step.
     /// </summary>

@@ -8,7 +8,7 @@ using LibGit2Sharp;
 namespace ReleaseOps.Core.Release
 {
     /// <summary>
-    /// Hotfixes (PROCESS.md: "Critical bugfixes may bypass the above process by pushing hotfixes to master. Do this
+    /// Hotfixes (the process (about_ReleaseOps): "Critical bugfixes may bypass the above process by pushing hotfixes to master. Do this
     /// sparingly."): hotfix/&lt;name&gt; from master, merged into master with a patch release, and brought back into
     /// develop. When the back-merge conflicts, or develop refuses the push (a protected branch), a backmerge/&lt;name&gt;
     /// branch is pushed for a pull request instead; the hotfix itself is never left half-done.

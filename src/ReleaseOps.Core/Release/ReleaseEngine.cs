@@ -86,7 +86,7 @@ namespace ReleaseOps.Core.Release
     }
 
     /// <summary>
-    /// The weekly release (PROCESS.md): develop is merged into master, tagged, and pushed, gated on the end-to-end tests.
+    /// The weekly release (the process (about_ReleaseOps)): develop is merged into master, tagged, and pushed, gated on the end-to-end tests.
     /// </summary>
     /// <remarks>
     /// The merge is made in the object database (LibGit2Sharp's MergeCommits), never in the working tree, so a release

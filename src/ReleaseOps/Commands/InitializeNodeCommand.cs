@@ -56,7 +56,7 @@ namespace ReleaseOps.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        /// <summary>After the bootstrap, runs this Jenkins job (folder/name) with NODE and NODE_HOST, as PROCESS.md asks.</summary>
+        /// <summary>After the bootstrap, runs this Jenkins job (folder/name) with NODE and NODE_HOST, as the process (about_ReleaseOps) asks.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? TestJob { get; set; }

@@ -3,7 +3,7 @@ using ReleaseOps.Core;
 
 namespace ReleaseOps.Commands
 {
-    /// <summary>Select-HostingProvider: the provider rules of PROCESS.md, as an explainable decision.</summary>
+    /// <summary>Select-HostingProvider: the provider rules of the process (about_ReleaseOps), as an explainable decision.</summary>
     [Cmdlet(VerbsCommon.Select, "HostingProvider")]
     [OutputType(typeof(HostingDecision))]
     public sealed class SelectHostingProviderCommand : ReleaseOpsCmdlet

@@ -2,7 +2,7 @@
 .SYNOPSIS
     A stateful fake of Jenkins' remote API on 127.0.0.1, at the HTTP level.
 .DESCRIPTION
-    Follows ../shared/contracts/jenkins (http_contract.json and the captured bodies):
+    Follows tests/contracts/jenkins (http_contract.json and the captured bodies):
     - GET /crumbIssuer/api/json: 404 unless -CrumbRequired; then a crumb bound to a session cookie, and every POST
       without that crumb and cookie gets 403 'No valid crumb was included in the request'.
     - POST /job/<folder>/job/<name>/build or /buildWithParameters (form or query): 201 with Location
