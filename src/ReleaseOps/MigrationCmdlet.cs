@@ -178,6 +178,7 @@ namespace ReleaseOps
 
         /// <summary>How long to wait for the authoritative DNS servers (default 5 minutes).</summary>
         [Parameter(ParameterSetName = PlanSet)]
+        [Seconds]
         public TimeSpan DnsTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
         /// <summary>The old node's public address, which an undo points the DNS names back at (default: its PublicIPv4, else its HostName).</summary>

@@ -127,9 +127,9 @@ Describe 'Invoke-JenkinsJob' {
         (Get-JenkinsFakeRequest $plainFake).Count | Should -Be $before
     }
 
-    It 'stops waiting after -TimeoutSeconds with JenkinsTimeout' {
+    It 'stops waiting after -Timeout with JenkinsTimeout' {
         Use-Jenkins $plainFake
-        { Invoke-JenkinsJob -Job cortico/e2e -Parameter @{ QUEUE_POLLS = 100000 } -TimeoutSeconds 1 -ErrorAction Stop } |
+        { Invoke-JenkinsJob -Job cortico/e2e -Parameter @{ QUEUE_POLLS = 100000 } -Timeout 1 -ErrorAction Stop } |
             Should -Throw -ErrorId 'JenkinsTimeout,ReleaseOps.Commands.InvokeJenkinsJobCommand'
     }
 

@@ -96,7 +96,7 @@ Describe 'Invoke-NodeCommand' {
 
     It 'kills the remote command when it times out' {
         $n = $nodes[0]
-        $r = Invoke-NodeCommand -HostName 127.0.0.1 -Port $n.Port -Command 'sleep 47; echo never' -TimeoutSeconds 1 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $r = Invoke-NodeCommand -HostName 127.0.0.1 -Port $n.Port -Command 'sleep 47; echo never' -Timeout 1 -ErrorVariable errs -ErrorAction SilentlyContinue
         $r.FailureId | Should -Be 'CommandTimedOut'
         $r.ExitCode | Should -BeNullOrEmpty
         $r.Output | Should -Not -Match 'never'

@@ -15,7 +15,7 @@ AfterAll {
 
 Describe 'Test-ReleaseOpsEnvironment' {
     It 'runs the git, SSH and EC2 paths against a real sshd and an EC2 fake' {
-        $checks = Test-ReleaseOpsEnvironment -SshHost 127.0.0.1 -SshPort $sshd.Port -SshUser $sshd.User -IdentityFile $sshd.IdentityFile `
+        $checks = Test-ReleaseOpsEnvironment -HostName 127.0.0.1 -Port $sshd.Port -User $sshd.User -IdentityFile $sshd.IdentityFile `
             -HostKeyFingerprint $sshd.HostKeyFingerprint -Ec2Endpoint $ec2.Uri -Ec2Region ca-central-1
         $checks | Should -HaveCount 3
         foreach ($c in $checks) { $c.Succeeded | Should -BeTrue -Because "$($c.Component): $($c.Detail)" }
@@ -30,7 +30,7 @@ Describe 'Test-ReleaseOpsEnvironment' {
 
     It 'refuses a host key that does not match' {
         $wrong = 'SHA256:' + [Convert]::ToBase64String([byte[]]::new(32)).TrimEnd('=')
-        $ssh = Test-ReleaseOpsEnvironment -SshHost 127.0.0.1 -SshPort $sshd.Port -SshUser $sshd.User -IdentityFile $sshd.IdentityFile -HostKeyFingerprint $wrong |
+        $ssh = Test-ReleaseOpsEnvironment -HostName 127.0.0.1 -Port $sshd.Port -User $sshd.User -IdentityFile $sshd.IdentityFile -HostKeyFingerprint $wrong |
             Where-Object Component -EQ SSH
         $ssh.Succeeded | Should -BeFalse
         $ssh.Detail | Should -Match 'HostKeyMismatch|host key'

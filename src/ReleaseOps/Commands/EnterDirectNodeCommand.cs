@@ -30,7 +30,7 @@ namespace ReleaseOps.Commands
 
         /// <summary>A private key for ssh -i.</summary>
         [Parameter]
-        public string? IdentityFile { get; set; }
+        public string[]? IdentityFile { get; set; }
 
         /// <summary>An ssh_config file for ssh -F.</summary>
         [Parameter]
@@ -117,9 +117,9 @@ namespace ReleaseOps.Commands
                 args.AddRange(new[] { "-F", GetUnresolvedProviderPathFromPSPath(ConfigFile) });
             }
 
-            if (IdentityFile is not null)
+            foreach (var file in IdentityFile ?? Array.Empty<string>())
             {
-                args.AddRange(new[] { "-i", GetUnresolvedProviderPathFromPSPath(IdentityFile) });
+                args.AddRange(new[] { "-i", GetUnresolvedProviderPathFromPSPath(file) });
             }
 
             if (Port > 0)

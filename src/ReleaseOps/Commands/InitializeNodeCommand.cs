@@ -77,8 +77,9 @@ namespace ReleaseOps.Commands
 
         /// <summary>How long the -TestJob build may take, queue included.</summary>
         [Parameter]
-        [ValidateRange(1, 86400)]
-        public int TestJobTimeoutSeconds { get; set; } = 3600;
+        [Seconds]
+        [Alias("TestJobTimeoutSeconds")]
+        public TimeSpan TestJobTimeout { get; set; } = TimeSpan.FromHours(1);
 
         /// <inheritdoc />
         protected override string Action => $"Bootstrap with {team.Count} admin account(s), groups, sudo policy and shared history"
@@ -157,7 +158,7 @@ namespace ReleaseOps.Commands
                         var test = CheckOnly || steps.Any(s => s.Status == "Failed")
                             ? new NodeStepResult { HostName = host, Step = JenkinsTestJob.StepName(TestJob), Status = "Skipped",
                                 Detail = CheckOnly ? $"-WhatIf: would run {TestJob} with NODE={nodeName}" : "the bootstrap failed" }
-                            : await JenkinsTestJob.RunAsync(jenkins, TestJob, nodeName, host, TimeSpan.FromSeconds(TestJobTimeoutSeconds),
+                            : await JenkinsTestJob.RunAsync(jenkins, TestJob, nodeName, host, TestJobTimeout,
                                 line => post(() => WriteInformation($"[{nodeName}] {line}", JenkinsCmdlet.LogTags)), reporter, ct).ConfigureAwait(false);
                         steps = steps.Concat(new[] { test }).ToList();
                     }

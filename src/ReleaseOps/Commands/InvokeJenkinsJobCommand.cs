@@ -32,9 +32,9 @@ namespace ReleaseOps.Commands
 
         /// <summary>How long the queue wait and the build may take together.</summary>
         [Parameter]
-        [Alias("Timeout")]
-        [ValidateRange(1, 604800)]
-        public int TimeoutSeconds { get; set; } = 3600;
+        [Seconds]
+        [Alias("TimeoutSeconds")]
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromHours(1);
 
         /// <inheritdoc />
         protected override void ProcessRecord()
@@ -53,7 +53,7 @@ namespace ReleaseOps.Commands
             {
                 var build = RunEngine(async (reporter, post, token) =>
                 {
-                    using var client = new JenkinsClient(Connection, new JenkinsWaitOptions { Timeout = TimeSpan.FromSeconds(TimeoutSeconds) });
+                    using var client = new JenkinsClient(Connection, new JenkinsWaitOptions { Timeout = Timeout });
                     var queued = await client.TriggerAsync(job, parameters, reporter, token, secrets).ConfigureAwait(false);
                     if (NoWait)
                     {

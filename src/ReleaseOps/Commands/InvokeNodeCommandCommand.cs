@@ -37,10 +37,11 @@ namespace ReleaseOps.Commands
         [Parameter]
         public SwitchParameter Sudo { get; set; }
 
-        /// <summary>Stops the remote command after this many seconds.</summary>
+        /// <summary>Stops the remote command after this long (a number is seconds).</summary>
         [Parameter]
-        [ValidateRange(1, int.MaxValue)]
-        public int TimeoutSeconds { get; set; }
+        [Seconds]
+        [Alias("TimeoutSeconds")]
+        public TimeSpan Timeout { get; set; }
 
         /// <summary>Writes each line of output to the information stream as it arrives, prefixed with the node.</summary>
         [Parameter]
@@ -60,7 +61,7 @@ namespace ReleaseOps.Commands
                 Command = Command,
                 Arguments = ArgumentList,
                 Sudo = Sudo.IsPresent,
-                Timeout = TimeoutSeconds > 0 ? TimeSpan.FromSeconds(TimeoutSeconds) : null,
+                Timeout = Timeout > TimeSpan.Zero ? Timeout : null,
             };
             if (ParameterSetName == FileSet)
             {
@@ -95,7 +96,7 @@ namespace ReleaseOps.Commands
                             {
                                 RecommendedAction = result.FailureId switch
                                 {
-                                    "CommandTimedOut" => "Raise -TimeoutSeconds, or find out why the command hangs; it was killed on the node.",
+                                    "CommandTimedOut" => "Raise -Timeout, or find out why the command hangs; it was killed on the node.",
                                     "SudoFailed" => "Give the user passwordless sudo on the node (a sudoers drop-in), or log in as root.",
                                     _ => "Read the result's Error and Output for the cause.",
                                 },

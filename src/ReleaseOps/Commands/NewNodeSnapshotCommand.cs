@@ -20,6 +20,7 @@ namespace ReleaseOps.Commands
 
         /// <summary>How long to wait for the snapshot (default 60 minutes).</summary>
         [Parameter]
+        [Seconds]
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(60);
 
         /// <inheritdoc />

@@ -66,7 +66,8 @@ namespace ReleaseOps.Commands
         /// <summary>Client servers: the SSH port (default 22).</summary>
         [Parameter]
         [ValidateRange(1, 65535)]
-        public int SshPort { get; set; } = 22;
+        [Alias("SshPort")]
+        public int Port { get; set; } = 22;
 
         /// <summary>Public keys that may log in as the node's initial user; default ~/.ssh/*.pub. The first is registered at the provider.</summary>
         [Parameter]
@@ -74,7 +75,7 @@ namespace ReleaseOps.Commands
 
         /// <summary>The private key to log in with while waiting for SSH (default: ssh_config and ~/.ssh).</summary>
         [Parameter]
-        public string? IdentityFile { get; set; }
+        public string[]? IdentityFile { get; set; }
 
         /// <summary>The known_hosts file that receives the node's host key (default ~/.ssh/known_hosts).</summary>
         [Parameter]
@@ -82,6 +83,7 @@ namespace ReleaseOps.Commands
 
         /// <summary>How long to wait for the node to run and answer over SSH (default 10 minutes).</summary>
         [Parameter]
+        [Seconds]
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
 
         /// <summary>Returns once the provider reports the node running, without waiting for SSH.</summary>
@@ -124,14 +126,14 @@ namespace ReleaseOps.Commands
                 var ssh = new SshConnectOptions
                 {
                     KnownHostsFile = known,
-                    IdentityFiles = IdentityFile is null ? Array.Empty<string>() : new[] { GetUnresolvedProviderPathFromPSPath(IdentityFile) },
+                    IdentityFiles = IdentityFile is null ? Array.Empty<string>() : IdentityFile.Select(GetUnresolvedProviderPathFromPSPath).ToArray(),
                 };
                 var node = RunEngine(async (reporter, token) =>
                 {
                     using var provider = NodeProvisioner.Create(Provider, settings, known, reporter);
                     if (provider is ClientProvider client)
                     {
-                        client.Server = (Address ?? string.Empty, SshPort, User);
+                        client.Server = (Address ?? string.Empty, Port, User);
                     }
 
                     var created = await provider.CreateAsync(request, token).ConfigureAwait(false);

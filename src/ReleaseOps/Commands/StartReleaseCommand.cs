@@ -32,8 +32,9 @@ namespace ReleaseOps.Commands
 
         /// <summary>How long the end-to-end gate may run.</summary>
         [Parameter]
-        [ValidateRange(1, 86400)]
-        public int GateTimeoutSeconds { get; set; } = 1800;
+        [Seconds]
+        [Alias("GateTimeoutSeconds")]
+        public TimeSpan GateTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
         /// <summary>Breaks another release's lock.</summary>
         [Parameter]
@@ -53,7 +54,7 @@ namespace ReleaseOps.Commands
                 {
                     MergeMode = MergeMode,
                     TagScheme = TagScheme,
-                    GateTimeout = TimeSpan.FromSeconds(GateTimeoutSeconds),
+                    GateTimeout = GateTimeout,
                     BreakLock = BreakLock,
                     GitToken = Token,
                     NoFetch = MyInvocation.BoundParameters.ContainsKey("WhatIf"),

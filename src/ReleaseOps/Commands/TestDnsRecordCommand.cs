@@ -40,6 +40,7 @@ namespace ReleaseOps.Commands
 
         /// <summary>How long -Wait waits (default 5 minutes).</summary>
         [Parameter]
+        [Seconds]
         public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
         /// <inheritdoc />

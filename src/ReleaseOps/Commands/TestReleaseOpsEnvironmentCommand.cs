@@ -11,21 +11,23 @@ namespace ReleaseOps.Commands
     {
         /// <summary>A node to open an SSH session to.</summary>
         [Parameter]
-        [Alias("ComputerName")]
-        public string? SshHost { get; set; }
+        [Alias("ComputerName", "SshHost")]
+        public string? HostName { get; set; }
 
         /// <summary>The node's SSH port.</summary>
         [Parameter]
         [ValidateRange(1, 65535)]
-        public int SshPort { get; set; } = 22;
+        [Alias("SshPort")]
+        public int Port { get; set; } = 22;
 
         /// <summary>The user to log in as.</summary>
         [Parameter]
-        public string SshUser { get; set; } = "root";
+        [Alias("SshUser")]
+        public string User { get; set; } = "root";
 
         /// <summary>The private key to log in with (default ~/.ssh/id_ed25519).</summary>
         [Parameter]
-        public string? IdentityFile { get; set; }
+        public string[]? IdentityFile { get; set; }
 
         /// <summary>The node's expected host key fingerprint (SHA256:...), as ssh-keygen -lf prints it.</summary>
         [Parameter]
@@ -45,17 +47,17 @@ namespace ReleaseOps.Commands
             try
             {
                 // Bad input is an error, not a failed probe: a host name ssh would take for an option is InvalidHostName.
-                if (!string.IsNullOrEmpty(SshHost))
+                if (!string.IsNullOrEmpty(HostName))
                 {
-                    ReleaseOps.Core.Ssh.SshConfig.ValidateDestination(SshHost!);
+                    ReleaseOps.Core.Ssh.SshConfig.ValidateDestination(HostName!);
                 }
 
                 var options = new ProbeOptions
                 {
-                    SshHost = SshHost,
-                    SshPort = SshPort,
-                    SshUser = SshUser,
-                    SshIdentityFile = IdentityFile is null ? null : GetUnresolvedProviderPathFromPSPath(IdentityFile),
+                    SshHost = HostName,
+                    SshPort = Port,
+                    SshUser = User,
+                    SshIdentityFile = IdentityFile is { Length: > 0 } ? GetUnresolvedProviderPathFromPSPath(IdentityFile[0]) : null,
                     SshHostKeyFingerprint = HostKeyFingerprint,
                     Ec2Endpoint = Ec2Endpoint,
                     Ec2Region = Ec2Region,
