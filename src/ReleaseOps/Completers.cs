@@ -16,4 +16,70 @@ namespace ReleaseOps
                 .Where(v => v.StartsWith(wordToComplete ?? string.Empty, System.StringComparison.OrdinalIgnoreCase))
                 .Select(v => new CompletionResult(v));
     }
+
+    /// <summary>
+    /// Completes -HostName with the Host aliases of ssh_config (-ConfigFile when given, else ~/.ssh/config), read by
+    /// the module's own resolver, as `ssh <Tab>` does. A configuration that cannot be read completes nothing.
+    /// </summary>
+    public sealed class HostNameCompleter : IArgumentCompleter
+    {
+        /// <inheritdoc />
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            try
+            {
+                var file = fakeBoundParameters?["ConfigFile"] as string;
+                var config = string.IsNullOrEmpty(file) ? ReleaseOps.Core.Ssh.SshConfig.LoadDefault() : ReleaseOps.Core.Ssh.SshConfig.Load(file!);
+                return Matching(config.HostAliases(), wordToComplete);
+            }
+            catch (ReleaseOps.Core.ReleaseOpsException)
+            {
+                return Enumerable.Empty<CompletionResult>();
+            }
+        }
+
+        internal static IEnumerable<CompletionResult> Matching(IEnumerable<string> values, string? word) =>
+            values.Where(v => v.StartsWith(word ?? string.Empty, System.StringComparison.OrdinalIgnoreCase))
+                .Select(v => new CompletionResult(v, v, CompletionResultType.ParameterValue, v));
+    }
+
+    /// <summary>Completes -Id with the ids of the migrations in the journal folder (of -Project when given), newest first.</summary>
+    public sealed class MigrationIdCompleter : IArgumentCompleter
+    {
+        /// <inheritdoc />
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            try
+            {
+                var project = fakeBoundParameters?["Project"] as string;
+                return HostNameCompleter.Matching(ReleaseOps.Core.Migration.MigrationJournal.List(string.IsNullOrEmpty(project) ? null : project)
+                    .OrderByDescending(m => m.Id, System.StringComparer.Ordinal).Select(m => m.Id), wordToComplete);
+            }
+            catch (ReleaseOps.Core.ReleaseOpsException)
+            {
+                return Enumerable.Empty<CompletionResult>();
+            }
+        }
+    }
+
+    /// <summary>Completes -Project with the projects this machine knows: those of its migration journals.</summary>
+    public sealed class ProjectCompleter : IArgumentCompleter
+    {
+        /// <inheritdoc />
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            try
+            {
+                return HostNameCompleter.Matching(ReleaseOps.Core.Migration.MigrationJournal.List(null).Select(m => m.Project).Where(p => p.Length > 0)
+                    .Distinct(System.StringComparer.Ordinal).OrderBy(p => p, System.StringComparer.Ordinal), wordToComplete);
+            }
+            catch (ReleaseOps.Core.ReleaseOpsException)
+            {
+                return Enumerable.Empty<CompletionResult>();
+            }
+        }
+    }
 }

@@ -122,6 +122,7 @@ namespace ReleaseOps
         /// <summary>The project slug.</summary>
         [Parameter(Mandatory = true, ParameterSetName = PlanSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProjectCompleter))]
         public string Project { get; set; } = string.Empty;
 
         /// <summary>The stack's folder on both nodes (default /srv/slug).</summary>

@@ -22,6 +22,7 @@ namespace ReleaseOps
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("ComputerName")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
         public string[] HostName { get; set; } = Array.Empty<string>();
 
         /// <summary>The SSH port, over ssh_config's Port.</summary>

@@ -162,6 +162,35 @@ namespace ReleaseOps.Core.Ssh
         /// <summary>The file the configuration was loaded from; null for Empty.</summary>
         public string? Path { get; }
 
+        /// <summary>
+        /// The Host aliases that name one host (no wildcard, not negated), from the file and the files it includes, in
+        /// order and once each: what `ssh <Tab>` offers, for -HostName completion.
+        /// </summary>
+        public IReadOnlyList<string> HostAliases()
+        {
+            var aliases = new List<string>();
+            void Walk(IReadOnlyList<Entry> list)
+            {
+                foreach (var entry in list)
+                {
+                    if (entry is HostEntry h)
+                    {
+                        aliases.AddRange(h.HostPatterns.Where(p => p.Length > 0 && p.IndexOfAny(new[] { '*', '?', '!' }) < 0));
+                    }
+                    else if (entry is IncludeEntry inc)
+                    {
+                        foreach (var file in inc.Files)
+                        {
+                            Walk(file);
+                        }
+                    }
+                }
+            }
+
+            Walk(entries);
+            return aliases.Distinct(StringComparer.Ordinal).ToList();
+        }
+
         /// <summary>Reads a configuration file and the files it includes. A missing file is SshConfigNotFound.</summary>
         public static SshConfig Load(string path) => Load(path, SshLocalContext.FromEnvironment());
 
@@ -360,6 +389,8 @@ namespace ReleaseOps.Core.Ssh
 
             public HostEntry(Location where, IReadOnlyList<string> patterns)
                 : base(where) => this.patterns = patterns;
+
+            public IReadOnlyList<string> HostPatterns => patterns;
 
             public bool Matches(string alias)
             {

@@ -16,6 +16,7 @@ namespace ReleaseOps.Commands
         /// <summary>The migration's id (from Get-Migration).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(MigrationIdCompleter))]
         public string Id { get; set; } = string.Empty;
 
         /// <summary>The migration's status, when it comes from Get-Migration: one that is not complete is passed over.</summary>

@@ -17,6 +17,7 @@ namespace ReleaseOps.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("ComputerName")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(HostNameCompleter))]
         public string HostName { get; set; } = string.Empty;
 
         /// <summary>The SSH port.</summary>

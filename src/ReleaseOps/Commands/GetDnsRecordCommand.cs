@@ -18,6 +18,7 @@ namespace ReleaseOps.Commands
 
         /// <summary>The record type (A, AAAA, CNAME, TXT, ...).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateSet("A", "AAAA", "CNAME", "TXT", "MX", "NS", "SRV", "CAA", IgnoreCase = true)]
         public string? Type { get; set; }
 
         /// <summary>The DNS service (default DigitalOcean).</summary>

@@ -11,11 +11,13 @@ namespace ReleaseOps.Commands
     {
         /// <summary>Only this project's migrations.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ProjectCompleter))]
         public string? Project { get; set; }
 
         /// <summary>Only the migration with this id (wildcards allowed).</summary>
         [Parameter]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(MigrationIdCompleter))]
         public string Id { get; set; } = "*";
 
         /// <inheritdoc />

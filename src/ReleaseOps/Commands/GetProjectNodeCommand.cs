@@ -15,6 +15,7 @@ namespace ReleaseOps.Commands
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Slug", "Name")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(ProjectCompleter))]
         public string? Project { get; set; }
 
         /// <summary>Only the nodes with this role (staging, production; wildcards allowed).</summary>

@@ -11,6 +11,7 @@ namespace ReleaseOps.Commands
         /// <summary>The migration's id (from Get-Migration, or the error that stopped it).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(MigrationIdCompleter))]
         public string Id { get; set; } = string.Empty;
 
         /// <inheritdoc />

@@ -19,6 +19,7 @@ namespace ReleaseOps.Commands
 
         /// <summary>The record type (default A).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateSet("A", "AAAA", "CNAME", "TXT", "MX", "NS", "SRV", "CAA", IgnoreCase = true)]
         public string Type { get; set; } = "A";
 
         /// <summary>The values the name must hold (an address for A). Omit it to change only the TTL.</summary>

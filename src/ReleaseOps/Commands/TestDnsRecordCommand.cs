@@ -23,6 +23,7 @@ namespace ReleaseOps.Commands
 
         /// <summary>The record type (default A).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateSet("A", "AAAA", "CNAME", "TXT", "MX", "NS", "SRV", "CAA", IgnoreCase = true)]
         public string Type { get; set; } = "A";
 
         /// <summary>The values every server must answer, such as the new node's address.</summary>

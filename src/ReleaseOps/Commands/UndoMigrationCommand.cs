@@ -17,6 +17,7 @@ namespace ReleaseOps.Commands
         /// <summary>The id of the migration to undo (from Get-Migration); its nodes and plan come from its journal.</summary>
         [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(MigrationIdCompleter))]
         public string Id { get; set; } = string.Empty;
 
         /// <inheritdoc />

@@ -1,0 +1,35 @@
+# Tab completion where it matters, through PowerShell's own completion engine (TabExpansion2), as a user sees it.
+BeforeAll {
+    Import-Module $env:RELEASEOPS_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'MigrationFixtures.psm1') -Force
+    function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
+    $script:config = Join-Path $TestDrive 'ssh_config'
+    $script:included = Join-Path $TestDrive 'more.conf'
+    Set-Content $included "Host web-included`n  HostName 127.0.0.9"
+    Set-Content $config "Include $included`nHost web1 web2 !web3`n  HostName 127.0.0.1`nHost *.internal db?`n  User admin`nHost backup`n  Port 2222"
+    $env:RELEASEOPS_MIGRATIONS = Join-Path $TestDrive 'migrations'
+}
+
+AfterAll { Remove-Item env:RELEASEOPS_MIGRATIONS -ErrorAction SilentlyContinue }
+
+Describe 'Tab completion' {
+    It '-HostName completes the Host aliases of ssh_config (included files too), never a pattern' {
+        $all = Complete "Invoke-NodeCommand -ConfigFile '$config' -HostName "
+        $all | Should -Be @('web-included', 'web1', 'web2', 'backup')
+        Complete "Invoke-NodeCommand -ConfigFile '$config' -HostName we" | Should -Be @('web-included', 'web1', 'web2')
+        Complete "Enter-DirectNode -ConfigFile '$config' -HostName ba" | Should -Be 'backup'
+    }
+
+    It '-Id completes migration ids, and -Project the projects this machine knows' {
+        New-TestMigration -Id 'shop-20261201-101010' -Status Completed | Out-Null
+        New-TestMigration -Id 'kmc-20261202-090000' -Status Failed | Out-Null
+        Complete 'Resume-Migration -Id ' | Should -Be @('shop-20261201-101010', 'kmc-20261202-090000')
+        Complete 'Get-Migration -Project shop -Id ' | Should -Be 'shop-20261201-101010'
+        Complete 'Get-Migration -Project ' | Should -Be @('kmc', 'shop')
+    }
+
+    It 'DNS -Type offers the record types, and refuses others' {
+        Complete 'Set-DnsRecord -Type C' | Sort-Object | Should -Be @('CAA', 'CNAME')
+        { Test-DnsRecord -Zone example.com -Name www -Type BOGUS -Expected 192.0.2.1 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ReleaseOps.Commands.TestDnsRecordCommand'
+    }
+}
