@@ -177,4 +177,40 @@ Describe 'Invoke-NodeCommand with mixed pipeline input' {
         }
         finally { $n | Remove-ProjectNode -Force; $global:PSDefaultParameterValues = @{} }
     }
+
+    It 'logs in with keys that only ssh-agent holds: SSH_AUTH_SOCK, IdentityAgent, an RSA key, and IdentityAgent none' {
+        # A real ssh-agent holding keys that exist nowhere on disk once loaded, and a HOME with no keys at all.
+        $agentDir = Join-Path $TestDrive 'agent'; $null = New-Item -ItemType Directory -Path $agentDir
+        $sock = Join-Path $agentDir 'agent.sock'; $rsaSock = Join-Path $agentDir 'rsa.sock'
+        $agents = foreach ($s in $sock, $rsaSock) { Start-Process ssh-agent -ArgumentList '-D', '-a', $s -PassThru -RedirectStandardOutput (Join-Path $agentDir "$([IO.Path]::GetFileName($s)).out") }
+        try {
+            foreach ($s in $sock, $rsaSock) { foreach ($i in 1..100) { if (Test-Path $s) { break }; Start-Sleep -Milliseconds 50 } }
+            foreach ($k in @(@{ Type = 'ed25519'; Sock = $sock; Name = 'agent-ed25519' }, @{ Type = 'rsa'; Sock = $rsaSock; Name = 'agent-rsa' })) {
+                $file = Join-Path $agentDir $k.Name
+                & ssh-keygen -q -t $k.Type -N '' -C $k.Name -f $file | Out-Null
+                bash -c "SSH_AUTH_SOCK='$($k.Sock)' ssh-add -q '$file'" 2>&1 | Out-Null
+                $null = $nodes[0] | Add-NodeSshKey -PublicKey (Get-Content "$file.pub") -IdentityFile $ctx.IdentityFile -KnownHostsFile $ctx.KnownHostsFile -ConfigFile $ctx.ConfigFile -ErrorAction Stop
+                Remove-Item $file, "$file.pub"
+            }
+            $homeDir = Join-Path $TestDrive 'agent-home'; $null = New-Item -ItemType Directory -Path $homeDir
+            $withAgent = Join-Path $TestDrive 'identityagent.conf'
+            Set-Content $withAgent "Host *`n  IdentityAgent $sock"
+            $noAgent = Join-Path $TestDrive 'noagent.conf'
+            Set-Content $noAgent "Host *`n  IdentityAgent none"
+            function Invoke-WithAgent([string] $Env, [string] $Config) {
+                $script = Join-Path $TestDrive ([guid]::NewGuid().ToString('N') + '.ps1')
+                Set-Content $script @"
+Import-Module '$($env:RELEASEOPS_MODULE)'
+try { (Invoke-NodeCommand -HostName 127.0.0.1 -Port $($nodes[0].Port) -KnownHostsFile '$($ctx.KnownHostsFile)' -ConfigFile '$Config' -Command 'id -un' -ErrorAction Stop).Output.Trim() }
+catch { `$_.FullyQualifiedErrorId }
+"@
+                bash -c "$Env HOME='$homeDir' '$(Join-Path $PSHOME 'pwsh')' -NoProfile -NonInteractive -File '$script' 2>&1"
+            }
+            Invoke-WithAgent "SSH_AUTH_SOCK='$sock'" $ctx.ConfigFile | Should -Be 'root'
+            Invoke-WithAgent 'SSH_AUTH_SOCK=' $withAgent | Should -Be 'root'
+            Invoke-WithAgent "SSH_AUTH_SOCK='$rsaSock'" $ctx.ConfigFile | Should -Be 'root'
+            Invoke-WithAgent "SSH_AUTH_SOCK='$sock'" $noAgent | Should -Be 'NoIdentityFile,ReleaseOps.Commands.InvokeNodeCommandCommand'
+        }
+        finally { $agents | Stop-Process -Force -ErrorAction SilentlyContinue }
+    }
 }

@@ -281,7 +281,9 @@ namespace ReleaseOps.Core.Ssh
     /// (ed25519, ecdsa, rsa, encrypted ones with a passphrase).
     /// </summary>
     /// <remarks>
-    /// SSH.NET has no ssh-agent client, so keys come from files only. Key exchange prefers curve25519-sha256:
+    /// SSH.NET has no ssh-agent client; <see cref="SshAgent"/> is ours, so the agent's keys (SSH_AUTH_SOCK or
+    /// IdentityAgent; IdentitiesOnly honoured) are offered after -IdentityFile and before the key files, as ssh does.
+    /// Key exchange prefers curve25519-sha256:
     /// SSH.NET's post-quantum hybrids are implemented in managed code and cost several milliseconds of CPU per
     /// connection, which adds up across a fan-out to hundreds of nodes; OpenSSH servers all offer curve25519.
     /// </remarks>
@@ -398,22 +400,22 @@ namespace ReleaseOps.Core.Ssh
             catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
             {
                 client.Dispose();
-                keys.ForEach(k => k.Dispose());
+                keys.OfType<IDisposable>().ToList().ForEach(k => k.Dispose());
                 throw Translate(ex, name, settings, trusted ? null : check, known.Path, keys.Count);
             }
             catch
             {
                 client.Dispose();
-                keys.ForEach(k => k.Dispose());
+                keys.OfType<IDisposable>().ToList().ForEach(k => k.Dispose());
                 throw;
             }
 
             // The keys stay open for later channels (SFTP) and are disposed with the session.
-            chain.AddRange(keys);
+            chain.AddRange(keys.OfType<IDisposable>());
             if (check is null)
             {
                 client.Dispose();
-                keys.ForEach(k => k.Dispose());
+                keys.OfType<IDisposable>().ToList().ForEach(k => k.Dispose());
                 throw new ReleaseOpsException("HostKeyUnverified", FailureCategory.SecurityError,
                     $"{name} did not present a host key.", "Check the node's sshd.", name);
             }
@@ -467,7 +469,7 @@ namespace ReleaseOps.Core.Ssh
             };
         }
 
-        private static List<PrivateKeyFile> LoadKeys(string name, SshHostSettings settings, SshConnectOptions options)
+        private static List<IPrivateKeySource> LoadKeys(string name, SshHostSettings settings, SshConnectOptions options)
         {
             var explicitFiles = options.IdentityFiles.Select(Expand).ToList();
             foreach (var f in explicitFiles.Where(f => !File.Exists(f)))
@@ -484,13 +486,30 @@ namespace ReleaseOps.Core.Ssh
                 var home = Path.Combine(Home(), ".ssh");
                 candidates = DefaultKeyNames.Select(n => Path.Combine(home, n)).Where(File.Exists).ToList();
             }
-            var keys = new List<PrivateKeyFile>();
+            // The agent's keys (passphrase-protected and hardware-backed keys that only the agent holds) come after the
+            // keys named with -IdentityFile and before the key files, as ssh offers them. With IdentitiesOnly, only the
+            // agent keys whose public half is one of the configured identities' .pub files.
+            var agentKeys = SshAgent.For(settings)?.Keys(settings.IdentitiesOnly ? blob => PublicBlobs(candidates).Any(b => b.SequenceEqual(blob)) : null)
+                ?? Array.Empty<IPrivateKeySource>();
+            var keys = new List<IPrivateKeySource>();
             var passphrase = options.Passphrase is null ? null : Plain(options.Passphrase);
             foreach (var file in candidates)
             {
                 try
                 {
-                    keys.Add(passphrase is null ? new PrivateKeyFile(file) : new PrivateKeyFile(file, passphrase));
+                    var key = passphrase is null ? new PrivateKeyFile(file) : new PrivateKeyFile(file, passphrase);
+                    if (explicitFiles.Contains(file))
+                    {
+                        keys.Insert(keys.Count(k => k is PrivateKeyFile), key);
+                    }
+                    else
+                    {
+                        keys.Add(key);
+                    }
+                }
+                catch (SshPassPhraseNullOrEmptyException) when (!explicitFiles.Contains(file) && agentKeys.Count > 0)
+                {
+                    // An encrypted key file whose key the agent holds (the usual case): the agent signs instead.
                 }
                 catch (SshPassPhraseNullOrEmptyException ex)
                 {
@@ -512,14 +531,37 @@ namespace ReleaseOps.Core.Ssh
                 }
             }
 
+            keys.InsertRange(Math.Min(explicitFiles.Count, keys.Count), agentKeys);
             if (keys.Count == 0)
             {
                 throw new ReleaseOpsException("NoIdentityFile", FailureCategory.AuthenticationError,
                     $"No private key was found to log in to {name} as {settings.User}.",
-                    "Create a key (ssh-keygen -t ed25519), name one with -IdentityFile, or set IdentityFile in ~/.ssh/config. ssh-agent is not supported.", name);
+                    "Create a key (ssh-keygen -t ed25519), name one with -IdentityFile, set IdentityFile in ~/.ssh/config, or load a key into ssh-agent (SSH_AUTH_SOCK).", name);
             }
 
             return keys;
+        }
+
+        /// <summary>The public key blobs of the identity files' .pub files, for IdentitiesOnly with an agent.</summary>
+        private static IEnumerable<byte[]> PublicBlobs(IEnumerable<string> files)
+        {
+            foreach (var file in files)
+            {
+                byte[]? blob = null;
+                try
+                {
+                    var fields = File.Exists(file + ".pub") ? File.ReadAllText(file + ".pub").Split(new[] { ' ', '\t', '\n' }, StringSplitOptions.RemoveEmptyEntries) : Array.Empty<string>();
+                    blob = fields.Length > 1 ? Convert.FromBase64String(fields[1]) : null;
+                }
+                catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException)
+                {
+                }
+
+                if (blob is not null)
+                {
+                    yield return blob;
+                }
+            }
         }
 
         /// <summary>Whether the key needs a passphrase: SSH.NET says so when asked to open it without one.</summary>

@@ -43,8 +43,9 @@ namespace ReleaseOps.Core.Ssh
     {
         internal SshHostSettings(string alias, string hostName, string user, int port, IReadOnlyList<string> identityFiles,
             bool identitiesOnly, IReadOnlyList<SshJumpHost> proxyJump, string? userKnownHostsFile, string? strictHostKeyChecking,
-            int? connectTimeoutSeconds)
+            int? connectTimeoutSeconds, string? identityAgent = null)
         {
+            IdentityAgent = identityAgent;
             Alias = alias;
             HostName = hostName;
             User = user;
@@ -85,6 +86,9 @@ namespace ReleaseOps.Core.Ssh
         public string? StrictHostKeyChecking { get; }
 
         public int? ConnectTimeoutSeconds { get; }
+
+        /// <summary>IdentityAgent: a socket path (expanded), "none", "SSH_AUTH_SOCK", or null when not set (then SSH_AUTH_SOCK).</summary>
+        public string? IdentityAgent { get; }
     }
 
     /// <summary>
@@ -486,6 +490,7 @@ namespace ReleaseOps.Core.Ssh
             StrictHostKeyChecking,
             ConnectTimeout,
             HostKeyAlias,
+            IdentityAgent,
         }
 
         private sealed class Setting : Entry
@@ -527,6 +532,7 @@ namespace ReleaseOps.Core.Ssh
                 ["proxyjump"] = Keyword.ProxyJump,
                 ["proxycommand"] = Keyword.ProxyCommand,
                 ["userknownhostsfile"] = Keyword.UserKnownHostsFile,
+                ["identityagent"] = Keyword.IdentityAgent,
                 ["stricthostkeychecking"] = Keyword.StrictHostKeyChecking,
                 ["connecttimeout"] = Keyword.ConnectTimeout,
                 ["hostkeyalias"] = Keyword.HostKeyAlias,
@@ -620,6 +626,13 @@ namespace ReleaseOps.Core.Ssh
                         return ParseProxyJump(rest, where);
                     case Keyword.ProxyCommand:
                         return new Setting(where, kw, rest.TrimStart((Whitespace + "=").ToCharArray()));
+                    case Keyword.IdentityAgent:
+                        if (args.Count != 1)
+                        {
+                            throw Invalid(where, "IdentityAgent takes one argument.");
+                        }
+
+                        return new Setting(where, kw, args[0]);
                     case Keyword.UserKnownHostsFile:
                         if (args.Count == 0)
                         {
@@ -813,6 +826,7 @@ namespace ReleaseOps.Core.Ssh
             private Setting? strict;
             private Setting? connectTimeout;
             private Setting? hostKeyAlias;
+            private Setting? identityAgent;
             private Setting? userSetting;
             private Setting? portSetting;
 
@@ -897,6 +911,9 @@ namespace ReleaseOps.Core.Ssh
                     case Keyword.StrictHostKeyChecking:
                         strict ??= s;
                         break;
+                    case Keyword.IdentityAgent:
+                        identityAgent ??= s;
+                        break;
                     case Keyword.ConnectTimeout:
                         // "none" leaves the option unset, so a later value still wins.
                         if (connectTimeout is null && s.Number >= 0)
@@ -959,9 +976,19 @@ namespace ReleaseOps.Core.Ssh
                         : ExpandPath(first, knownHosts.Where, "UserKnownHostsFile", Token);
                 }
 
+                string? agent = null;
+                if (identityAgent is not null)
+                {
+                    var text = identityAgent.Text;
+                    agent = string.Equals(text, "none", StringComparison.OrdinalIgnoreCase) || text == "SSH_AUTH_SOCK"
+                        ? text
+                        : ExpandPath(text.StartsWith("$", StringComparison.Ordinal) ? Environment.GetEnvironmentVariable(text.Substring(1)) ?? string.Empty : text,
+                            identityAgent.Where, "IdentityAgent", Token);
+                }
+
                 return new SshHostSettings(Alias, host, user, port, files.AsReadOnly(), identitiesOnly?.Number == 1,
                     proxyJump?.Hops ?? Array.Empty<SshJumpHost>(), knownHostsFile, strict?.Text,
-                    connectTimeout?.Number);
+                    connectTimeout?.Number, agent);
             }
 
             private string ExpandPath(string raw, Location where, string keyword, Func<char, string?> token)
