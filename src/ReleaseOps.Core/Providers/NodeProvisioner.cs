@@ -309,19 +309,11 @@ namespace ReleaseOps.Core.Providers
         private static void Write(List<ProjectNode> nodes)
         {
             var path = RegistryPath;
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var json = JsonSerializer.Serialize(nodes.Select(n => new { n.Id, n.Name, n.Project, n.HostName, n.Port, n.User, Created = n.Created.ToString("o", System.Globalization.CultureInfo.InvariantCulture), n.Tags }),
                 new JsonSerializerOptions { WriteIndented = true });
-            var temp = path + ".tmp";
-            File.WriteAllText(temp, json);
-            if (File.Exists(path))
-            {
-                File.Replace(temp, path, null);
-            }
-            else
-            {
-                File.Move(temp, path);
-            }
+
+            // The register says which hosts ReleaseOps connects to: created 0600 in a folder that is ours alone.
+            LocalFiles.WriteAtomically(path, json);
         }
     }
 

@@ -21,9 +21,31 @@ namespace ReleaseOps.Core.Release
         public const string UserVariable = "RELEASEOPS_GIT_USERNAME";
 
         private static readonly object HelperGate = new();
+        private static readonly HashSet<string> Transports = new(StringComparer.Ordinal) { "fetch", "push", "pull", "ls-remote", "clone" };
         private static string? helper;
+        private static string? noHooks;
 
-        /// <summary>Writes (once per process) the askpass helper: a script that answers git's prompts from the environment.</summary>
+        /// <summary>An empty folder in this process's private folder, given to git as core.hooksPath.</summary>
+        internal static string NoHooksDirectory()
+        {
+            lock (HelperGate)
+            {
+                if (noHooks is null || !System.IO.Directory.Exists(noHooks))
+                {
+                    var dir = System.IO.Path.Combine(LocalFiles.ProcessDirectory(), "no-hooks");
+                    System.IO.Directory.CreateDirectory(dir);
+                    noHooks = dir;
+                }
+
+                return noHooks;
+            }
+        }
+
+        /// <summary>
+        /// Writes (once per process) the askpass helper: a script that answers git's prompts from the environment. It
+        /// goes in this process's private folder (a new 0700 folder, see <see cref="LocalFiles"/>), created exclusively
+        /// with mode 0700, so that another local user can neither read nor replace it; it holds no secret itself.
+        /// </summary>
         public static string AskPassHelper()
         {
             lock (HelperGate)
@@ -34,19 +56,17 @@ namespace ReleaseOps.Core.Release
                 }
 
                 var windows = Environment.OSVersion.Platform == PlatformID.Win32NT;
-                var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "releaseops-askpass-" + Environment.UserName);
-                System.IO.Directory.CreateDirectory(dir);
+                var dir = LocalFiles.ProcessDirectory();
                 var path = System.IO.Path.Combine(dir, windows ? "askpass.cmd" : "askpass.sh");
                 var text = windows
                     ? "@echo off\r\necho %1 | findstr /b /c:\"Username\" >nul && (if defined " + UserVariable + " (echo %" + UserVariable + "%) else (echo x-access-token)) || echo %" + TokenVariable + "%\r\n"
                     : "#!/bin/sh\ncase \"$1\" in\n  Username*) printf '%s\\n' \"${" + UserVariable + ":-x-access-token}\" ;;\n  *) printf '%s\\n' \"$" + TokenVariable + "\" ;;\nesac\n";
-                System.IO.File.WriteAllText(path, text);
-#if NET
-                if (!OperatingSystem.IsWindows())
+                using (var stream = LocalFiles.CreateNew(path, executable: true))
                 {
-                    System.IO.File.SetUnixFileMode(path, System.IO.UnixFileMode.UserRead | System.IO.UnixFileMode.UserWrite | System.IO.UnixFileMode.UserExecute);
+                    var bytes = new UTF8Encoding(false).GetBytes(text);
+                    stream.Write(bytes, 0, bytes.Length);
                 }
-#endif
+
                 helper = path;
                 return path;
             }

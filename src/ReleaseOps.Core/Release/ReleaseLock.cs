@@ -24,7 +24,7 @@ namespace ReleaseOps.Core.Release
             {
                 try
                 {
-                    using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                    using var stream = LocalFiles.CreateNew(path); // O_EXCL, mode 0600: never through a planted link
                     using var writer = new StreamWriter(stream);
                     writer.Write(string.Join("\n", new[]
                     {

@@ -1,0 +1,141 @@
+using System;
+using System.IO;
+using System.Linq;
+using ReleaseOps.Core.Migration;
+using ReleaseOps.Core.Release;
+
+namespace ReleaseOps.Core.Tests;
+
+/// <summary>Tests that change TMPDIR or the current folder run alone.</summary>
+[CollectionDefinition("LocalSecurity", DisableParallelization = true)]
+public sealed class LocalSecurityCollection
+{
+}
+
+/// <summary>
+/// Issue #13 on the admin's machine, which is shared: another local user (here the real unprivileged user nobody,
+/// uid 65534, through setpriv) must not read or replace what ReleaseOps writes, nor plant what it reads.
+/// </summary>
+[Collection("LocalSecurity")]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class LocalSecurityTests : IDisposable
+{
+    private const string Nobody = "65534";
+    private readonly string dir = Path.Combine(Path.GetTempPath(), "ro-localsec-" + Guid.NewGuid().ToString("N"));
+
+    public LocalSecurityTests()
+    {
+        Directory.CreateDirectory(dir);
+    }
+
+    public void Dispose()
+    {
+        Tool.Run("rm", new[] { "-rf", dir });
+    }
+
+    /// <summary>Runs a command as the user nobody.</summary>
+    private static ToolResult AsNobody(params string[] command) =>
+        Tool.Run("setpriv", new[] { "--reuid=" + Nobody, "--regid=" + Nobody, "--clear-groups", "--" }.Concat(command));
+
+    private static string Owner(string path) => Tool.Run("stat", new[] { "-c", "%u", path }).Output.Trim();
+
+    private string SharedTmp()
+    {
+        // A /tmp of our own: root's, mode 1777, as on every Linux machine.
+        var shared = Path.Combine(dir, "tmp");
+        Directory.CreateDirectory(shared);
+        Assert.Equal(0, Tool.Run("chmod", new[] { "1777", shared }).ExitCode);
+        return shared;
+    }
+
+    // ---- Item 2: the askpass helper and the files written locally ---------------------------------------------------
+
+    [Fact]
+    public void Askpass_helper_is_private_to_this_process_even_when_another_user_planted_its_old_folder()
+    {
+        var shared = SharedTmp();
+        var victim = Path.Combine(dir, "victim.txt");
+        File.WriteAllText(victim, "untouched\n");
+        var saved = Environment.GetEnvironmentVariable("TMPDIR");
+        Environment.SetEnvironmentVariable("TMPDIR", shared);
+        try
+        {
+            // nobody plants the folder the helper used to go in, with the script as a link to a file of their choice.
+            var planted = Path.Combine(shared, "releaseops-askpass-" + Environment.UserName);
+            Assert.Equal(0, AsNobody("mkdir", "-m", "777", planted).ExitCode);
+            Assert.Equal(0, AsNobody("ln", "-s", victim, Path.Combine(planted, "askpass.sh")).ExitCode);
+
+            var helper = GitCli.AskPassHelper();
+
+            Assert.False(helper.StartsWith(planted, StringComparison.Ordinal), $"the helper went in the planted folder: {helper}");
+            Assert.Equal("untouched\n", File.ReadAllText(victim));
+            var folder = Path.GetDirectoryName(helper)!;
+            Assert.Equal("0", Owner(folder));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(helper));
+            var text = File.ReadAllText(helper);
+            Assert.NotEqual(0, AsNobody("cat", helper).ExitCode);
+            Assert.NotEqual(0, AsNobody("sh", "-c", "echo 'echo stolen' > \"$0\"", helper).ExitCode);
+            Assert.Equal(text, File.ReadAllText(helper));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("TMPDIR", saved);
+        }
+    }
+
+    [Fact]
+    public void Migration_journal_and_plan_are_created_private_in_a_private_folder()
+    {
+        var journals = Path.Combine(dir, "fresh", "migrations");
+        var info = MigrationJournal.Create("cortico", "old", "new", new[] { "PrepareTarget" }, DateTimeOffset.UtcNow, journals,
+            new MigrationSetup { SourceHost = "old", TargetHost = "new", SourceAddress = "192.0.2.1" });
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(journals));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(info.JournalPath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(MigrationJournal.PlanPath(info)));
+        Assert.NotEqual(0, AsNobody("ls", journals).ExitCode);
+        Assert.Equal(new[] { info.JournalPath, MigrationJournal.PlanPath(info) }.OrderBy(p => p, StringComparer.Ordinal),
+            Directory.GetFiles(journals).OrderBy(p => p, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Migration_journal_refuses_a_folder_that_another_user_owns()
+    {
+        var journals = Path.Combine(SharedTmp(), "migrations");
+        Assert.Equal(0, AsNobody("mkdir", "-m", "755", journals).ExitCode);
+
+        var e = Assert.Throws<ReleaseOpsException>(() =>
+            MigrationJournal.Create("cortico", "old", "new", new[] { "PrepareTarget" }, DateTimeOffset.UtcNow, journals));
+        Assert.Equal("LocalPathUnsafe", e.ErrorId);
+        Assert.Empty(Directory.GetFileSystemEntries(journals));
+        Assert.Equal("LocalPathUnsafe", Assert.Throws<ReleaseOpsException>(() => MigrationJournal.List(null, journals)).ErrorId);
+    }
+
+    [Fact]
+    public void Migration_journal_is_never_written_through_a_link_at_its_old_temporary_name()
+    {
+        var journals = Path.Combine(dir, "journals");
+        Directory.CreateDirectory(journals);
+        var now = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var victim = Path.Combine(dir, "victim.txt");
+        File.WriteAllText(victim, "untouched\n");
+        File.CreateSymbolicLink(Path.Combine(journals, "cortico-20260102-030405.json.tmp"), victim);
+
+        var info = MigrationJournal.Create("cortico", "old", "new", new[] { "PrepareTarget" }, now, journals);
+
+        Assert.Equal("untouched\n", File.ReadAllText(victim));
+        Assert.Equal("cortico", MigrationJournal.Load(info.JournalPath).Project);
+    }
+
+    [Fact]
+    public void Release_lock_is_created_private_and_never_through_a_link()
+    {
+        var git = Path.Combine(dir, "git");
+        Directory.CreateDirectory(git);
+        using (ReleaseLock.Acquire(git, breakLock: false, NullReporter.Instance))
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(git, "releaseops-release.lock")));
+        }
+    }
+}
