@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using ReleaseOps.Core.Migration;
 using ReleaseOps.Core.Release;
+using ReleaseOps.Core.Ssh;
 
 namespace ReleaseOps.Core.Tests;
 
@@ -18,13 +19,15 @@ public sealed class LocalSecurityCollection
 /// </summary>
 [Collection("LocalSecurity")]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class LocalSecurityTests : IDisposable
+public sealed class LocalSecurityTests : IClassFixture<SshTestKeys>, IDisposable
 {
     private const string Nobody = "65534";
+    private readonly SshTestKeys keys;
     private readonly string dir = Path.Combine(Path.GetTempPath(), "ro-localsec-" + Guid.NewGuid().ToString("N"));
 
-    public LocalSecurityTests()
+    public LocalSecurityTests(SshTestKeys keys)
     {
+        this.keys = keys;
         Directory.CreateDirectory(dir);
     }
 
@@ -137,5 +140,57 @@ public sealed class LocalSecurityTests : IDisposable
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(git, "releaseops-release.lock")));
         }
+    }
+
+    // ---- Item 8: known_hosts ----------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Add_refuses_a_second_key_for_a_host_already_recorded_with_another_key()
+    {
+        var path = Path.Combine(dir, "known_hosts");
+        File.WriteAllText(path, keys.Ed25519.Line("web.example.com") + "\n");
+        var file = new KnownHostsFile(path);
+
+        // Same type, other key: the race under AcceptNew (two connections both saw Unknown) must not trust both.
+        Assert.Equal("HostKeyMismatch", Assert.Throws<ReleaseOpsException>(() => file.Add("web.example.com", 22, keys.Ed25519Other.Type, keys.Ed25519Other.Blob, false)).ErrorId);
+        // Another type: Check already calls that Changed, so Add does not record it either.
+        Assert.Equal("HostKeyMismatch", Assert.Throws<ReleaseOpsException>(() => file.Add("web.example.com", 22, keys.Ecdsa.Type, keys.Ecdsa.Blob, true)).ErrorId);
+        Assert.Equal(keys.Ed25519.Line("web.example.com") + "\n", File.ReadAllText(path));
+        Assert.Equal(HostKeyStatus.Changed, file.Check("web.example.com", 22, keys.Ed25519Other.Type, keys.Ed25519Other.Blob).Status);
+    }
+
+    [Fact]
+    public void UserKnownHostsFile_none_reads_and_writes_no_file()
+    {
+        // ssh reads nothing for "none"; a file that happens to be called "none" in the current folder is not it.
+        var saved = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = dir;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "none"), keys.Ed25519.Line("web.example.com") + "\n");
+            var file = new KnownHostsFile("none");
+            Assert.Equal(HostKeyStatus.Unknown, file.Check("web.example.com", 22, keys.Ed25519.Type, keys.Ed25519.Blob).Status);
+            Assert.False(file.Add("db.example.com", 22, keys.Ed25519.Type, keys.Ed25519.Blob, false));
+            Assert.Equal(keys.Ed25519.Line("web.example.com") + "\n", File.ReadAllText(Path.Combine(dir, "none")));
+            File.Delete(Path.Combine(dir, "none"));
+            Assert.False(file.Add("db.example.com", 22, keys.Ed25519.Type, keys.Ed25519.Blob, false));
+            Assert.False(File.Exists(Path.Combine(dir, "none")));
+        }
+        finally
+        {
+            Environment.CurrentDirectory = saved;
+        }
+    }
+
+    [Fact]
+    public void A_known_hosts_file_that_another_user_owns_is_not_trusted()
+    {
+        var path = Path.Combine(dir, "known_hosts");
+        File.WriteAllText(path, keys.Ed25519.Line("web.example.com") + "\n");
+        Assert.Equal(0, Tool.Run("chown", new[] { Nobody, path }).ExitCode);
+        var file = new KnownHostsFile(path);
+
+        Assert.Equal("LocalPathUnsafe", Assert.Throws<ReleaseOpsException>(() => file.Check("web.example.com", 22, keys.Ed25519.Type, keys.Ed25519.Blob)).ErrorId);
+        Assert.Equal("LocalPathUnsafe", Assert.Throws<ReleaseOpsException>(() => file.Add("db.example.com", 22, keys.Ed25519.Type, keys.Ed25519.Blob, false)).ErrorId);
     }
 }

@@ -421,7 +421,9 @@ namespace ReleaseOps.Core.Ssh
             if (check.Status == HostKeyStatus.Unknown)
             {
                 known.Add(settings.HostName, settings.Port, presentedType, presented, options.HashKnownHosts);
-                reporter.Warning($"Trusted the new host key of {name} ({KnownHostsFile.HostPattern(settings.HostName, settings.Port)}) on first use: {check.PresentedFingerprint}. It is recorded in {known.Path}.");
+                reporter.Warning(known.IsNone
+                    ? $"Trusted the new host key of {name} ({KnownHostsFile.HostPattern(settings.HostName, settings.Port)}) for this connection only: {check.PresentedFingerprint}. UserKnownHostsFile is none, so it is not recorded."
+                    : $"Trusted the new host key of {name} ({KnownHostsFile.HostPattern(settings.HostName, settings.Port)}) on first use: {check.PresentedFingerprint}. It is recorded in {known.Path}.");
             }
 
             return (client, check.PresentedFingerprint, watch);
