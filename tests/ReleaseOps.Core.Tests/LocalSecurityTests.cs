@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using ReleaseOps.Core.Jenkins;
 using ReleaseOps.Core.Migration;
 using ReleaseOps.Core.Release;
 using ReleaseOps.Core.Ssh;
@@ -192,5 +193,22 @@ public sealed class LocalSecurityTests : IClassFixture<SshTestKeys>, IDisposable
 
         Assert.Equal("LocalPathUnsafe", Assert.Throws<ReleaseOpsException>(() => file.Check("web.example.com", 22, keys.Ed25519.Type, keys.Ed25519.Blob)).ErrorId);
         Assert.Equal("LocalPathUnsafe", Assert.Throws<ReleaseOpsException>(() => file.Add("db.example.com", 22, keys.Ed25519.Type, keys.Ed25519.Blob, false)).ErrorId);
+    }
+
+    // ---- Item 11: Jenkins credentials --------------------------------------------------------------------------------
+
+    private static Func<string, string?> Env(params (string Name, string Value)[] pairs) =>
+        name => pairs.Where(p => p.Name == name).Select(p => p.Value).FirstOrDefault();
+
+    [Fact]
+    public void Jenkins_credentials_go_only_to_https_or_loopback()
+    {
+        var credentials = Env(("JENKINS_USER_ID", "releaser"), ("JENKINS_API_TOKEN", "t0ken"));
+        var e = Assert.Throws<ReleaseOpsException>(() => JenkinsConnection.Resolve("http://jenkins.example.com/", null, null, credentials));
+        Assert.Equal("JenkinsInsecureUrl", e.ErrorId);
+        Assert.DoesNotContain("t0ken", e.Message + e.RecommendedAction, StringComparison.Ordinal);
+        Assert.True(JenkinsConnection.Resolve("https://jenkins.example.com/", null, null, credentials).Authenticated);
+        Assert.True(JenkinsConnection.Resolve("http://127.0.0.1:8080/", null, null, credentials).Authenticated);
+        Assert.False(JenkinsConnection.Resolve("http://jenkins.example.com/", null, null, Env()).Authenticated);
     }
 }

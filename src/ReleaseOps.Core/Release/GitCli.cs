@@ -83,13 +83,20 @@ namespace ReleaseOps.Core.Release
                 RedirectStandardError = true,
                 RedirectStandardInput = true,
             };
+            // The repository's hooks never run under ReleaseOps: core.hooksPath may point into the worktree (husky's
+            // .husky), which whoever pushes to develop writes, and pre-push, reference-transaction and pre-auto-gc would
+            // run with the git token in their environment. An empty private folder stands for "no hooks" on every OS.
+            // (git drops -c settings from the environment of a local remote's receive-pack, so its hooks still run.)
+            var args = new List<string> { "-c", "core.hooksPath=" + NoHooksDirectory() };
+            args.AddRange(arguments);
+            var transport = args.Count > 2 && Transports.Contains(args[2]);
 #if NET
-            foreach (var a in arguments)
+            foreach (var a in args)
             {
                 psi.ArgumentList.Add(a);
             }
 #else
-            psi.Arguments = string.Join(" ", System.Linq.Enumerable.Select(arguments, a => "\"" + a.Replace("\"", "\\\"") + "\""));
+            psi.Arguments = string.Join(" ", System.Linq.Enumerable.Select(args, a => "\"" + a.Replace("\"", "\\\"") + "\""));
 #endif
             psi.Environment["GIT_TERMINAL_PROMPT"] = "0";
             psi.Environment["LC_ALL"] = "C";
@@ -98,20 +105,26 @@ namespace ReleaseOps.Core.Release
                 psi.Environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes";
             }
 
+            // No cloud or Jenkins secret reaches git; the git token only reaches the commands that talk to a remote.
+            ChildEnvironment.Scrub(psi, agent: false);
             var gitToken = environment is not null && environment.TryGetValue(TokenVariable, out var given) ? given : Environment.GetEnvironmentVariable(TokenVariable);
-            if (!string.IsNullOrEmpty(gitToken))
-            {
-                // HTTPS remotes: git asks GIT_ASKPASS for the user name and the password. The helper holds no secret;
-                // it prints the token from this child's environment, so the token is never on a command line.
-                psi.Environment["GIT_ASKPASS"] = AskPassHelper();
-            }
-
             if (environment is not null)
             {
                 foreach (var pair in environment)
                 {
-                    psi.Environment[pair.Key] = pair.Value;
+                    if (pair.Key != TokenVariable)
+                    {
+                        psi.Environment[pair.Key] = pair.Value;
+                    }
                 }
+            }
+
+            if (transport && !string.IsNullOrEmpty(gitToken))
+            {
+                // HTTPS remotes: git asks GIT_ASKPASS for the user name and the password. The helper holds no secret;
+                // it prints the token from this child's environment, so the token is never on a command line.
+                psi.Environment["GIT_ASKPASS"] = AskPassHelper();
+                psi.Environment[TokenVariable] = gitToken;
             }
 
             Process process;
