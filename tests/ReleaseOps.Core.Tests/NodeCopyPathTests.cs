@@ -61,3 +61,76 @@ public sealed class NodeCopyPathTests
     }
 
 }
+
+/// <summary>
+/// The same names from a real SSH connection: a sandbox node whose sshd runs hostile-sftp.py (ForceCommand) as its SFTP
+/// server, and the real SSH.NET client under NodeCopy.DownloadAsync.
+/// </summary>
+public sealed class HostileSftpTests : IClassFixture<SandboxKeys>, IDisposable
+{
+    private readonly SandboxKeys keys;
+    private readonly string dir = Path.Combine(Path.GetTempPath(), "ro-hostile-" + Guid.NewGuid().ToString("N"));
+
+    // The node's / is an overlay over this machine's /, with /tmp of its own: /var/tmp is shared, so the node sees
+    // the script there, and a name aimed at /var/tmp would land on this machine.
+    private readonly string script = Path.Combine("/var/tmp", "ro-hostile-sftp-" + Guid.NewGuid().ToString("N") + ".py");
+    private readonly string escape = "ro-escaped-" + Guid.NewGuid().ToString("N");
+
+    public HostileSftpTests(SandboxKeys keys)
+    {
+        this.keys = keys;
+        Directory.CreateDirectory(dir);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "hostile-sftp.py"), script);
+    }
+
+    public void Dispose()
+    {
+        File.Delete(script);
+        File.Delete(Path.Combine("/var/tmp", escape));
+        File.Delete(Path.Combine("/var/tmp", escape + ".partial"));
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("relative")]
+    [InlineData("absolute")]
+    public async System.Threading.Tasks.Task A_download_from_a_node_that_sends_hostile_names_writes_nothing_outside_the_destination(string kind)
+    {
+        var name = kind == "relative" ? "../" + escape : "/var/tmp/" + escape;
+        var escaped = kind == "relative" ? Path.Combine(dir, escape) : Path.Combine("/var/tmp", escape);
+        using var node = await ReleaseOps.Core.Sandbox.SandboxNode.StartAsync(new ReleaseOps.Core.Sandbox.SandboxNodeOptions
+        {
+            Name = "hostile",
+            AuthorizedKeys = new[] { keys.PublicKey },
+            SshdConfigLines = new[] { $"ForceCommand /usr/bin/python3 {script} '{name}'" },
+        }, NullReporter.Instance, System.Threading.CancellationToken.None);
+        var options = new SshConnectOptions
+        {
+            KnownHostsFile = Path.Combine(dir, "known_hosts"),
+            ConfigFile = "/dev/null",
+            IdentityFiles = new[] { keys.IdentityFile },
+            User = "root",
+            Port = node.Port,
+            HostKeyPolicy = HostKeyPolicy.AcceptNew,
+        };
+        using var session = await NodeConnector.ConnectAsync("127.0.0.1", options, NullReporter.Instance, System.Threading.CancellationToken.None);
+
+        // SSH.NET keeps the last segment of basePath + name as an entry's Name, and NodeCopy checks it and builds every
+        // path from the root it asked for: the hostile entry is either refused (RemoteNameUnsafe) or lands inside.
+        var destination = Path.Combine(dir, "download");
+        try
+        {
+            var results = await NodeCopy.DownloadAsync(session, "/srv/data", destination, NullReporter.Instance, System.Threading.CancellationToken.None);
+            Assert.Equal(2, results.Count);
+            Assert.All(results, r => Assert.StartsWith(destination + Path.DirectorySeparatorChar, r.Destination, StringComparison.Ordinal));
+        }
+        catch (ReleaseOpsException e)
+        {
+            Assert.Equal("RemoteNameUnsafe", e.ErrorId);
+        }
+
+        Assert.True(File.Exists(Path.Combine(destination, "ok.txt")) || !Directory.Exists(destination));
+        Assert.False(File.Exists(escaped), $"the download wrote {escaped}");
+        Assert.False(File.Exists(escaped + ".partial"), $"the download wrote {escaped}.partial");
+    }
+}
