@@ -195,6 +195,18 @@ public sealed class LocalSecurityTests : IClassFixture<SshTestKeys>, IDisposable
         Assert.Equal("LocalPathUnsafe", Assert.Throws<ReleaseOpsException>(() => file.Add("db.example.com", 22, keys.Ed25519.Type, keys.Ed25519.Blob, false)).ErrorId);
     }
 
+    [Fact]
+    public void A_known_hosts_lock_planted_as_a_link_is_not_opened()
+    {
+        var path = Path.Combine(dir, "known_hosts");
+        var victim = Path.Combine(dir, "victim.txt");
+        File.CreateSymbolicLink(path + ".lock", victim);
+        var file = new KnownHostsFile(path);
+
+        Assert.Equal("LocalPathUnsafe", Assert.Throws<ReleaseOpsException>(() => file.Add("db.example.com", 22, keys.Ed25519.Type, keys.Ed25519.Blob, false)).ErrorId);
+        Assert.False(File.Exists(victim));
+    }
+
     // ---- Item 11: Jenkins credentials --------------------------------------------------------------------------------
 
     private static Func<string, string?> Env(params (string Name, string Value)[] pairs) =>

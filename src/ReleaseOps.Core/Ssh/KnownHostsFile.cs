@@ -735,6 +735,12 @@ namespace ReleaseOps.Core.Ssh
         private FileStream AcquireOsLock(Stopwatch clock, TimeSpan timeout)
         {
             var path = LockPath();
+            if (LocalFiles.IsLink(path))
+            {
+                // Opening it would create or lock the file of whoever planted the link.
+                throw LocalFiles.Unsafe(path, "is a symbolic link");
+            }
+
             var pause = 2;
             var random = new Random(Environment.CurrentManagedThreadId ^ Environment.TickCount);
             while (true)
