@@ -31,18 +31,29 @@ namespace ReleaseOps.Core
                     return processDirectory;
                 }
 
-#if NET
-                // mkdtemp(3): a new folder with a random name and mode 0700; an existing one is never reused.
-                var dir = Directory.CreateTempSubdirectory("releaseops-").FullName;
-#else
-                var dir = Path.Combine(Path.GetTempPath(), "releaseops-" + Guid.NewGuid().ToString("N"));
-                if (Directory.Exists(dir))
+                string dir;
+                try
                 {
-                    throw Unsafe(dir, "exists already");
+#if NET
+                    // mkdtemp(3): a new folder with a random name and mode 0700; an existing one is never reused.
+                    dir = Directory.CreateTempSubdirectory("releaseops-").FullName;
+#else
+                    dir = Path.Combine(Path.GetTempPath(), "releaseops-" + Guid.NewGuid().ToString("N"));
+                    if (Directory.Exists(dir))
+                    {
+                        throw Unsafe(dir, "exists already");
+                    }
+
+                    Directory.CreateDirectory(dir);
+#endif
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new ReleaseOpsException("TempDirectoryUnavailable", FailureCategory.ResourceUnavailable,
+                        $"Could not create a private folder in {Path.GetTempPath()}: {ex.Message}",
+                        "Set TMPDIR (TEMP on Windows) to a folder you can write, or free space in it.", Path.GetTempPath(), ex);
                 }
 
-                Directory.CreateDirectory(dir);
-#endif
                 CheckOwned(dir, directory: true);
                 processDirectory = dir;
                 AppDomain.CurrentDomain.ProcessExit += (_, _) =>
