@@ -55,6 +55,27 @@ public sealed class LocalSecurityTests : IClassFixture<SshTestKeys>, IDisposable
     // ---- Item 2: the askpass helper and the files written locally ---------------------------------------------------
 
     [Fact]
+    public void Stat_reads_the_owner_mode_and_type_that_stat_1_reports()
+    {
+        // LocalFiles reads .NET's own lstat shim (System.Native's FileStatus): this pins its layout on this runtime.
+        var file = Path.Combine(dir, "owned");
+        File.WriteAllText(file, "x");
+        Assert.Equal(0, Tool.Run("chown", new[] { Nobody, file }).ExitCode);
+        Assert.Equal(0, Tool.Run("chmod", new[] { "640", file }).ExitCode);
+        var link = Path.Combine(dir, "link");
+        File.CreateSymbolicLink(link, file);
+
+        var s = LocalFiles.Stat(file)!.Value;
+        Assert.Equal((false, false, Convert.ToInt32("640", 8), (uint?)65534), (s.IsLink, s.IsDirectory, s.Mode, s.Uid));
+        Assert.True(LocalFiles.Stat(link)!.Value.IsLink);
+        Assert.True(LocalFiles.Stat(dir)!.Value.IsDirectory);
+        Assert.Null(LocalFiles.Stat(Path.Combine(dir, "missing")));
+        Assert.Equal(Tool.Run("id", new[] { "-u" }).Output.Trim(), LocalFiles.EffectiveUid().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("LocalPathUnsafe", Assert.Throws<ReleaseOpsException>(() => LocalFiles.CheckOwned(file, directory: false)).ErrorId);
+        Assert.Equal("LocalPathUnsafe", Assert.Throws<ReleaseOpsException>(() => LocalFiles.CheckOwned(link, directory: false)).ErrorId);
+    }
+
+    [Fact]
     public void Askpass_helper_is_private_to_this_process_even_when_another_user_planted_its_old_folder()
     {
         var shared = SharedTmp();
