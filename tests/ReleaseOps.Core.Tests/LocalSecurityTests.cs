@@ -154,7 +154,7 @@ public sealed class LocalSecurityTests : IClassFixture<SshTestKeys>, IDisposable
     }
 
     [Fact]
-    public void Release_lock_is_created_private_and_never_through_a_link()
+    public void Release_lock_is_created_private()
     {
         var git = Path.Combine(dir, "git");
         Directory.CreateDirectory(git);
