@@ -164,6 +164,25 @@ public sealed class LocalSecurityTests : IClassFixture<SshTestKeys>, IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Release_lock_planted_as_a_link_is_refused_and_not_followed(bool targetExists)
+    {
+        var git = Path.Combine(dir, "git-" + targetExists);
+        Directory.CreateDirectory(git);
+        var victim = Path.Combine(dir, "victim-" + targetExists + ".txt");
+        if (targetExists)
+        {
+            File.WriteAllText(victim, "untouched\n");
+        }
+
+        File.CreateSymbolicLink(Path.Combine(git, "releaseops-release.lock"), victim);
+        var e = Assert.Throws<ReleaseOpsException>(() => ReleaseLock.Acquire(git, breakLock: true, NullReporter.Instance));
+        Assert.Equal("LocalPathUnsafe", e.ErrorId);
+        Assert.Equal(targetExists ? "untouched\n" : null, File.Exists(victim) ? File.ReadAllText(victim) : null);
+    }
+
     // ---- Item 8: known_hosts ----------------------------------------------------------------------------------------
 
     [Fact]

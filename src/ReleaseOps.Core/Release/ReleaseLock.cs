@@ -34,6 +34,11 @@ namespace ReleaseOps.Core.Release
                     }) + "\n");
                     return new ReleaseLock(path);
                 }
+                catch (IOException) when (LocalFiles.IsLink(path))
+                {
+                    // Never read, break or write through a link planted at the lock's name.
+                    throw LocalFiles.Unsafe(path, "is a symbolic link");
+                }
                 catch (IOException) when (File.Exists(path) && attempt == 0)
                 {
                     var text = SafeRead(path);
