@@ -94,7 +94,8 @@ namespace ReleaseOps.Core
 
         private static string GitPath()
         {
-            var dir = Path.Combine(Path.GetTempPath(), "releaseops-probe-" + Guid.NewGuid().ToString("N"));
+            // In this process's private folder (0700), never in a shared one.
+            var dir = Path.Combine(LocalFiles.ProcessDirectory(), "probe-" + Guid.NewGuid().ToString("N"));
             try
             {
                 Repository.Init(dir);

@@ -19,7 +19,7 @@ namespace ReleaseOps
         public SwitchParameter Force { get; set; }
 
         /// <summary>The known_hosts file of this call, where a deleted node's host key is forgotten.</summary>
-        protected string KnownHostsPath => KnownHostsFile is null ? NodeConnector.DefaultKnownHostsPath : GetUnresolvedProviderPathFromPSPath(KnownHostsFile);
+        protected string KnownHostsPath => KnownHostsFile is null ? NodeConnector.DefaultKnownHostsPath : KnownHostsFile == Core.Ssh.KnownHostsFile.NoFile ? KnownHostsFile : GetUnresolvedProviderPathFromPSPath(KnownHostsFile);
 
         /// <summary>The migration with this id, with its stored nodes and plan.</summary>
         protected static (MigrationInfo Info, MigrationSetup Setup) FindWithSetup(string id)

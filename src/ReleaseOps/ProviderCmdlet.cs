@@ -75,6 +75,6 @@ namespace ReleaseOps
 
         /// <summary>The known_hosts path: the parameter's, else ~/.ssh/known_hosts.</summary>
         internal string KnownHostsPath(string? given) =>
-            given is null ? Core.Ssh.NodeConnector.DefaultKnownHostsPath : GetUnresolvedProviderPathFromPSPath(given);
+            given is null ? Core.Ssh.NodeConnector.DefaultKnownHostsPath : given == Core.Ssh.KnownHostsFile.NoFile ? given : GetUnresolvedProviderPathFromPSPath(given);
     }
 }

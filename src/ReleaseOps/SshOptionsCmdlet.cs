@@ -35,7 +35,7 @@ namespace ReleaseOps
         protected SshConnectOptions ConnectOptions() => new()
         {
             ConfigFile = ConfigFile is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigFile),
-            KnownHostsFile = KnownHostsFile is null ? null : GetUnresolvedProviderPathFromPSPath(KnownHostsFile),
+            KnownHostsFile = KnownHostsFile is null ? null : KnownHostsFile == Core.Ssh.KnownHostsFile.NoFile ? KnownHostsFile : GetUnresolvedProviderPathFromPSPath(KnownHostsFile),
             HostKeyPolicy = HostKeyPolicy,
             IdentityFiles = IdentityFile is null ? Array.Empty<string>() : Array.ConvertAll(IdentityFile, GetUnresolvedProviderPathFromPSPath),
             Passphrase = Passphrase,

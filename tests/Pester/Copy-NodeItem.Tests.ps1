@@ -78,3 +78,61 @@ Describe 'Copy-NodeItem' {
         $errs[0].FullyQualifiedErrorId | Should -Be 'RemotePathNotFound,ReleaseOps.Commands.CopyNodeItemCommand'
     }
 }
+
+Describe 'Copy-NodeItem from a hostile node, or into a destination another user planted' {
+    # Issue #13: a compromised node must not make a download write outside its destination on the admin's machine,
+    # and another local user (nobody, uid 65534) must not redirect it with links planted in a shared folder.
+    BeforeAll {
+        $null = $node | Invoke-NodeCommand -Command 'mkdir -p /srv/hostile/sub && echo ok > /srv/hostile/sub/real.txt && ln -sfn /etc /srv/hostile/etc && ln -sfn /etc/shadow /srv/hostile/shadow && ln -sfn / /srv/hostile/sub/root && ln -sfn /srv/hostile/sub /srv/l'
+        $script:shared = Join-Path $TestDrive 'shared'
+        $null = New-Item -ItemType Directory -Path $shared
+        & chmod 1777 $shared
+        $script:victim = Join-Path $TestDrive 'victim'
+        $null = New-Item -ItemType Directory -Path $victim
+        Set-Content "$victim/keep.txt" 'keep'
+        function Invoke-AsNobody { & setpriv --reuid=65534 --regid=65534 --clear-groups -- @args; if ($LASTEXITCODE) { throw "as nobody: $args failed" } }
+    }
+
+    It 'copies no link from the node, so nothing of the node''s /etc, and says what it skipped' {
+        $dl = Join-Path $TestDrive 'hostile'
+        $r = $node | Copy-NodeItem -RemotePath /srv/hostile -LocalPath $dl -WarningVariable warns -WarningAction SilentlyContinue
+        @($r).Count | Should -Be 1
+        $r.Destination | Should -Be (Join-Path $dl 'sub/real.txt')
+        @(Get-ChildItem $dl -Recurse -Force | ForEach-Object FullName | Sort-Object) | Should -Be @((Join-Path $dl 'sub'), (Join-Path $dl 'sub/real.txt'))
+        @($warns).Count | Should -Be 3
+        "$warns" | Should -Match 'symbolic link'
+    }
+
+    It 'lays out a folder reached through a link on the node under the destination, by the names it asked for' {
+        $dl = Join-Path $TestDrive 'vialink'
+        $r = $node | Copy-NodeItem -RemotePath /srv/l -LocalPath $dl -WarningAction SilentlyContinue
+        $r.Destination | Should -Be (Join-Path $dl 'real.txt')
+        Get-Content (Join-Path $dl 'real.txt') | Should -Be 'ok'
+    }
+
+    It 'refuses a destination planted as a link to another folder, and writes nothing through it' {
+        Invoke-AsNobody ln -s $victim "$shared/dl"
+        { $node | Copy-NodeItem -RemotePath /srv/hostile/sub -LocalPath "$shared/dl" -WarningAction SilentlyContinue -ErrorAction Stop } |
+            Should -Throw -ErrorId 'LocalPathUnsafe,ReleaseOps.Commands.CopyNodeItemCommand'
+        @(Get-ChildItem $victim -Force).Name | Should -Be 'keep.txt'
+    }
+
+    It 'refuses a destination folder that another user owns, with a .partial link planted in it' {
+        Invoke-AsNobody mkdir -m 777 "$shared/dl2"
+        Invoke-AsNobody ln -s "$victim/keep.txt" "$shared/dl2/real.txt.partial"
+        { $node | Copy-NodeItem -RemotePath /srv/hostile/sub -LocalPath "$shared/dl2" -WarningAction SilentlyContinue -ErrorAction Stop } |
+            Should -Throw -ErrorId 'LocalPathUnsafe,ReleaseOps.Commands.CopyNodeItemCommand'
+        Get-Content "$victim/keep.txt" | Should -Be 'keep'
+    }
+
+    It 'replaces links planted at a single file''s name and its .partial, never writing through them' {
+        Invoke-AsNobody ln -s "$victim/keep.txt" "$shared/one.txt.partial"
+        Invoke-AsNobody ln -s "$victim/keep.txt" "$shared/one.txt"
+        $r = $node | Copy-NodeItem -RemotePath /srv/hostile/sub/real.txt -LocalPath "$shared/one.txt"
+        $r.Destination | Should -Be "$shared/one.txt"
+        Get-Content "$victim/keep.txt" | Should -Be 'keep'
+        (Get-Item "$shared/one.txt").LinkType | Should -BeNullOrEmpty
+        Get-Content "$shared/one.txt" | Should -Be 'ok'
+        Test-Path "$shared/one.txt.partial" | Should -BeFalse
+    }
+}

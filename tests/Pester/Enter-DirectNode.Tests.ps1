@@ -23,6 +23,16 @@ Describe 'Enter-DirectNode' {
         finally { $ps.Dispose() }
     }
 
+    It 'passes -KnownHostsFile none to ssh as none, not as a file named none' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddArgument($env:RELEASEOPS_MODULE).AddStatement().AddCommand('Enter-DirectNode').AddParameters(@{ HostName = 'web1'; KnownHostsFile = 'none'; WhatIf = $true; Verbose = $true })
+            $null = $ps.Invoke()
+            "$($ps.Streams.Verbose[0])" | Should -Match ' -o UserKnownHostsFile=none '
+        }
+        finally { $ps.Dispose() }
+    }
+
     It 'maps public names to their direct names, and keeps aliases and IPs as they are' {
         $cases = @{ 'cryptsend.io' = 'direct.cryptsend.io'; 'www.cryptsend.io' = 'direct.cryptsend.io'; 'web1' = 'web1' }
         foreach ($name in $cases.Keys) {

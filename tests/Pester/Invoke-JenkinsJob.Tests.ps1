@@ -161,6 +161,16 @@ Describe 'Invoke-JenkinsJob' {
         { Invoke-JenkinsJob -Job cortico/other -ErrorAction Stop } | Should -Throw -ErrorId 'JenkinsJobNotFound,ReleaseOps.Commands.InvokeJenkinsJobCommand'
     }
 
+    It 'sends the API token only over https or to a loopback address' {
+        # Issue #13: Basic authentication over plain http hands the token to anyone on the path. 0.0.0.0 is not a
+        # loopback address, but nothing would listen there: the call must stop before any request.
+        Use-Jenkins $plainFake
+        { Invoke-JenkinsJob -Job cortico/e2e -JenkinsUrl 'http://0.0.0.0:9/' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'JenkinsInsecureUrl,ReleaseOps.Commands.InvokeJenkinsJobCommand'
+        { Get-JenkinsBuild -Job cortico/e2e -JenkinsUrl 'http://0.0.0.0:9/' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'JenkinsInsecureUrl,ReleaseOps.Commands.GetJenkinsBuildCommand'
+    }
+
     It 'retries a few 503 answers, and reports a connection that stays lost' {
         $flaky = Start-JenkinsFake -Transient503 2
         $dying = Start-JenkinsFake -DieAfterLogPolls 2

@@ -82,6 +82,32 @@ Describe 'Invoke-NodeCommand' {
         (Invoke-NodeCommand -HostName 127.0.0.1 -Port $nodes[2].Port -Command 'echo again' -KnownHostsFile $file).Output.Trim() | Should -Be 'again'
     }
 
+    It 'honours UserKnownHostsFile none as ssh does: nothing is read and no file is written' {
+        # Issue #13: "none" used to be a file named none in the current folder.
+        $cwd = Join-Path $TestDrive 'none-cwd'
+        $null = New-Item -ItemType Directory -Path $cwd
+        $config = Join-Path $TestDrive 'none_config'
+        Set-Content $config "Host 127.0.0.1`n  UserKnownHostsFile none"
+        $saved = $global:PSDefaultParameterValues['Invoke-NodeCommand:KnownHostsFile']
+        Push-Location $cwd
+        try {
+            { Invoke-NodeCommand -HostName 127.0.0.1 -Port $nodes[2].Port -Command 'true' -KnownHostsFile none -ErrorAction Stop } |
+                Should -Throw -ErrorId 'HostKeyUnknown,ReleaseOps.Commands.InvokeNodeCommandCommand'
+            $r = Invoke-NodeCommand -HostName 127.0.0.1 -Port $nodes[2].Port -Command 'echo ok' -KnownHostsFile none -HostKeyPolicy AcceptNew -WarningVariable w -WarningAction SilentlyContinue
+            $r.Output.Trim() | Should -Be 'ok'
+            "$w" | Should -Match 'not recorded'
+            # The same from ssh_config, with no -KnownHostsFile.
+            $global:PSDefaultParameterValues.Remove('Invoke-NodeCommand:KnownHostsFile')
+            $r = Invoke-NodeCommand -HostName 127.0.0.1 -Port $nodes[2].Port -Command 'echo ok' -ConfigFile $config -HostKeyPolicy AcceptNew -WarningAction SilentlyContinue
+            $r.Output.Trim() | Should -Be 'ok'
+            @(Get-ChildItem $cwd -Force).Count | Should -Be 0
+        }
+        finally {
+            Pop-Location
+            $global:PSDefaultParameterValues['Invoke-NodeCommand:KnownHostsFile'] = $saved
+        }
+    }
+
     It 'refuses a changed host key, naming both fingerprints, even with AcceptNew' {
         $file = Join-Path $TestDrive 'changed_known_hosts'
         $other = (Get-Content (Join-Path $ctx.Directory 'id_ed25519.pub')).Split(' ')[1]

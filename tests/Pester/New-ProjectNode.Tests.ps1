@@ -59,3 +59,26 @@ Describe 'New-ProjectNode -Provider Sandbox' {
         Get-ProjectNode -Project table | Out-String | Should -Match 'table\s+Sandbox\s+127\.0\.0\.1'
     }
 }
+
+Describe 'New-ProjectNode -Provider Client and host keys' {
+    # Issue #13: a client's server exists before we register it, so its key is never trusted on first use by default.
+    BeforeAll {
+        $script:savedRegistry = $env:RELEASEOPS_NODE_REGISTRY
+        $env:RELEASEOPS_NODE_REGISTRY = Join-Path $TestDrive 'client-nodes.json'
+        $script:server = New-TestNode -Client hostkey
+        $script:clientKnown = Join-Path $TestDrive 'client_known_hosts'
+        $script:client = @{ Provider = 'Client'; Project = 'acme'; Address = '127.0.0.1'; SshPort = $server.Port; IdentityFile = $ctx.IdentityFile; KnownHostsFile = $clientKnown; Timeout = [TimeSpan]::FromSeconds(30) }
+    }
+    AfterAll {
+        if ($null -eq $savedRegistry) { Remove-Item Env:RELEASEOPS_NODE_REGISTRY -ErrorAction SilentlyContinue } else { $env:RELEASEOPS_NODE_REGISTRY = $savedRegistry }
+    }
+
+    It 'is Strict by default for a client server, and records its key only with -HostKeyPolicy AcceptNew' {
+        { New-ProjectNode @client -ErrorAction Stop } | Should -Throw -ErrorId 'HostKeyUnknown,ReleaseOps.Commands.NewProjectNodeCommand'
+        @(Get-Content $clientKnown -ErrorAction SilentlyContinue | Where-Object { $_ }).Count | Should -Be 0
+        $n = New-ProjectNode @client -HostKeyPolicy AcceptNew -WarningAction SilentlyContinue -ErrorAction Stop
+        $n.HostKeyFingerprint | Should -Not -BeNullOrEmpty
+        @(Get-Content $clientKnown | Where-Object { $_ }).Count | Should -Be 1
+        (New-ProjectNode @client -ErrorAction Stop).HostKeyFingerprint | Should -Be $n.HostKeyFingerprint
+    }
+}

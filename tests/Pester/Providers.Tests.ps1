@@ -99,7 +99,8 @@ Describe 'DNS records' {
 
 Describe 'Client servers' {
     It 'registers a client server by address, lists it, and only forgets it on removal' {
-        $node = New-ProjectNode -Provider Client -Project cortico -Client acme -Address 127.0.0.77 -IdentityFile $sshd.IdentityFile -KnownHostsFile $known -ErrorAction Stop
+        # A client's server is Strict by default (issue #13); this test trusts its key on first use explicitly.
+        $node = New-ProjectNode -Provider Client -Project cortico -Client acme -Address 127.0.0.77 -IdentityFile $sshd.IdentityFile -KnownHostsFile $known -HostKeyPolicy AcceptNew -WarningAction SilentlyContinue -ErrorAction Stop
         $node.HostKeyFingerprint | Should -Be $sshd.HostKeyFingerprint
         (Get-ProjectNode -Project cortico-acme -Provider Client).HostName | Should -Be '127.0.0.77'
         $node | Remove-ProjectNode -Force -KnownHostsFile $known -ErrorAction Stop

@@ -18,6 +18,29 @@ Describe 'Register-ReleaseSchedule' {
         $service | Should -Match '(?m)^ExecStart=\S*pwsh -NoProfile -NonInteractive -File \S+releaseops-demo\.ps1$'
     }
 
+    It 'writes the job so that another local user can neither read nor replace it' {
+        # Issue #13: the job runs as the admin (or root) every week; a script that another user can replace runs their code.
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'private')
+        $shared = Join-Path $TestDrive 'shared-units'
+        $null = New-Item -ItemType Directory -Path $shared
+        & chmod 1777 $shared
+        { Register-ReleaseSchedule -Path $r.Work -Method SystemdTimer -OutputDirectory $shared -ErrorAction Stop } |
+            Should -Throw -ErrorId 'LocalPathUnsafe,ReleaseOps.Commands.RegisterReleaseScheduleCommand'
+        $out = Join-Path $TestDrive 'private-units'
+        $victim = Join-Path $TestDrive 'victim.txt'
+        Set-Content $victim 'keep'
+        $null = New-Item -ItemType Directory -Path $out
+        $null = New-Item -ItemType SymbolicLink -Path "$out/releaseops-demo.ps1" -Target $victim
+        $null = Register-ReleaseSchedule -Path $r.Work -Method SystemdTimer -OutputDirectory $out
+        Get-Content $victim | Should -Be 'keep'
+        (Get-Item "$out/releaseops-demo.ps1").LinkType | Should -BeNullOrEmpty
+        foreach ($file in 'releaseops-demo.ps1', 'releaseops-demo.service', 'releaseops-demo.timer') {
+            (Get-Item "$out/$file").UnixFileMode | Should -Be ([System.IO.UnixFileMode] 'UserRead, UserWrite')
+        }
+        & setpriv --reuid=65534 --regid=65534 --clear-groups -- cat "$out/releaseops-demo.ps1" 2>$null
+        $LASTEXITCODE | Should -Not -Be 0
+    }
+
     It 'writes a Scheduled Task XML with a weekly trigger and the exact action' {
         $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'task')
         $null = Register-ReleaseSchedule -Path $r.Work -DayOfWeek Tuesday -At '06:15' -Method ScheduledTask -OutputDirectory (Join-Path $TestDrive 'task-out')

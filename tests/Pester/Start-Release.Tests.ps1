@@ -228,11 +228,11 @@ Describe 'Start-Release with a Jenkins gate' {
         $r = New-JenkinsRepo jok "http://127.0.0.1:$port/"
         $sha = & git -C $r.Origin rev-parse develop
         $fake = Start-JenkinsFake SUCCESS 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' -Port $port
-        try { { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'ReleaseGateFailed,ReleaseOps.Commands.StartReleaseCommand' }
+        try { { Start-Release -Path $r.Work -JenkinsUrl "http://127.0.0.1:$port/" -ErrorAction Stop } | Should -Throw -ErrorId 'ReleaseGateFailed,ReleaseOps.Commands.StartReleaseCommand' }
         finally { $fake.Process.Kill(); $fake.Process.WaitForExit() }
         $fake = Start-JenkinsFake SUCCESS $sha -Port $port
         try {
-            $info = Start-Release -Path $r.Work
+            $info = Start-Release -Path $r.Work -JenkinsUrl "http://127.0.0.1:$port/"
             $info.Status | Should -Be 'Released'
             $info.Gates[0].Name | Should -Be 'Jenkins'
             $info.Gates[0].Passed | Should -BeTrue
@@ -250,14 +250,36 @@ Describe 'Start-Release with a Jenkins gate' {
         try {
             $r = New-JenkinsRepo jfail $fake.Url
             $master = & git -C $r.Origin rev-parse master
-            { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'ReleaseGateFailed,ReleaseOps.Commands.StartReleaseCommand'
+            { Start-Release -Path $r.Work -JenkinsUrl $fake.Url -ErrorAction Stop } | Should -Throw -ErrorId 'ReleaseGateFailed,ReleaseOps.Commands.StartReleaseCommand'
             (& git -C $r.Origin rev-parse master) | Should -Be $master
             $env:JENKINS_API_TOKEN = 'wrong'
-            $err = $null; try { Start-Release -Path $r.Work -ErrorAction Stop } catch { $err = $_ }
+            $err = $null; try { Start-Release -Path $r.Work -JenkinsUrl $fake.Url -ErrorAction Stop } catch { $err = $_ }
             $err.FullyQualifiedErrorId | Should -Be 'JenkinsAuthFailed,ReleaseOps.Commands.StartReleaseCommand'
             "$err" | Should -Not -Match 'wrong'
         }
         finally { $env:JENKINS_API_TOKEN = 'api-token-123'; $fake.Process.Kill(); $fake.Process.WaitForExit() }
+    }
+
+    It 'sends the Jenkins credentials only to the admin''s server, never to one that releaseops.psd1 names' {
+        # releaseops.psd1 comes from develop: whoever pushes there must not receive JENKINS_API_TOKEN.
+        $fake = Start-JenkinsFake SUCCESS ''
+        $savedUrl = $env:JENKINS_URL
+        try {
+            $r = New-JenkinsRepo juntrusted $fake.Url
+            $master = & git -C $r.Origin rev-parse master
+            Remove-Item Env:JENKINS_URL -ErrorAction SilentlyContinue
+            { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'JenkinsUrlUntrusted,ReleaseOps.Commands.StartReleaseCommand'
+            { Start-Release -Path $r.Work -JenkinsUrl 'https://jenkins.example.com/' -ErrorAction Stop } | Should -Throw -ErrorId 'JenkinsUrlMismatch,ReleaseOps.Commands.StartReleaseCommand'
+            $env:JENKINS_URL = 'https://jenkins.example.com/'
+            { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'JenkinsUrlMismatch,ReleaseOps.Commands.StartReleaseCommand'
+            (& git -C $r.Origin rev-parse master) | Should -Be $master
+            Start-Sleep -Milliseconds 200
+            @(Get-Content $fake.Log | Where-Object { $_ }).Count | Should -Be 0
+        }
+        finally {
+            if ($null -eq $savedUrl) { Remove-Item Env:JENKINS_URL -ErrorAction SilentlyContinue } else { $env:JENKINS_URL = $savedUrl }
+            $fake.Process.Kill(); $fake.Process.WaitForExit()
+        }
     }
 }
 
@@ -279,14 +301,14 @@ Describe 'Start-Release with JenkinsGate = Run' {
         $master = & git -C $r.Origin rev-parse master
         $fake = Start-JenkinsFake -Result FAILURE -Sha $sha -Port $port
         try {
-            { Start-Release -Path $r.Work -ErrorAction Stop } | Should -Throw -ErrorId 'ReleaseGateFailed,ReleaseOps.Commands.StartReleaseCommand'
+            { Start-Release -Path $r.Work -JenkinsUrl "http://127.0.0.1:$port/" -ErrorAction Stop } | Should -Throw -ErrorId 'ReleaseGateFailed,ReleaseOps.Commands.StartReleaseCommand'
             (& git -C $r.Origin rev-parse master) | Should -Be $master
             @(Get-JenkinsFakeRequest $fake | Where-Object Method -EQ POST).Path | Should -Be '/job/cortico/job/e2e/build'
         }
         finally { Stop-JenkinsFake $fake }
         $fake = Start-JenkinsFake -Sha $sha -Port $port
         try {
-            $info = Start-Release -Path $r.Work -Verbose 4>&1 | Tee-Object -Variable all | Where-Object { $_ -is [ReleaseOps.ReleaseInfo] }
+            $info = Start-Release -Path $r.Work -JenkinsUrl "http://127.0.0.1:$port/" -Verbose 4>&1 | Tee-Object -Variable all | Where-Object { $_ -is [ReleaseOps.ReleaseInfo] }
             $info.Status | Should -Be 'Released'
             # Build #42 already existed; the gate judged the build it started.
             $info.Gates[0].OutputTail | Should -Be "build #43: SUCCESS, built $sha"
@@ -351,5 +373,54 @@ Describe 'Start-Release to an HTTPS-style remote with a token' {
             Get-Content $log -Raw | Should -Not -Match 'ghp_pester_token'
         }
         finally { $server.Kill(); $server.WaitForExit() }
+    }
+}
+
+Describe 'Start-Release: what the repository chooses runs without ReleaseOps'' secrets' {
+    # Issue #13: releaseops.psd1 (the gate) and the hooks come from develop, and must not receive the credentials meant
+    # for releasing master or for the clouds.
+    BeforeAll {
+        $script:secrets = [ordered]@{
+            RELEASEOPS_GIT_TOKEN = 'git-secret-1'; JENKINS_API_TOKEN = 'jenkins-secret-2'; DIGITALOCEAN_TOKEN = 'do-secret-3'
+            DIGITALOCEAN_ACCESS_TOKEN = 'do-secret-4'; SCW_SECRET_KEY = 'scw-secret-5'; AWS_SECRET_ACCESS_KEY = 'aws-secret-6'
+            AWS_SESSION_TOKEN = 'aws-secret-7'; CLOUDFLARE_API_TOKEN = 'cf-secret-8'
+        }
+        $script:saved = @{}
+        foreach ($k in $secrets.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $secrets[$k]) }
+    }
+    AfterAll { foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) } }
+
+    It 'runs the end-to-end gate without the git, Jenkins or cloud secrets' {
+        $seen = Join-Path $TestDrive 'gate-env.txt'
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'scrub') -Gate "env > $seen"
+        $info = Start-Release -Path $r.Work
+        $info.Status | Should -Be 'Released'
+        $text = Get-Content $seen -Raw
+        $text | Should -Match 'RELEASEOPS_RELEASE_TAG='
+        foreach ($k in $secrets.Keys) { $text | Should -Not -Match $secrets[$k] -Because "$k must not reach the gate" }
+    }
+
+    It 'runs none of the repository''s git hooks, which would see the git token' {
+        $r = New-ReleaseRepo -Directory (Join-Path $TestDrive 'hooks')
+        $log = Join-Path $TestDrive 'hook-env.txt'
+        # As husky does: the hooks are files in the repository, and core.hooksPath points at them.
+        $hooks = Join-Path $r.Work '.githooks'
+        $null = New-Item -ItemType Directory -Path $hooks
+        foreach ($hook in 'pre-push', 'reference-transaction', 'pre-auto-gc', 'post-merge') {
+            Set-Content "$hooks/$hook" "#!/bin/sh`necho $hook >> '$log'; env >> '$log'"
+            & chmod +x "$hooks/$hook"
+        }
+        Invoke-Git $r.Work add -A | Out-Null
+        Invoke-Git $r.Work commit -qm 'chore: hooks' | Out-Null
+        Invoke-Git $r.Work push -q origin develop | Out-Null
+        Invoke-Git $r.Work config core.hooksPath .githooks | Out-Null
+
+        $info = Start-Release -Path $r.Work
+        $info.Status | Should -Be 'Released'
+        Test-Path $log | Should -BeFalse
+
+        # The hooks are live: plain git runs them, with whatever its environment holds.
+        & git -C $r.Work fetch -q origin '+refs/heads/master:refs/heads/hook-check' 2>$null
+        Get-Content $log -Raw | Should -Match 'reference-transaction'
     }
 }

@@ -31,7 +31,7 @@ public class JenkinsClientTests
         Assert.Equal("releaser", c.User);
         Assert.True(c.Authenticated);
         Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes("releaser:t0ken")), c.BasicAuthorization());
-        var legacy = JenkinsConnection.Resolve("http://ci/", null, null, Env(("JENKINS_USER", "old"), ("JENKINS_API_TOKEN", "t")));
+        var legacy = JenkinsConnection.Resolve("https://ci/", null, null, Env(("JENKINS_USER", "old"), ("JENKINS_API_TOKEN", "t")));
         Assert.Equal("old", legacy.User);
         var anonymous = JenkinsConnection.Resolve("http://ci/", null, null, Env());
         Assert.False(anonymous.Authenticated);

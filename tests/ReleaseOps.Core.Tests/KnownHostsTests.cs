@@ -396,11 +396,12 @@ public sealed class KnownHostsTests : IClassFixture<SshTestKeys>, IDisposable
         Assert.False(file.Add("web.example.com", 22, Ed.Type, Ed.Blob, hashHostName: true));
         Assert.Equal(new[] { "web.example.com ssh-ed25519 " + Ed.Base64 }, Lines(file));
 
-        // Another key for the host goes in beside the first; the same host on another port is another entry.
-        Assert.True(file.Add("web.example.com", 22, _keys.Ecdsa.Type, _keys.Ecdsa.Blob, false));
+        // Another key for the host is refused (issue #13: AcceptNew must never leave two keys trusted); the same host
+        // on another port is another entry.
+        Assert.Equal("HostKeyMismatch", Assert.Throws<ReleaseOpsException>(() => file.Add("web.example.com", 22, _keys.Ecdsa.Type, _keys.Ecdsa.Blob, false)).ErrorId);
         Assert.True(file.Add("web.example.com", 2222, Ed.Type, Ed.Blob, false));
-        Assert.Equal(3, Lines(file).Length);
-        Assert.Equal(HostKeyStatus.Known, Check(file, "web.example.com", 22, _keys.Ecdsa).Status);
+        Assert.Equal(2, Lines(file).Length);
+        Assert.Equal(HostKeyStatus.Changed, Check(file, "web.example.com", 22, _keys.Ecdsa).Status);
 
         if (!OperatingSystem.IsWindows())
         {
@@ -474,15 +475,16 @@ public sealed class KnownHostsTests : IClassFixture<SshTestKeys>, IDisposable
     public void Entries_written_by_Add_are_found_by_ssh_keygen_F(int port, bool hashed)
     {
         var file = new KnownHostsFile(Path.Combine(_dir, "known_hosts"));
+        // One key per host (Add refuses a second one, issue #13).
         Assert.True(file.Add("db.example.com", port, _keys.Rsa.Type, _keys.Rsa.Blob, hashed));
-        Assert.True(file.Add("web.example.com", port, _keys.Ecdsa.Type, _keys.Ecdsa.Blob, hashed));
         Assert.True(file.Add("web.example.com", port, Ed.Type, Ed.Blob, hashed));
+        Assert.True(file.Add("www.example.com", port, _keys.Ecdsa.Type, _keys.Ecdsa.Blob, hashed));
 
         var name = port == 22 ? "web.example.com" : $"[web.example.com]:{port}";
         var found = Tool.Run("ssh-keygen", new[] { "-F", name, "-f", file.Path });
         Assert.True(found.ExitCode == 0, $"ssh-keygen -F {name} exited {found.ExitCode}: {found.Output}{found.Error}");
         Assert.Contains("found: line 2", found.Output, StringComparison.Ordinal);
-        Assert.Contains("found: line 3", found.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("found: line 3", found.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("found: line 1", found.Output, StringComparison.Ordinal);
         Assert.Contains(Ed.Base64, found.Output, StringComparison.Ordinal);
 

@@ -543,7 +543,7 @@ namespace ReleaseOps.Core.Jenkins
                 var which = number is int n ? $"{job} #{n}" : job;
                 throw new ReleaseOpsException("JenkinsTimeout", FailureCategory.OperationTimeout,
                     $"{which} was still {doing} after {(int)options.Timeout.TotalSeconds} s; it was left running in Jenkins.",
-                    $"Raise -TimeoutSeconds, or follow it with Get-JenkinsBuild -Job {job}" + (number is null ? " -Last." : $" -Number {number}."), job);
+                    $"Raise -Timeout, or follow it with Get-JenkinsBuild -Job {job}" + (number is null ? " -Last." : $" -Number {number}."), job);
             }
         }
 

@@ -10,7 +10,7 @@ namespace ReleaseOps.Core.Jenkins
     /// Where Jenkins is and who we are there. The URL, user and API token fall back to JENKINS_URL, JENKINS_USER_ID
     /// and JENKINS_API_TOKEN, the variables the Jenkins CLI reads (JENKINS_USER, which the release gate read first,
     /// is still accepted for the user). The token is kept as a SecureString and only turned into an Authorization
-    /// header; it is never part of a message.
+    /// header; it is never part of a message, and it is sent only over https or to a loopback address (JenkinsInsecureUrl).
     /// </summary>
     public sealed class JenkinsConnection
     {
@@ -80,7 +80,16 @@ namespace ReleaseOps.Core.Jenkins
                 }
             }
 
-            return new JenkinsConnection(root.Uri, string.IsNullOrEmpty(user) ? null : user, token);
+            var connection = new JenkinsConnection(root.Uri, string.IsNullOrEmpty(user) ? null : user, token);
+            if (connection.Authenticated && root.Uri.Scheme != Uri.UriSchemeHttps && !root.Uri.IsLoopback)
+            {
+                // Basic authentication over plain HTTP hands the API token to anyone on the path.
+                throw new ReleaseOpsException("JenkinsInsecureUrl", FailureCategory.SecurityError,
+                    $"The Jenkins URL {root.Uri} is plain http, and the Jenkins credentials are sent only over https (or to this machine's loopback address).",
+                    "Use the server's https:// URL. A Jenkins on this machine may be reached as http://127.0.0.1:<port>/.", root.Uri.ToString());
+            }
+
+            return connection;
         }
 
         /// <summary>The job's URL path below the root: cortico/e2e becomes job/cortico/job/e2e/.</summary>

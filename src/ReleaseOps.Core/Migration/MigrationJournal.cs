@@ -99,6 +99,11 @@ namespace ReleaseOps.Core.Migration
         {
             var valid = id.Length > 0 && id.All(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '-' or '_' or '.') && !id.StartsWith(".", StringComparison.Ordinal);
             var path = Path.Combine(directory ?? Directory, id + ".json");
+            if (System.IO.Directory.Exists(directory ?? Directory))
+            {
+                LocalFiles.CheckOwned(directory ?? Directory, directory: true);
+            }
+
             if (!valid || !File.Exists(path))
             {
                 throw new ReleaseOpsException("MigrationNotFound", FailureCategory.ObjectNotFound, $"There is no migration '{id}' in {directory ?? Directory}.",
@@ -133,6 +138,9 @@ namespace ReleaseOps.Core.Migration
                 return Array.Empty<MigrationInfo>();
             }
 
+            // A journal planted by another user would be resumed with its plan's commands: the folder must be ours.
+            LocalFiles.CheckOwned(dir, directory: true);
+
             return System.IO.Directory.GetFiles(dir, "*.json").Select(Load)
                 .Where(m => project is null || m.Project == project)
                 .OrderByDescending(m => m.Id, StringComparer.Ordinal).ToList();
@@ -146,23 +154,16 @@ namespace ReleaseOps.Core.Migration
 
         private static void WriteAtomically(string path, string text)
         {
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temp = path + ".tmp";
-            File.WriteAllText(temp, text);
-#if NET
-            if (!OperatingSystem.IsWindows())
+            // The plan holds the stack's commands, which may carry the admin's secrets, and a resume runs what the
+            // journal and plan say: both are created with mode 0600 (never 0644 first) in a folder that is ours alone.
+            try
             {
-                // The plan holds the stack's commands, which may carry the admin's secrets: only the owner reads it.
-                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                LocalFiles.WriteAtomically(path, text);
             }
-#endif
-            if (File.Exists(path))
+            catch (UnauthorizedAccessException ex)
             {
-                File.Replace(temp, path, null);
-            }
-            else
-            {
-                File.Move(temp, path);
+                throw new ReleaseOpsException("MigrationJournalUnwritable", FailureCategory.PermissionDenied, $"The migration journal {path} cannot be written: {ex.Message}",
+                    "Check that RELEASEOPS_MIGRATIONS (or ~/.local/share/releaseops/migrations) is a folder you own and can write.", path, ex);
             }
         }
 

@@ -47,7 +47,10 @@ namespace ReleaseOps.Core.Providers
             return list;
         }
 
-        /// <summary>Waits until the node answers over SSH and records its host key (trusted on first use for a node created just now).</summary>
+        /// <summary>
+        /// Waits until the node answers over SSH and records its host key, under the caller's policy (options.HostKeyPolicy):
+        /// AcceptNew for a node created just now, Strict for a server that existed before (a client's).
+        /// </summary>
         public static async Task<ProjectNode> WaitForSshAsync(ProjectNode node, SshConnectOptions options, bool newNode, TimeSpan timeout, TimeSpan interval,
             IOperationReporter reporter, CancellationToken token)
         {
@@ -63,8 +66,6 @@ namespace ReleaseOps.Core.Providers
                 o.User = node.User;
                 o.Port = node.Port;
                 o.KnownHostsFile = knownHosts;
-                // accept-new: a key not yet recorded is trusted (the node was created by us); a changed one is refused.
-                o.HostKeyPolicy = HostKeyPolicy.AcceptNew;
                 o.ConnectTimeout = TimeSpan.FromSeconds(Math.Min(10, Math.Max(1, timeout.TotalSeconds)));
             });
             ReleaseOpsException? last = null;
@@ -309,19 +310,11 @@ namespace ReleaseOps.Core.Providers
         private static void Write(List<ProjectNode> nodes)
         {
             var path = RegistryPath;
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var json = JsonSerializer.Serialize(nodes.Select(n => new { n.Id, n.Name, n.Project, n.HostName, n.Port, n.User, Created = n.Created.ToString("o", System.Globalization.CultureInfo.InvariantCulture), n.Tags }),
                 new JsonSerializerOptions { WriteIndented = true });
-            var temp = path + ".tmp";
-            File.WriteAllText(temp, json);
-            if (File.Exists(path))
-            {
-                File.Replace(temp, path, null);
-            }
-            else
-            {
-                File.Move(temp, path);
-            }
+
+            // The register says which hosts ReleaseOps connects to: created 0600 in a folder that is ours alone.
+            LocalFiles.WriteAtomically(path, json);
         }
     }
 

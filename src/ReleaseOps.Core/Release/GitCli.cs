@@ -21,9 +21,31 @@ namespace ReleaseOps.Core.Release
         public const string UserVariable = "RELEASEOPS_GIT_USERNAME";
 
         private static readonly object HelperGate = new();
+        private static readonly HashSet<string> Transports = new(StringComparer.Ordinal) { "fetch", "push", "pull", "ls-remote", "clone" };
         private static string? helper;
+        private static string? noHooks;
 
-        /// <summary>Writes (once per process) the askpass helper: a script that answers git's prompts from the environment.</summary>
+        /// <summary>An empty folder in this process's private folder, given to git as core.hooksPath.</summary>
+        internal static string NoHooksDirectory()
+        {
+            lock (HelperGate)
+            {
+                if (noHooks is null || !System.IO.Directory.Exists(noHooks))
+                {
+                    var dir = System.IO.Path.Combine(LocalFiles.ProcessDirectory(), "no-hooks");
+                    System.IO.Directory.CreateDirectory(dir);
+                    noHooks = dir;
+                }
+
+                return noHooks;
+            }
+        }
+
+        /// <summary>
+        /// Writes (once per process) the askpass helper: a script that answers git's prompts from the environment. It
+        /// goes in this process's private folder (a new 0700 folder, see <see cref="LocalFiles"/>), created exclusively
+        /// with mode 0700, so that another local user can neither read nor replace it; it holds no secret itself.
+        /// </summary>
         public static string AskPassHelper()
         {
             lock (HelperGate)
@@ -34,19 +56,17 @@ namespace ReleaseOps.Core.Release
                 }
 
                 var windows = Environment.OSVersion.Platform == PlatformID.Win32NT;
-                var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "releaseops-askpass-" + Environment.UserName);
-                System.IO.Directory.CreateDirectory(dir);
+                var dir = LocalFiles.ProcessDirectory();
                 var path = System.IO.Path.Combine(dir, windows ? "askpass.cmd" : "askpass.sh");
                 var text = windows
                     ? "@echo off\r\necho %1 | findstr /b /c:\"Username\" >nul && (if defined " + UserVariable + " (echo %" + UserVariable + "%) else (echo x-access-token)) || echo %" + TokenVariable + "%\r\n"
                     : "#!/bin/sh\ncase \"$1\" in\n  Username*) printf '%s\\n' \"${" + UserVariable + ":-x-access-token}\" ;;\n  *) printf '%s\\n' \"$" + TokenVariable + "\" ;;\nesac\n";
-                System.IO.File.WriteAllText(path, text);
-#if NET
-                if (!OperatingSystem.IsWindows())
+                using (var stream = LocalFiles.CreateNew(path, executable: true))
                 {
-                    System.IO.File.SetUnixFileMode(path, System.IO.UnixFileMode.UserRead | System.IO.UnixFileMode.UserWrite | System.IO.UnixFileMode.UserExecute);
+                    var bytes = new UTF8Encoding(false).GetBytes(text);
+                    stream.Write(bytes, 0, bytes.Length);
                 }
-#endif
+
                 helper = path;
                 return path;
             }
@@ -63,13 +83,20 @@ namespace ReleaseOps.Core.Release
                 RedirectStandardError = true,
                 RedirectStandardInput = true,
             };
+            // The repository's hooks never run under ReleaseOps: core.hooksPath may point into the worktree (husky's
+            // .husky), which whoever pushes to develop writes, and pre-push, reference-transaction and pre-auto-gc would
+            // run with the git token in their environment. An empty private folder stands for "no hooks" on every OS.
+            // (git drops -c settings from the environment of a local remote's receive-pack, so its hooks still run.)
+            var args = new List<string> { "-c", "core.hooksPath=" + NoHooksDirectory() };
+            args.AddRange(arguments);
+            var transport = args.Count > 2 && Transports.Contains(args[2]);
 #if NET
-            foreach (var a in arguments)
+            foreach (var a in args)
             {
                 psi.ArgumentList.Add(a);
             }
 #else
-            psi.Arguments = string.Join(" ", System.Linq.Enumerable.Select(arguments, a => "\"" + a.Replace("\"", "\\\"") + "\""));
+            psi.Arguments = string.Join(" ", System.Linq.Enumerable.Select(args, a => "\"" + a.Replace("\"", "\\\"") + "\""));
 #endif
             psi.Environment["GIT_TERMINAL_PROMPT"] = "0";
             psi.Environment["LC_ALL"] = "C";
@@ -78,20 +105,26 @@ namespace ReleaseOps.Core.Release
                 psi.Environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes";
             }
 
+            // No cloud or Jenkins secret reaches git; the git token only reaches the commands that talk to a remote.
+            ChildEnvironment.Scrub(psi, agent: false);
             var gitToken = environment is not null && environment.TryGetValue(TokenVariable, out var given) ? given : Environment.GetEnvironmentVariable(TokenVariable);
-            if (!string.IsNullOrEmpty(gitToken))
-            {
-                // HTTPS remotes: git asks GIT_ASKPASS for the user name and the password. The helper holds no secret;
-                // it prints the token from this child's environment, so the token is never on a command line.
-                psi.Environment["GIT_ASKPASS"] = AskPassHelper();
-            }
-
             if (environment is not null)
             {
                 foreach (var pair in environment)
                 {
-                    psi.Environment[pair.Key] = pair.Value;
+                    if (pair.Key != TokenVariable)
+                    {
+                        psi.Environment[pair.Key] = pair.Value;
+                    }
                 }
+            }
+
+            if (transport && !string.IsNullOrEmpty(gitToken))
+            {
+                // HTTPS remotes: git asks GIT_ASKPASS for the user name and the password. The helper holds no secret;
+                // it prints the token from this child's environment, so the token is never on a command line.
+                psi.Environment["GIT_ASKPASS"] = AskPassHelper();
+                psi.Environment[TokenVariable] = gitToken;
             }
 
             Process process;

@@ -15,6 +15,49 @@ namespace ReleaseOps.Core.Release
     /// </summary>
     public static class JenkinsGate
     {
+        /// <summary>
+        /// The Jenkins URL the gate may send the admin's credentials to: the admin's own (the argument, else JENKINS_URL).
+        /// releaseops.psd1 comes from develop, so a JenkinsUrl there only names the server; one that differs from the
+        /// admin's is JenkinsUrlMismatch, and one without an admin URL is JenkinsUrlUntrusted.
+        /// </summary>
+        public static string TrustedUrl(string? adminUrl, string? projectUrl, string? settingsPath)
+        {
+            var admin = string.IsNullOrWhiteSpace(adminUrl) ? Environment.GetEnvironmentVariable(JenkinsConnection.UrlVariable) : adminUrl;
+            if (string.IsNullOrWhiteSpace(admin))
+            {
+                throw new ReleaseOpsException("JenkinsUrlUntrusted", FailureCategory.SecurityError,
+                    string.IsNullOrWhiteSpace(projectUrl)
+                        ? "releaseops.psd1 names a JenkinsJob, but no Jenkins URL was given: neither -JenkinsUrl nor JENKINS_URL is set."
+                        : $"releaseops.psd1 names the Jenkins server {projectUrl}, but it comes from the repository (whoever pushes to develop writes it), and the Jenkins credentials are not sent to a server that only the repository names.",
+                    "Pass Start-Release -JenkinsUrl https://jenkins.example.com/, or set JENKINS_URL (Jenkins sets it for its own jobs).", settingsPath);
+            }
+
+            var adminRoot = JenkinsConnection.Resolve(admin, null, null, _ => null).BaseUrl;
+            if (!string.IsNullOrWhiteSpace(projectUrl))
+            {
+                Uri projectRoot;
+                try
+                {
+                    projectRoot = JenkinsConnection.Resolve(projectUrl, null, null, _ => null).BaseUrl;
+                }
+                catch (ReleaseOpsException ex)
+                {
+                    throw new ReleaseOpsException("JenkinsUrlMismatch", FailureCategory.SecurityError,
+                        $"releaseops.psd1 names the Jenkins server '{projectUrl}', which is not the admin's {adminRoot}.",
+                        "Make JenkinsUrl in releaseops.psd1 name the same server as -JenkinsUrl or JENKINS_URL, or remove it from releaseops.psd1.", settingsPath, ex);
+                }
+
+                if (Uri.Compare(projectRoot, adminRoot, UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+                {
+                    throw new ReleaseOpsException("JenkinsUrlMismatch", FailureCategory.SecurityError,
+                        $"releaseops.psd1 names the Jenkins server {projectRoot}, but the admin's is {adminRoot} (-JenkinsUrl or JENKINS_URL). The file comes from develop, so the credentials go only to the admin's server.",
+                        "Make JenkinsUrl in releaseops.psd1 name the same server as -JenkinsUrl or JENKINS_URL, or remove it from releaseops.psd1.", settingsPath);
+                }
+            }
+
+            return adminRoot.ToString();
+        }
+
         /// <summary>Checks the job's last completed build.</summary>
         public static Task<ReleaseGateResult> CheckAsync(string baseUrl, string job, string developSha, IOperationReporter reporter, CancellationToken token) =>
             CheckAsync(baseUrl, job, developSha, run: false, TimeSpan.FromHours(1), reporter, token);
@@ -32,7 +75,7 @@ namespace ReleaseOps.Core.Release
             JenkinsBuild build;
             try
             {
-                // The URL comes from releaseops.psd1; the user and token from the environment.
+                // The URL is the admin's (TrustedUrl); the user and token come from the environment.
                 var connection = JenkinsConnection.Resolve(baseUrl, null, null);
                 using var client = new JenkinsClient(connection, new JenkinsWaitOptions { MaxRetries = run ? 5 : 2, Timeout = timeout });
                 if (run)

@@ -34,6 +34,12 @@ namespace ReleaseOps.Core.Release
 
         public DateTime Now { get; set; } = DateTime.Now;
 
+        /// <summary>
+        /// The Jenkins server of the gate, from the admin's side (Start-Release -JenkinsUrl); null reads JENKINS_URL.
+        /// releaseops.psd1 may name one too, but it comes from the repository, so it must be the same server.
+        /// </summary>
+        public string? JenkinsUrl { get; set; }
+
         /// <summary>A token for HTTPS remotes; it reaches git only through its askpass helper's environment.</summary>
         public System.Security.SecureString? GitToken { get; set; }
 
@@ -198,10 +204,7 @@ namespace ReleaseOps.Core.Release
                 if (!string.IsNullOrWhiteSpace(p.JenkinsJob))
                 {
                     reporter.Progress(4400, "Start-Release", $"Checking the Jenkins job {p.JenkinsJob}", 15);
-                    if (string.IsNullOrWhiteSpace(p.JenkinsUrl))
-                    {
-                        throw new ReleaseOpsException("InvalidProjectSettings", FailureCategory.InvalidData, "JenkinsJob is set but JenkinsUrl is not.", "Add JenkinsUrl = 'https://jenkins.example.com/' to releaseops.psd1.", p.SettingsPath);
-                    }
+                    var jenkinsUrl = JenkinsGate.TrustedUrl(o.JenkinsUrl, p.JenkinsUrl, p.SettingsPath);
 
                     var run = p.JenkinsGate == "Run";
                     if (run)
@@ -209,7 +212,7 @@ namespace ReleaseOps.Core.Release
                         reporter.Progress(4400, "Start-Release", $"Running the Jenkins job {p.JenkinsJob}", 15);
                     }
 
-                    var jenkins = await JenkinsGate.CheckAsync(p.JenkinsUrl!, p.JenkinsJob!, plan.DevelopSha, run, o.GateTimeout, reporter, token).ConfigureAwait(false);
+                    var jenkins = await JenkinsGate.CheckAsync(jenkinsUrl, p.JenkinsJob!, plan.DevelopSha, run, o.GateTimeout, reporter, token).ConfigureAwait(false);
                     results.Add(jenkins);
                     info.Gates = results.ToArray();
                     if (!jenkins.Passed)
@@ -378,6 +381,9 @@ namespace ReleaseOps.Core.Release
 #else
             psi.Arguments = (windows ? "/c " : "-c ") + command;
 #endif
+            // The command comes from releaseops.psd1 on develop: it gets none of ReleaseOps' secrets (git, Jenkins,
+            // clouds) and no ssh-agent, which could push to master. See docs/Start-Release.md, "Trust boundary".
+            ChildEnvironment.Scrub(psi, agent: true);
             psi.Environment["RELEASEOPS_RELEASE_TAG"] = info.Tag;
             psi.Environment["RELEASEOPS_PROJECT"] = info.Project;
             var watch = Stopwatch.StartNew();

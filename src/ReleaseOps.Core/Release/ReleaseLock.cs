@@ -24,7 +24,7 @@ namespace ReleaseOps.Core.Release
             {
                 try
                 {
-                    using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                    using var stream = LocalFiles.CreateNew(path); // O_EXCL, mode 0600: never through a planted link
                     using var writer = new StreamWriter(stream);
                     writer.Write(string.Join("\n", new[]
                     {
@@ -33,6 +33,11 @@ namespace ReleaseOps.Core.Release
                         "started=" + DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture),
                     }) + "\n");
                     return new ReleaseLock(path);
+                }
+                catch (IOException) when (LocalFiles.IsLink(path))
+                {
+                    // Never read, break or write through a link planted at the lock's name.
+                    throw LocalFiles.Unsafe(path, "is a symbolic link");
                 }
                 catch (IOException) when (File.Exists(path) && attempt == 0)
                 {

@@ -47,9 +47,11 @@ namespace ReleaseOps.Core.Release
         {
             var method = r.Method == "Auto" ? DetectMethod() : r.Method;
             var dir = r.OutputDirectory ?? r.StateDirectory;
-            Directory.CreateDirectory(dir);
+
+            // The job runs as the admin (or root) every week: its script and units are created 0600 by a rename in a
+            // folder that no other local user can write (LocalPathUnsafe otherwise), never written through a link.
             var script = Path.Combine(dir, r.Name + ".ps1");
-            File.WriteAllText(script, JobScript(r), new UTF8Encoding(false));
+            LocalFiles.WriteAtomically(script, JobScript(r));
             var command = $"{r.PwshPath} -NoProfile -NonInteractive -File {script}";
             var result = new ReleaseSchedule { Name = r.Name, Method = method, LogPath = r.LogPath, Command = command };
             var files = new List<string> { script };
@@ -60,16 +62,15 @@ namespace ReleaseOps.Core.Release
                 case "SystemdTimer":
                 {
                     var unitDir = r.OutputDirectory ?? SystemdDirectory();
-                    Directory.CreateDirectory(unitDir);
                     var service = Path.Combine(unitDir, r.Name + ".service");
                     var timer = Path.Combine(unitDir, r.Name + ".timer");
-                    File.WriteAllText(service, string.Join("\n", new[]
+                    LocalFiles.WriteAtomically(service, string.Join("\n", new[]
                     {
                         "[Unit]", $"Description=ReleaseOps weekly release of {r.RepositoryPath}", string.Empty,
                         "[Service]", "Type=oneshot", $"WorkingDirectory={SystemdEscape(r.RepositoryPath)}", $"ExecStart={SystemdEscape(r.PwshPath)} -NoProfile -NonInteractive -File {SystemdEscape(script)}", string.Empty,
                     }));
                     var calendar = $"{days[(int)r.Day]} *-*-* {time}:00";
-                    File.WriteAllText(timer, string.Join("\n", new[]
+                    LocalFiles.WriteAtomically(timer, string.Join("\n", new[]
                     {
                         "[Unit]", $"Description=Weekly ReleaseOps release ({r.Name})", string.Empty,
                         "[Timer]", $"OnCalendar={calendar}", "Persistent=true", string.Empty, "[Install]", "WantedBy=timers.target", string.Empty,
@@ -101,7 +102,7 @@ namespace ReleaseOps.Core.Release
                     else
                     {
                         var cronFile = Path.Combine(dir, r.Name + ".cron");
-                        File.WriteAllText(cronFile, line + "\n");
+                        LocalFiles.WriteAtomically(cronFile, line + "\n");
                         files.Add(cronFile);
                     }
 
@@ -111,6 +112,7 @@ namespace ReleaseOps.Core.Release
                 case "ScheduledTask":
                 {
                     var xml = Path.Combine(dir, r.Name + ".xml");
+                    LocalFiles.EnsurePrivateDirectory(dir);
                     File.WriteAllText(xml, TaskXml(r, script, days), new UnicodeEncoding(false, true));
                     files.Add(xml);
                     result.Schedule = $"every {r.Day} at {time} (Task Scheduler weekly trigger)";

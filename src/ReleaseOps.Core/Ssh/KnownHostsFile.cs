@@ -106,6 +106,14 @@ namespace ReleaseOps.Core.Ssh
                     "The known_hosts path is empty.", "Pass the path of a known_hosts file, such as ~/.ssh/known_hosts.", path);
             }
 
+            if (string.Equals(path, NoFile, StringComparison.Ordinal))
+            {
+                // UserKnownHostsFile none, as ssh reads it: no file is read or written.
+                Path = NoFile;
+                IsNone = true;
+                return;
+            }
+
             try
             {
                 Path = System.IO.Path.GetFullPath(path);
@@ -117,8 +125,14 @@ namespace ReleaseOps.Core.Ssh
             }
         }
 
+        /// <summary>The name that stands for no file at all (UserKnownHostsFile none).</summary>
+        public const string NoFile = "none";
+
         /// <summary>The full path of the file. It need not exist: Check then finds nothing and Add creates it.</summary>
         public string Path { get; }
+
+        /// <summary>True for "none": nothing is read (every host is Unknown) and nothing is written, as in ssh.</summary>
+        public bool IsNone { get; }
 
         /// <summary>How long Add waits for other writers (threads or processes) before failing with KnownHostsLocked.</summary>
         public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -145,14 +159,20 @@ namespace ReleaseOps.Core.Ssh
         /// <summary>
         /// Appends an entry for the host and key, hashed when asked (|1|salt|hash, with a fresh random 20-byte salt, as
         /// OpenSSH's HashKnownHosts writes). Returns false, and writes nothing, when an entry for this host already
-        /// holds this key (plain, hashed or wildcard: whatever Check would call Known). Entries for other keys of the
-        /// host are left alone. Creates the file (mode 600 on Unix) and its directory (mode 700) when missing.
+        /// holds this key (plain, hashed or wildcard: whatever Check would call Known), or when the file is "none".
+        /// Refuses (HostKeyMismatch) a key for a host that is already recorded with another key, of any type: under
+        /// AcceptNew, two connections that both found the host Unknown must not leave both keys trusted for good.
+        /// Creates the file (mode 600 on Unix) and its directory (mode 700) when missing.
         /// Safe to call from many threads and processes at once: see the class remarks.
         /// </summary>
         public bool Add(string host, int port, string keyType, byte[] keyBlob, bool hashHostName)
         {
             var pattern = HostPattern(host, port);
             var type = KeyTypeOf(keyType, keyBlob);
+            if (IsNone)
+            {
+                return false;
+            }
             var timeout = LockTimeout < TimeSpan.Zero ? TimeSpan.Zero : LockTimeout;
             var clock = Stopwatch.StartNew();
             EnsureDirectory();
@@ -176,9 +196,18 @@ namespace ReleaseOps.Core.Ssh
                         "Do not trust this key. Find out why it was revoked and get the host's current key from its administrator.", pattern);
                 }
 
-                if (Evaluate(entries, pattern, type, keyBlob).Status == HostKeyStatus.Known)
+                var found = Evaluate(entries, pattern, type, keyBlob);
+                if (found.Status == HostKeyStatus.Known)
                 {
                     return false;
+                }
+
+                if (found.Status == HostKeyStatus.Changed)
+                {
+                    // Checked under the writers' lock, so a check-then-record race cannot trust two keys for one host.
+                    throw new ReleaseOpsException("HostKeyMismatch", FailureCategory.SecurityError,
+                        $"{pattern} is already recorded in {Path}{(found.Line is int l ? ":" + l.ToString(CultureInfo.InvariantCulture) : string.Empty)} with {string.Join(", ", found.KnownFingerprints)}; its {type} key {found.PresentedFingerprint} is not added beside it.",
+                        $"Find out why the host presents another key. If the host was rebuilt, remove the old entry (ssh-keygen -R '{pattern}' -f {Path}) and connect again.", pattern);
                 }
 
                 var line = (hashHostName ? HashHostPattern(pattern) : pattern) + " " + type + " " + Convert.ToBase64String(keyBlob);
@@ -199,6 +228,11 @@ namespace ReleaseOps.Core.Ssh
         public IReadOnlyList<string> KnownKeyTypes(string host, int port)
         {
             var pattern = HostPattern(host, port);
+            if (IsNone)
+            {
+                return Array.Empty<string>();
+            }
+
             return Parse(ReadForCheck()).Where(e => e.Marker == Marker.None && e.Matches(pattern))
                 .Select(e => e.KeyType).Distinct(StringComparer.Ordinal).ToList();
         }
@@ -211,7 +245,7 @@ namespace ReleaseOps.Core.Ssh
         public int Remove(string host, int port)
         {
             var pattern = HostPattern(host, port);
-            if (!File.Exists(Path))
+            if (IsNone || !File.Exists(Path))
             {
                 return 0;
             }
@@ -548,6 +582,12 @@ namespace ReleaseOps.Core.Ssh
 
         private byte[] ReadFile()
         {
+            if (IsNone)
+            {
+                return Array.Empty<byte>();
+            }
+
+            CheckOwner();
             try
             {
                 using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
@@ -624,6 +664,29 @@ namespace ReleaseOps.Core.Ssh
             return Path;
         }
 
+        /// <summary>
+        /// Refuses (LocalPathUnsafe) a file that another local user owns or that every user may write: its keys would
+        /// be trusted. A link (known_hosts kept with one's dotfiles) is fine when its target is ours (or root's).
+        /// </summary>
+        private void CheckOwner()
+        {
+            var target = ResolvedPath();
+            if (LocalFiles.Stat(target) is not { } s)
+            {
+                return;
+            }
+
+            if (s.Uid is uint uid && uid != 0 && uid != LocalFiles.EffectiveUid())
+            {
+                throw LocalFiles.Unsafe(target, $"belongs to another user (uid {uid})");
+            }
+
+            if ((s.Mode & 0x2) != 0)
+            {
+                throw LocalFiles.Unsafe(target, "is writable by every user");
+            }
+        }
+
         private void EnsureDirectory()
         {
             var directory = System.IO.Path.GetDirectoryName(ResolvedPath());
@@ -672,6 +735,12 @@ namespace ReleaseOps.Core.Ssh
         private FileStream AcquireOsLock(Stopwatch clock, TimeSpan timeout)
         {
             var path = LockPath();
+            if (LocalFiles.IsLink(path))
+            {
+                // Opening it would create or lock the file of whoever planted the link.
+                throw LocalFiles.Unsafe(path, "is a symbolic link");
+            }
+
             var pause = 2;
             var random = new Random(Environment.CurrentManagedThreadId ^ Environment.TickCount);
             while (true)
@@ -706,6 +775,7 @@ namespace ReleaseOps.Core.Ssh
 
         private FileStream OpenForAppend()
         {
+            CheckOwner();
             try
             {
                 return OpenPrivate(Path, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);

@@ -422,8 +422,21 @@ namespace ReleaseOps.Core.Ssh
 
             if (check.Status == HostKeyStatus.Unknown)
             {
-                known.Add(settings.HostName, settings.Port, presentedType, presented, options.HashKnownHosts);
-                reporter.Warning($"Trusted the new host key of {name} ({KnownHostsFile.HostPattern(settings.HostName, settings.Port)}) on first use: {check.PresentedFingerprint}. It is recorded in {known.Path}.");
+                try
+                {
+                    // Add checks again under the writers' locks: if another connection recorded another key for this
+                    // host since our check (a race under AcceptNew), this one is HostKeyMismatch and is not used.
+                    known.Add(settings.HostName, settings.Port, presentedType, presented, options.HashKnownHosts);
+                }
+                catch
+                {
+                    client.Dispose();
+                    throw;
+                }
+
+                reporter.Warning(known.IsNone
+                    ? $"Trusted the new host key of {name} ({KnownHostsFile.HostPattern(settings.HostName, settings.Port)}) for this connection only: {check.PresentedFingerprint}. UserKnownHostsFile is none, so it is not recorded."
+                    : $"Trusted the new host key of {name} ({KnownHostsFile.HostPattern(settings.HostName, settings.Port)}) on first use: {check.PresentedFingerprint}. It is recorded in {known.Path}.");
             }
 
             return (client, check.PresentedFingerprint, watch);

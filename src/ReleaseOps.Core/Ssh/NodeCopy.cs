@@ -62,6 +62,13 @@ namespace ReleaseOps.Core.Ssh
             return results;
         }
 
+        /// <summary>
+        /// Downloads a file or folder. The names come from the node, which may be hostile (scp's CVE-2019-6111): each
+        /// must be one plain name (no "/", "\\", "..", "." or NUL), and every local path must stay under the
+        /// destination (RemoteNameUnsafe). Links on the node are skipped, not followed. Locally, no folder on the way
+        /// may be a link or belong to another user (LocalPathUnsafe), and each file is written to a new ".partial" file
+        /// (created exclusively: never through a link planted there) that is then renamed into place.
+        /// </summary>
         public static async Task<IReadOnlyList<NodeCopyResult>> DownloadAsync(NodeSession session, string remotePath, string localPath,
             IOperationReporter reporter, CancellationToken token)
         {
@@ -72,24 +79,28 @@ namespace ReleaseOps.Core.Ssh
                 throw new ReleaseOpsException("RemotePathNotFound", FailureCategory.ObjectNotFound, $"{session.Name}: {remotePath} does not exist.", "Check the path on the node.", remotePath);
             }
 
-            var files = new List<(string Path, long Length)>();
-            var rootIsDirectory = sftp.GetAttributes(root).IsDirectory;
-            CollectRemote(sftp, root, files);
+            var rootAttributes = sftp.GetAttributes(root);
+            var rootIsDirectory = rootAttributes.IsDirectory;
+            var files = PlanDownload(path => sftp.ListDirectory(path).Select(e => new RemoteEntry(e.Name, e.IsDirectory, e.IsRegularFile, e.IsSymbolicLink, e.Length)),
+                root, rootIsDirectory, rootAttributes.Size, session.Name, reporter);
             var total = Math.Max(1, files.Sum(f => f.Length));
             long done = 0;
             var results = new List<NodeCopyResult>();
-            foreach (var (file, length) in files)
+            var localRoot = Path.GetFullPath(localPath);
+            foreach (var (file, relative, length) in files)
             {
                 token.ThrowIfCancellationRequested();
-                var relative = rootIsDirectory ? file.Substring(root.TrimEnd('/').Length + 1) : string.Empty;
-                var target = relative.Length == 0 ? localPath : Path.Combine(localPath, relative.Replace('/', Path.DirectorySeparatorChar));
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
+                var target = LocalTarget(localRoot, relative, session.Name);
+                PrepareLocalDirectories(localRoot, relative, rootIsDirectory);
                 var partial = target + ".partial";
                 var watch = Stopwatch.StartNew();
                 var start = done;
                 try
                 {
-                    using (var stream = File.Create(partial))
+                    // A .partial left by a stopped copy (or planted) is unlinked, never opened: the new one is created
+                    // exclusively (O_EXCL), which fails rather than follow a link that appears in between.
+                    Core.LocalFiles.TryDelete(partial);
+                    using (var stream = Core.LocalFiles.CreateNew(partial))
                     {
                         var report = new LateProgressGuard();
                         await Task.Run(() => sftp.DownloadFile(file, stream, downloaded => report.Run(() =>
@@ -97,26 +108,36 @@ namespace ReleaseOps.Core.Ssh
                         report.Finish();
                     }
 
-                    if (File.Exists(target))
+                    // rename(2) replaces the name itself: a link at the target is replaced, never written through.
+                    if (Directory.Exists(target) && !Core.LocalFiles.IsLink(target))
+                    {
+                        throw new ReleaseOpsException("LocalPathExists", FailureCategory.ResourceExists, $"{target} is a folder; the file {file} is not put in its place.",
+                            "Choose another -LocalPath, or remove the folder.", target);
+                    }
+#if NET
+                    File.Move(partial, target, overwrite: true);
+#else
+                    if (File.Exists(target) || Core.LocalFiles.IsLink(target))
                     {
                         File.Delete(target);
                     }
 
                     File.Move(partial, target);
+#endif
                 }
                 catch
                 {
-                    File.Delete(partial);
+                    Core.LocalFiles.TryDelete(partial);
                     throw;
                 }
 
                 done += length;
-                results.Add(new NodeCopyResult { HostName = session.Name, Direction = "Download", Source = file, Destination = Path.GetFullPath(target), Length = length, Duration = watch.Elapsed });
+                results.Add(new NodeCopyResult { HostName = session.Name, Direction = "Download", Source = file, Destination = target, Length = length, Duration = watch.Elapsed });
             }
 
             if (rootIsDirectory)
             {
-                Directory.CreateDirectory(localPath);
+                PrepareLocalDirectories(localRoot, string.Empty, rootIsDirectory: true);
             }
 
             reporter.CompleteProgress(ProgressActivity, $"Downloading from {session.Name}");
@@ -129,6 +150,122 @@ namespace ReleaseOps.Core.Ssh
             if (!r.Succeeded)
             {
                 throw new ReleaseOpsException("CopyFailed", FailureCategory.PermissionDenied, $"{session.Name}: {r.Error.Trim()}", "Check the destination folder's permissions and run the same command again.", arguments[arguments.Count - 1]);
+            }
+        }
+
+        /// <summary>
+        /// The files to download: (remote path, relative local path with "/" separators, length). Remote paths are built
+        /// from the root the admin gave and the listed names, never from the server's idea of a full name; every name
+        /// is checked (RemoteNameUnsafe), and links are skipped with a warning.
+        /// </summary>
+        internal static List<(string Remote, string Relative, long Length)> PlanDownload(Func<string, IEnumerable<RemoteEntry>> list, string root,
+            bool rootIsDirectory, long rootLength, string node, IOperationReporter reporter)
+        {
+            var files = new List<(string, string, long)>();
+            if (!rootIsDirectory)
+            {
+                files.Add((root, string.Empty, rootLength));
+                return files;
+            }
+
+            void Walk(string remote, string relative)
+            {
+                foreach (var entry in list(remote).Where(e => e.Name != "." && e.Name != "..").OrderBy(e => e.Name, StringComparer.Ordinal))
+                {
+                    CheckName(entry.Name, remote, node);
+                    var childRemote = remote.TrimEnd('/') + "/" + entry.Name;
+                    var childRelative = relative.Length == 0 ? entry.Name : relative + "/" + entry.Name;
+                    if (entry.IsSymbolicLink)
+                    {
+                        reporter.Warning($"{node}: {childRemote} is a symbolic link; links are not followed, and it was not copied.");
+                    }
+                    else if (entry.IsDirectory)
+                    {
+                        Walk(childRemote, childRelative);
+                    }
+                    else if (entry.IsRegularFile)
+                    {
+                        files.Add((childRemote, childRelative, entry.Length));
+                    }
+                }
+            }
+
+            Walk(root, string.Empty);
+            return files;
+        }
+
+        /// <summary>The local path of a relative download path, which must stay under the destination (RemoteNameUnsafe).</summary>
+        internal static string LocalTarget(string localRoot, string relative, string node)
+        {
+            var root = Path.GetFullPath(localRoot);
+            if (relative.Length == 0)
+            {
+                return root;
+            }
+
+            var parts = relative.Split('/');
+            foreach (var part in parts)
+            {
+                CheckName(part, relative, node);
+            }
+
+            var target = Path.GetFullPath(Path.Combine(new[] { root }.Concat(parts).ToArray()));
+            var under = root.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + Path.DirectorySeparatorChar;
+            if (!target.StartsWith(under, WindowsPaths() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+            {
+                throw Unsafe(relative, node);
+            }
+
+            return target;
+        }
+
+        private static bool WindowsPaths() => Path.DirectorySeparatorChar == '\\';
+
+        private static void CheckName(string name, string where, string node)
+        {
+            if (name.Length == 0 || name == "." || name == ".." || name.IndexOfAny(new[] { '/', '\\', '\0' }) >= 0
+                || (Path.DirectorySeparatorChar == '\\' && (name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.EndsWith(".", StringComparison.Ordinal) || name.EndsWith(" ", StringComparison.Ordinal))))
+            {
+                throw Unsafe(where.TrimEnd('/') + "/" + name, node);
+            }
+        }
+
+        private static ReleaseOpsException Unsafe(string name, string node) =>
+            new("RemoteNameUnsafe", FailureCategory.SecurityError,
+                $"{node} sent the name '{name.Replace("\0", "\\0")}', which would put a file outside the download's destination; nothing more is downloaded.",
+                "Do not trust this node: check its SFTP server. A real file system has no such names.", node);
+
+        /// <summary>
+        /// Creates the folders from the destination down to the file's folder, refusing any that exists as a link or
+        /// belongs to another user (LocalPathUnsafe): a link planted in a shared destination would take the file elsewhere.
+        /// </summary>
+        private static void PrepareLocalDirectories(string localRoot, string relative, bool rootIsDirectory)
+        {
+            if (!rootIsDirectory)
+            {
+                // A single file: its folder is the admin's choice, as with cp.
+                Directory.CreateDirectory(Path.GetDirectoryName(localRoot)!);
+                return;
+            }
+
+            var dir = localRoot;
+            var parts = relative.Length == 0 ? Array.Empty<string>() : relative.Split('/');
+            for (var i = -1; i < parts.Length - 1; i++)
+            {
+                if (i >= 0)
+                {
+                    dir = Path.Combine(dir, parts[i]);
+                }
+
+                if (Core.LocalFiles.IsLink(dir) || Directory.Exists(dir))
+                {
+                    Core.LocalFiles.CheckOwned(dir, directory: true);
+                }
+                else
+                {
+                    Directory.CreateDirectory(dir);
+                    Core.LocalFiles.CheckOwned(dir, directory: true);
+                }
             }
         }
 
@@ -146,28 +283,6 @@ namespace ReleaseOps.Core.Ssh
             }
 
             throw new ReleaseOpsException("LocalPathNotFound", FailureCategory.ObjectNotFound, $"{path} does not exist.", "Pass an existing file or folder.", path);
-        }
-
-        private static void CollectRemote(SftpClient sftp, string path, List<(string, long)> files)
-        {
-            var attributes = sftp.GetAttributes(path);
-            if (!attributes.IsDirectory)
-            {
-                files.Add((path, attributes.Size));
-                return;
-            }
-
-            foreach (var entry in sftp.ListDirectory(path).Where(e => e.Name != "." && e.Name != "..").OrderBy(e => e.Name, StringComparer.Ordinal))
-            {
-                if (entry.IsDirectory)
-                {
-                    CollectRemote(sftp, entry.FullName, files);
-                }
-                else if (entry.IsRegularFile)
-                {
-                    files.Add((entry.FullName, entry.Length));
-                }
-            }
         }
 
         private static void EnsureRemoteDirectory(SftpClient sftp, string path)
@@ -221,6 +336,29 @@ namespace ReleaseOps.Core.Ssh
                     finished = true;
                 }
             }
+        }
+
+        /// <summary>A directory entry as the node listed it (its own attributes: links are not followed).</summary>
+        internal readonly struct RemoteEntry
+        {
+            public RemoteEntry(string name, bool isDirectory, bool isRegularFile, bool isSymbolicLink, long length)
+            {
+                Name = name;
+                IsDirectory = isDirectory;
+                IsRegularFile = isRegularFile;
+                IsSymbolicLink = isSymbolicLink;
+                Length = length;
+            }
+
+            public string Name { get; }
+
+            public bool IsDirectory { get; }
+
+            public bool IsRegularFile { get; }
+
+            public bool IsSymbolicLink { get; }
+
+            public long Length { get; }
         }
 
         private static string Bytes(long n) => n < 1024 * 1024 ? $"{n / 1024.0:0.#} KB" : $"{n / 1048576.0:0.#} MB";

@@ -135,7 +135,8 @@ namespace ReleaseOps.Commands
 
             if (KnownHostsFile is not null)
             {
-                args.AddRange(new[] { "-o", "UserKnownHostsFile=" + GetUnresolvedProviderPathFromPSPath(KnownHostsFile) });
+                // none is ssh's own word for no file (not a file named none here).
+                args.AddRange(new[] { "-o", "UserKnownHostsFile=" + (KnownHostsFile == Core.Ssh.KnownHostsFile.NoFile ? KnownHostsFile : GetUnresolvedProviderPathFromPSPath(KnownHostsFile)) });
             }
 
             if (HostKeyPolicy is not null)

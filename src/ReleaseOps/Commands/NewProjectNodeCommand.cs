@@ -81,6 +81,14 @@ namespace ReleaseOps.Commands
         [Parameter]
         public string? KnownHostsFile { get; set; }
 
+        /// <summary>
+        /// How the node's host key is trusted while waiting for SSH: AcceptNew (the default for a node created at a cloud
+        /// provider, whose key nobody could have recorded yet) or Strict (the default for a client's server, which exists
+        /// already: record its key first, from the client or its console).
+        /// </summary>
+        [Parameter]
+        public HostKeyPolicy? HostKeyPolicy { get; set; }
+
         /// <summary>How long to wait for the node to run and answer over SSH (default 10 minutes).</summary>
         [Parameter]
         [Seconds]
@@ -126,6 +134,8 @@ namespace ReleaseOps.Commands
                 var ssh = new SshConnectOptions
                 {
                     KnownHostsFile = known,
+                    // A client's server is not ours: its key must be known already, never trusted on first use.
+                    HostKeyPolicy = HostKeyPolicy ?? (Provider == HostingProvider.Client ? ReleaseOps.HostKeyPolicy.Strict : ReleaseOps.HostKeyPolicy.AcceptNew),
                     IdentityFiles = IdentityFile is null ? Array.Empty<string>() : IdentityFile.Select(GetUnresolvedProviderPathFromPSPath).ToArray(),
                 };
                 var node = RunEngine(async (reporter, token) =>

@@ -40,6 +40,13 @@ namespace ReleaseOps.Commands
         [Parameter]
         public SwitchParameter BreakLock { get; set; }
 
+        /// <summary>
+        /// The Jenkins server of the gate (default: JENKINS_URL). It comes from the admin's side: a JenkinsUrl in
+        /// releaseops.psd1 (which comes from develop) must name the same server.
+        /// </summary>
+        [Parameter]
+        public string? JenkinsUrl { get; set; }
+
         /// <summary>An access token for an HTTPS remote (default: the RELEASEOPS_GIT_TOKEN environment variable).</summary>
         [Parameter]
         public System.Security.SecureString? Token { get; set; }
@@ -57,6 +64,7 @@ namespace ReleaseOps.Commands
                     GateTimeout = GateTimeout,
                     BreakLock = BreakLock,
                     GitToken = Token,
+                    JenkinsUrl = JenkinsUrl,
                     NoFetch = MyInvocation.BoundParameters.ContainsKey("WhatIf"),
                 };
                 (options.Project, options.HasSettings) = ProjectLoader.Load(path);
