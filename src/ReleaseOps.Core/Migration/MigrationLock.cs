@@ -29,7 +29,7 @@ namespace ReleaseOps.Core.Migration
         public static MigrationLock Acquire(string project, string? directory = null)
         {
             var dir = directory ?? MigrationJournal.Directory;
-            System.IO.Directory.CreateDirectory(dir);
+            LocalFiles.EnsurePrivateDirectory(dir);
             var name = "project-" + Key(project);
             var path = Path.Combine(dir, name + ".lock");
             var infoPath = Path.Combine(dir, name + ".lock.info");
@@ -56,7 +56,7 @@ namespace ReleaseOps.Core.Migration
             }
 
             var info = $"process {System.Diagnostics.Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture)} of {Environment.UserName} on {Environment.MachineName}, since {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC";
-            File.WriteAllText(infoPath, info);
+            LocalFiles.WriteAtomically(infoPath, info);
             return new MigrationLock(stream, infoPath);
         }
 
