@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using System.Threading;
@@ -19,11 +20,20 @@ namespace ReleaseOps
         private readonly List<NodeTarget> targets = new();
 
         /// <summary>The nodes: ssh_config aliases, addresses, or objects with a HostName property.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        /// <remarks>Not mandatory, so that -Session alone names the nodes; a call with neither is NoNodeGiven.</remarks>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("ComputerName")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(HostNameCompleter))]
         public string[] HostName { get; set; } = Array.Empty<string>();
+
+        /// <summary>Sessions from New-NodeSession to run on, over their open connections (no new connection is made).</summary>
+        [Parameter]
+        public NodeSessionInfo[]? Session { get; set; }
+
+        /// <summary>Session numbers; piped NodeSessionInfo objects bind by their SessionId.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public int[]? SessionId { get; set; }
 
         /// <summary>The SSH port, over ssh_config's Port.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -58,6 +68,37 @@ namespace ReleaseOps
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            var sessions = (Session?.Select(s => s.SessionId) ?? Enumerable.Empty<int>()).Concat(SessionId ?? Array.Empty<int>()).Distinct().ToList();
+            if (sessions.Count > 0)
+            {
+                // Over open sessions: the piped NodeSessionInfo's HostName names the same node, so it is not connected again.
+                foreach (var id in sessions)
+                {
+                    try
+                    {
+                        var (info, open) = NodeSessions.Get(id);
+                        var target = new NodeTarget(info.HostName, info.Port, info.User) { Session = open };
+                        if (ShouldProcessNode(target.ToString()))
+                        {
+                            targets.Add(target);
+                        }
+                    }
+                    catch (ReleaseOpsException ex)
+                    {
+                        WriteError(ToErrorRecord(ex, id));
+                    }
+                }
+
+                return;
+            }
+
+            if (HostName.Length == 0)
+            {
+                ThrowFailure(new ReleaseOpsException("NoNodeGiven", FailureCategory.InvalidArgument, "No node was given.",
+                    "Pass -HostName (names, addresses or ProjectNode objects) or -Session (from New-NodeSession)."));
+                return;
+            }
+
             foreach (var name in HostName)
             {
                 // Pipeline-bound Port and User fall back to their defaults (0, null) for records that lack them.

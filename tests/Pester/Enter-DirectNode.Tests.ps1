@@ -51,12 +51,13 @@ Describe 'Enter-DirectNode' {
         $code | Should -Be 7
     }
 
-    It 'puts a hostile name after --, so ssh never reads it as an option' {
+    It 'refuses a name that ssh would read as an option before any ssh runs (it would also come after --)' {
         $ps = [powershell]::Create()
         try {
             $null = $ps.AddCommand('Import-Module').AddArgument($env:RELEASEOPS_MODULE).AddStatement().AddCommand('Enter-DirectNode').AddParameters(@{ HostName = '-oProxyCommand=touch /tmp/pwned'; WhatIf = $true; Verbose = $true; NoDirect = $true })
             $null = $ps.Invoke()
-            "$($ps.Streams.Verbose[0])" | Should -Match "-- '-oProxyCommand=touch /tmp/pwned'$"
+            $ps.Streams.Error[0].FullyQualifiedErrorId | Should -Be 'InvalidHostName,ReleaseOps.Commands.EnterDirectNodeCommand'
+            $ps.Streams.Verbose | Where-Object { "$_" -match 'ProxyCommand' } | Should -BeNullOrEmpty
         }
         finally { $ps.Dispose() }
     }

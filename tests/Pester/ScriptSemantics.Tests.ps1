@@ -28,6 +28,9 @@ BeforeDiscovery {
         @{ Cmdlet = 'Invoke-Migration'; Call = "Invoke-Migration -Source ${closed}:1 -Target ${closed}:2 -Project app -StackPath /srv/.. -Force" }
         @{ Cmdlet = 'Invoke-NodeCommand'; Call = "Invoke-NodeCommand -HostName $closed -Port 1 -Command true" }
         @{ Cmdlet = 'New-FeatureBranch'; Call = 'New-FeatureBranch -Path /nonexistent -Name login' }
+        @{ Cmdlet = 'New-NodeSession'; Call = "New-NodeSession -HostName $closed -Port 1" }
+        @{ Cmdlet = 'Get-NodeSession'; Call = 'Get-NodeSession -SessionId 4711' }
+        @{ Cmdlet = 'Remove-NodeSession'; Call = 'Remove-NodeSession -SessionId 4711' }
         @{ Cmdlet = 'New-NodeSnapshot'; Call = "[pscustomobject]@{ Provider = 'DigitalOcean'; Id = '1'; Name = 'app' } | New-NodeSnapshot" }
         @{ Cmdlet = 'New-ProjectNode'; Call = "New-ProjectNode -Provider Sandbox -Project 'Bad Slug'" }
         @{ Cmdlet = 'Register-ReleaseSchedule'; Call = 'Register-ReleaseSchedule -Path /nonexistent' }

@@ -223,6 +223,9 @@ namespace ReleaseOps.Core.Ssh
 
         public bool IsRoot => Settings.User == "root";
 
+        /// <summary>Whether the connection is still up (for sessions kept open by New-NodeSession).</summary>
+        public bool IsConnected => Client.IsConnected;
+
         public string Endpoint => Settings.HostName + ":" + Settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         private ConnectionInfo Info { get; }

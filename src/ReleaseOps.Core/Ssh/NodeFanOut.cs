@@ -22,6 +22,9 @@ namespace ReleaseOps.Core.Ssh
 
         public string? User { get; }
 
+        /// <summary>An open session to use (New-NodeSession) instead of connecting; it is left open afterwards.</summary>
+        public NodeSession? Session { get; set; }
+
         public override string ToString() => Port is int p ? HostName + ":" + p.ToString(System.Globalization.CultureInfo.InvariantCulture) : HostName;
     }
 
@@ -77,7 +80,17 @@ namespace ReleaseOps.Core.Ssh
                         x.Port = target.Port ?? options.Port;
                         x.User = target.User ?? options.User;
                     });
-                    session = await NodeConnector.ConnectAsync(target.HostName, o, reporter, token).ConfigureAwait(false);
+                    if (target.Session is { } open)
+                    {
+                        session = open.Client.IsConnected ? open : throw new ReleaseOpsException("NodeSessionBroken", FailureCategory.ConnectionError,
+                            $"The session to {target} is no longer connected{(open.ConnectionError is { } cause ? ": " + cause.Message : ".")}",
+                            "Close it with Remove-NodeSession and open a new one with New-NodeSession.", target.ToString());
+                    }
+                    else
+                    {
+                        session = await NodeConnector.ConnectAsync(target.HostName, o, reporter, token).ConfigureAwait(false);
+                    }
+
                     result = await work(session, token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
@@ -86,7 +99,11 @@ namespace ReleaseOps.Core.Ssh
                 }
                 finally
                 {
-                    session?.Dispose();
+                    if (target.Session is null)
+                    {
+                        session?.Dispose();
+                    }
+
                     gate.Release();
                 }
 
