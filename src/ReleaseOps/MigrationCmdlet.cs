@@ -14,6 +14,34 @@ namespace ReleaseOps
     /// </summary>
     public abstract class MigrationCmdlet : NodeSshCmdlet
     {
+        /// <summary>The token (or, for Scaleway and AWS, the key) of the old node's provider, for its snapshot and deletion, over the environment.</summary>
+        [Parameter]
+        public System.Security.SecureString? Token { get; set; }
+
+        /// <summary>The access key and secret of the old node's provider (Scaleway, AWS), over the environment.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>The token of the DNS service (DigitalOcean or Cloudflare), over the environment; -Token when not given and the DNS is the node's provider.</summary>
+        [Parameter]
+        public System.Security.SecureString? DnsToken { get; set; }
+
+        /// <summary>The provider settings of a migration: the environment, then -Token/-Credential for the old node's provider and -DnsToken for DNS.</summary>
+        internal ProviderSettings MigrationSettings(MigrationPlan plan)
+        {
+            var settings = ProviderSettings.FromEnvironment();
+            var nodeProvider = plan.SourceNode?.Provider;
+            if (nodeProvider is not null)
+            {
+                ProviderCredentials.Apply(settings, nodeProvider, null, Token, Credential);
+            }
+
+            var dnsToken = DnsToken ?? (nodeProvider is null || (plan.DnsProvider == DnsProvider.DigitalOcean && nodeProvider == HostingProvider.DigitalOcean) ? Token : null);
+            ProviderCredentials.Apply(settings, null, plan.DnsProvider, dnsToken, null);
+            return settings;
+        }
+
         /// <summary>Skips the confirmation (scheduled tasks, Jenkins).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -56,7 +84,7 @@ namespace ReleaseOps
                 return;
             }
 
-            var settings = ProviderSettings.FromEnvironment();
+            var settings = MigrationSettings(setup.Plan);
             // One run at a time per project (MigrationLock); the journal is read again under the lock.
             using var held = MigrationLock.Acquire(project);
             journal = journal is null ? null : MigrationJournal.Load(journal.JournalPath);
@@ -95,7 +123,7 @@ namespace ReleaseOps
                 return;
             }
 
-            var settings = ProviderSettings.FromEnvironment();
+            var settings = MigrationSettings(setup.Plan);
             var known = KnownHostsPath;
             using var held = MigrationLock.Acquire(info.Project);
             info = MigrationJournal.Load(info.JournalPath);

@@ -26,40 +26,17 @@ namespace ReleaseOps
         [Parameter]
         public Uri? ApiEndpoint { get; set; }
 
+        /// <summary>AWS: a named profile of ~/.aws/credentials or config, as AWS.Tools' -ProfileName; else the SDK's credential chain.</summary>
+        [Parameter]
+        [Alias("AwsProfile")]
+        public string? ProfileName { get; set; }
+
         /// <summary>Builds the settings for a provider: the environment, then this call's parameters.</summary>
-        internal ProviderSettings Settings(HostingProvider? provider, DnsProvider? dns = null)
-        {
-            var settings = ProviderSettings.FromEnvironment();
-            var token = Token is null ? null : new NetworkCredential(string.Empty, Token).Password;
-            var user = Credential?.UserName;
-            var secret = Credential is null ? null : Credential.GetNetworkCredential().Password;
-            if (dns == DnsProvider.Cloudflare)
-            {
-                settings.CloudflareToken = token ?? settings.CloudflareToken;
-                settings.CloudflareEndpoint = ApiEndpoint ?? settings.CloudflareEndpoint;
-                return settings;
-            }
+        internal ProviderSettings Settings(HostingProvider? provider, DnsProvider? dns = null) =>
+            ProviderCredentials.Apply(ProviderSettings.FromEnvironment(), provider, dns, Token, Credential, ApiEndpoint, ProfileName, AwsRegionOverride);
 
-            switch (provider ?? (dns == DnsProvider.DigitalOcean ? HostingProvider.DigitalOcean : (HostingProvider?)null))
-            {
-                case HostingProvider.DigitalOcean:
-                    settings.DigitalOceanToken = token ?? settings.DigitalOceanToken;
-                    settings.DigitalOceanEndpoint = ApiEndpoint ?? settings.DigitalOceanEndpoint;
-                    break;
-                case HostingProvider.Scaleway:
-                    settings.ScalewayAccessKey = user ?? settings.ScalewayAccessKey;
-                    settings.ScalewaySecretKey = secret ?? token ?? settings.ScalewaySecretKey;
-                    settings.ScalewayEndpoint = ApiEndpoint ?? settings.ScalewayEndpoint;
-                    break;
-                case HostingProvider.Aws:
-                    settings.AwsAccessKeyId = user ?? settings.AwsAccessKeyId;
-                    settings.AwsSecretAccessKey = secret ?? settings.AwsSecretAccessKey;
-                    settings.AwsEndpoint = ApiEndpoint ?? settings.AwsEndpoint;
-                    break;
-            }
-
-            return settings;
-        }
+        /// <summary>The AWS region this call names (New-ProjectNode's -Region), over AWS_REGION.</summary>
+        protected virtual string? AwsRegionOverride => null;
 
         /// <summary>Settings for a node's provider, in the node's own region (an AWS availability zone gives its region).</summary>
         internal ProviderSettings Settings(ProjectNode node)

@@ -57,3 +57,33 @@ Describe 'Complete-Migration' {
         (Get-Migration -Id shop-20261102-100000).Status | Should -Be 'Completed'
     }
 }
+
+Describe 'Complete-Migration with a cloud node and the token as a parameter' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        $script:cloud = Start-FakeCloud
+        Set-FakeCloudEnvironment -Fake $cloud
+        $script:pub = Join-Path $TestDrive 'do.pub'
+        & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $TestDrive 'do') | Out-Null
+    }
+    AfterAll {
+        Clear-FakeCloudEnvironment
+        Stop-FakeCloud -Fake $cloud
+    }
+
+    It 'deletes a DigitalOcean node with -Token from a secret store, when the environment has no token' {
+        $node = New-ProjectNode -Provider DigitalOcean -Project shop -Client token -PublicKey $pub -NoSshWait -KnownHostsFile $known -ErrorAction Stop
+        $null = New-TestMigration -Id shop-20261102-100000 -Status Completed -DeleteAfter ([datetimeoffset]::UtcNow.AddDays(-1)) -SourceNode $node
+        $saved = $env:DIGITALOCEAN_ACCESS_TOKEN
+        Remove-Item env:DIGITALOCEAN_ACCESS_TOKEN
+        try {
+            $err = $null
+            try { Complete-Migration -Id shop-20261102-100000 -Force -KnownHostsFile $known -ErrorAction Stop } catch { $err = $_ }
+            "$($err.FullyQualifiedErrorId) $($err.Exception.Message)" | Should -Match 'ProviderCredentialsMissing|DIGITALOCEAN_ACCESS_TOKEN'
+            $secret = ConvertTo-SecureString $cloud.DigitalOceanToken -AsPlainText -Force
+            (Complete-Migration -Id shop-20261102-100000 -Force -KnownHostsFile $known -Token $secret -ErrorAction Stop).Status | Should -Be 'Closed'
+        }
+        finally { $env:DIGITALOCEAN_ACCESS_TOKEN = $saved }
+        @(Get-ProjectNode -Provider DigitalOcean -Project shop | Where-Object Name -EQ 'shop-token').Count | Should -Be 0
+    }
+}

@@ -36,6 +36,9 @@ namespace ReleaseOps.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Region { get; set; }
 
+        /// <inheritdoc />
+        protected override string? AwsRegionOverride => Provider == HostingProvider.Aws && !string.IsNullOrWhiteSpace(Region) ? Region : null;
+
         /// <summary>A sizing profile: Small (2 GB, 50 GB disk: a low-traffic Django app), Medium (4, 80) or Large (8, 160).</summary>
         [Parameter(ParameterSetName = "Need")]
         [ValidateSet("Small", "Medium", "Large")]

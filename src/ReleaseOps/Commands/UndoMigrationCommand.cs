@@ -55,7 +55,7 @@ namespace ReleaseOps.Commands
                     return;
                 }
 
-                var settings = ProviderSettings.FromEnvironment();
+                var settings = MigrationSettings(setup.Plan);
                 var options = ConnectOptions();
                 using var held = MigrationLock.Acquire(journal.Project);
                 journal = MigrationJournal.Load(journal.JournalPath);
