@@ -38,7 +38,7 @@ namespace ReleaseOps.Core
             var list = given?.Where(d => !string.IsNullOrWhiteSpace(d)).ToList();
             if (list is null || list.Count == 0)
             {
-                var fromEnv = Environment.GetEnvironmentVariable(OwnDomainsVariable);
+                var fromEnv = ReleaseOpsConfiguration.Value("OwnDomains");
                 list = string.IsNullOrWhiteSpace(fromEnv)
                     ? new List<string> { DefaultOwnDomain }
                     : fromEnv!.Split(new[] { ',', ';', ' ' }, StringSplitOptions.RemoveEmptyEntries).ToList();

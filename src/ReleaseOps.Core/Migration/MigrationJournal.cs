@@ -41,7 +41,7 @@ namespace ReleaseOps.Core.Migration
 
         /// <summary>The folder of the journals: RELEASEOPS_MIGRATIONS, else ~/.local/share/releaseops/migrations.</summary>
         public static string Directory =>
-            Environment.GetEnvironmentVariable("RELEASEOPS_MIGRATIONS") is { Length: > 0 } dir
+            ReleaseOpsConfiguration.Value("MigrationsFolder") is { Length: > 0 } dir
                 ? dir
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "releaseops", "migrations");
 

@@ -56,7 +56,7 @@ namespace ReleaseOps.Core.Providers
         /// </summary>
         public static async Task<IReadOnlyList<IPEndPoint>> ServersAsync(string zone, IReadOnlyList<string>? given, CancellationToken token)
         {
-            var names = given ?? (Environment.GetEnvironmentVariable("RELEASEOPS_NAME_SERVERS") is { } list && list.Trim().Length > 0
+            var names = given ?? (ReleaseOpsConfiguration.Value("NameServers") is { } list && list.Trim().Length > 0
                 ? list.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries)
                 : null);
             return names is not null ? names.Select(ParseServer).ToList() : await AuthoritativeServersAsync(zone, token).ConfigureAwait(false);

@@ -161,7 +161,7 @@ namespace ReleaseOps.Core.Providers
 
         /// <summary>The register's path.</summary>
         public static string RegistryPath =>
-            Environment.GetEnvironmentVariable("RELEASEOPS_NODE_REGISTRY") is { Length: > 0 } path
+            ReleaseOpsConfiguration.Value("NodeRegistry") is { Length: > 0 } path
                 ? path
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config", "releaseops", "client-nodes.json");
 

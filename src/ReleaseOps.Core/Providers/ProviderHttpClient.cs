@@ -37,7 +37,7 @@ namespace ReleaseOps.Core.Providers
             get
             {
                 var settings = new RetrySettings();
-                if (int.TryParse(Environment.GetEnvironmentVariable("RELEASEOPS_HTTP_RETRIES"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0)
+                if (int.TryParse(ReleaseOpsConfiguration.Value("HttpRetries"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0)
                 {
                     settings.MaxRetries = n;
                 }

@@ -95,7 +95,7 @@ namespace ReleaseOps.Core.Providers
                 s.ScalewayZones = zones.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
             }
 
-            if (double.TryParse(Env("RELEASEOPS_POLL_SECONDS"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var poll) && poll > 0)
+            if (double.TryParse(ReleaseOpsConfiguration.Value("PollSeconds"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var poll) && poll > 0)
             {
                 s.PollInterval = TimeSpan.FromSeconds(poll);
             }
