@@ -215,6 +215,11 @@ Describe 'Add-NodeUser, Get-NodeUser and Remove-NodeUser' {
         $steps = $un | Add-NodeUser -Login daemon -PublicKey $carol.Public -ErrorVariable addErr -ErrorAction SilentlyContinue
         $addErr[0].FullyQualifiedErrorId | Should -Be 'NotATeamAccount,ReleaseOps.Commands.AddNodeUserCommand'
         ($un | Invoke-NodeCommand -Command 'id -nG daemon').Output.Trim() | Should -Be 'daemon'
+        # nobody (UID 65534, above UID_MAX) runs daemons and NFS-squashed files: passwordless sudo for it is root for them.
+        $addErr = $null
+        $steps = $un | Add-NodeUser -Login nobody -PublicKey $carol.Public -ErrorVariable addErr -ErrorAction SilentlyContinue
+        $addErr[0].FullyQualifiedErrorId | Should -Be 'NotATeamAccount,ReleaseOps.Commands.AddNodeUserCommand'
+        ($un | Invoke-NodeCommand -Command 'id -nG nobody; getent shadow nobody | cut -d: -f2').Output | Should -Not -Match 'dev|sudo|docker'
     }
 
     It 'never follows a link that a member planted in the home (Initialize-Node and Remove-NodeUser)' {

@@ -30,6 +30,8 @@ ensure_account() { # login name
     # An existing account joins sudo only if it is an ordinary one: never hand sudo to daemon or www-data.
     uid=$(getent passwd "$login" | cut -d: -f3)
     if [ "$uid" = 0 ] || [ "$uid" -lt "$(uid_min)" ]; then refuse "Account $login" NotATeamAccount "refused: $login is a system account (UID $uid, below UID_MIN $(uid_min)); choose another login for the admin"; fi
+    # nobody (65534) and other accounts above UID_MAX run daemons or own squashed files: sudo for them is root for those.
+    if [ "$uid" -gt "$(uid_max)" ]; then refuse "Account $login" NotATeamAccount "refused: $login is a system account (UID $uid, above UID_MAX $(uid_max)); choose another login for the admin"; fi
     missing=""
     for g in dev sudo docker; do
       id -nG "$login" | tr ' ' '\n' | grep -qx "$g" || missing="$missing $g"
@@ -329,6 +331,7 @@ docker_note() {
 # nor the session's own user, whose home is a real folder (not a link) directly under /home. Anything else
 # (daemon, whose home is /usr/sbin; bin, whose home is /bin) is refused before anything is touched.
 uid_min() { awk '$1 == "UID_MIN" { print $2; f = 1 } END { if (!f) print 1000 }' /etc/login.defs 2>/dev/null || echo 1000; }
+uid_max() { awk '$1 == "UID_MAX" { print $2; f = 1 } END { if (!f) print 60000 }' /etc/login.defs 2>/dev/null || echo 60000; }
 team_account() { # login -> prints why not, and returns 1, when the account is not the team's
   entry=$(getent passwd "$1") || return 0
   uid=$(printf '%s' "$entry" | cut -d: -f3); h=$(printf '%s' "$entry" | cut -d: -f6)
@@ -336,6 +339,7 @@ team_account() { # login -> prints why not, and returns 1, when the account is n
   if [ "$uid" = 0 ]; then echo "$1 is root"; return 1; fi
   if [ "$1" = "$self" ]; then echo "$1 is the account this session logged in with"; return 1; fi
   if [ "$uid" -lt "$(uid_min)" ]; then echo "$1 is a system account (UID $uid, below UID_MIN $(uid_min))"; return 1; fi
+  if [ "$uid" -gt "$(uid_max)" ]; then echo "$1 is a system account (UID $uid, above UID_MAX $(uid_max))"; return 1; fi
   # A member of dev; or one that an earlier Remove-NodeUser already took out of dev, locked and expired (a rerun).
   if ! id -nG "$1" | tr ' ' '\n' | grep -qx dev && [ "$(getent shadow "$1" | cut -d: -f8)" != 1 ]; then
     echo "$1 is not a member of dev, so not a team account"; return 1
