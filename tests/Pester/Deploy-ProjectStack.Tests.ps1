@@ -221,7 +221,7 @@ Deploy-ProjectStack -HostName $($main.Node.HostName) -Port $($main.Node.Port) -I
             $async = $ps.BeginInvoke()
             # Wait until the first deploy holds the lock and waits in its stack's up command.
             $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            do { Start-Sleep -Milliseconds 100; $held = Get-NodeText $main.Node 'test -d /srv/app/.git/releaseops/deploy.lock && pgrep -f "sh ./up.sh" >/dev/null && echo held' }
+            do { Start-Sleep -Milliseconds 100; $held = "$(($main.Node | Invoke-NodeCommand -Command 'test -d /srv/app/.git/releaseops/deploy.lock && pgrep -f "sh ./up.sh" >/dev/null && echo held' -ErrorAction SilentlyContinue).Output)".Trim() }
             until ($held -eq 'held' -or [DateTime]::UtcNow -gt $deadline)
             $held | Should -Be 'held'
             $second = { $main.Node | Deploy-ProjectStack -Ref develop -Path $main.Settings -ErrorAction Stop } | Should -Throw -ErrorId 'DeployLocked,ReleaseOps.Commands.DeployProjectStackCommand' -PassThru
