@@ -232,6 +232,19 @@ Describe 'Add-NodeUser, Get-NodeUser and Remove-NodeUser' {
         ($un | Invoke-NodeCommand -Command 'stat -c "%U %a %s" /etc/releaseops-secret').Output.Trim() | Should -Be 'root 600 12'
     }
 
+    It 'ends what a removed member still runs: a process keeps the docker group (root on the node) after the account is locked' {
+        $null = $un | Add-NodeUser -Login ivan -PublicKey $carol.Public
+        # ivan leaves a process behind (a tmux, a nohup job): it holds dev, sudo and docker for as long as it runs.
+        $null = $un | Invoke-NodeCommand -Command 'setpriv --reuid=ivan --regid=ivan --init-groups sh -c "exec sleep 600" </dev/null >/dev/null 2>&1 &' -ErrorAction Stop
+        Start-Sleep -Milliseconds 300
+        ($un | Invoke-NodeCommand -Command 'pgrep -u ivan -x sleep >/dev/null && echo running').Output.Trim() | Should -Be 'running'
+        $steps = $un | Remove-NodeUser -Login ivan -Force -ErrorAction Stop
+        ($steps | Where-Object Step -EQ 'Processes ivan').Status | Should -Be 'Changed'
+        Start-Sleep -Milliseconds 300
+        ($un | Invoke-NodeCommand -Command 'pgrep -u ivan >/dev/null && echo running || echo none').Output.Trim() | Should -Be 'none'
+        (($un | Remove-NodeUser -Login ivan -Force).Status | Sort-Object -Unique) | Should -Be 'Unchanged'
+    }
+
     It 'asks before removing unless -Force, and -WhatIf changes nothing' {
         $null = $un | Add-NodeUser -Login gina -PublicKey $carol.Public
         ($un | Remove-NodeUser -Login gina -WhatIf).Status | Should -Contain 'WouldChange'

@@ -371,6 +371,17 @@ remove_user() { # login removehome
     [ "$check" = 1 ] || usermod -L -e 1 "$login" || fail "Lock $login" "usermod -L failed"
     changed "Lock $login" "locked and expired; files kept"
   fi
+  # A process the member left running (tmux, nohup, a user service) keeps its groups, docker included, whatever the
+  # account's state: it ends with the account's access. Only this account's processes (its UID, checked above).
+  uid=$(getent passwd "$login" | cut -d: -f3)
+  if pgrep -u "$uid" >/dev/null 2>&1; then
+    if [ "$check" != 1 ]; then
+      command -v loginctl >/dev/null 2>&1 && loginctl disable-linger "$login" >/dev/null 2>&1
+      i=0; while pgrep -u "$uid" >/dev/null 2>&1 && [ $i -lt 20 ]; do pkill -KILL -u "$uid" 2>/dev/null; sleep 0.1; i=$((i + 1)); done
+      ! pgrep -u "$uid" >/dev/null 2>&1 || fail "Processes $login" "cannot end the processes of $login"
+    fi
+    changed "Processes $login" "ended the processes that $login still ran"
+  else report "Processes $login" Unchanged "no processes"; fi
   if [ "$removehome" = 1 ]; then
     if [ -d "$home" ] && [ ! -L "$home" ]; then [ "$check" = 1 ] || rm -rf --one-file-system -- "$home" || fail "Home $login" "cannot remove $home"; changed "Home $login" "removed $home"
     else report "Home $login" Unchanged "absent"; fi
