@@ -220,6 +220,12 @@ Describe 'Add-NodeUser, Get-NodeUser and Remove-NodeUser' {
         $steps = $un | Add-NodeUser -Login nobody -PublicKey $carol.Public -ErrorVariable addErr -ErrorAction SilentlyContinue
         $addErr[0].FullyQualifiedErrorId | Should -Be 'NotATeamAccount,ReleaseOps.Commands.AddNodeUserCommand'
         ($un | Invoke-NodeCommand -Command 'id -nG nobody; getent shadow nobody | cut -d: -f2').Output | Should -Not -Match 'dev|sudo|docker'
+        # An app's own account (UID 1000+, home /srv/shopapp, running the app): passwordless sudo for it is root for the app.
+        $null = $un | Invoke-NodeCommand -Command 'useradd -m -p "*" -d /srv/shopapp shopapp' -ErrorAction Stop
+        $addErr = $null
+        $steps = $un | Add-NodeUser -Login shopapp -PublicKey $carol.Public -ErrorVariable addErr -ErrorAction SilentlyContinue
+        $addErr[0].FullyQualifiedErrorId | Should -Be 'NotATeamAccount,ReleaseOps.Commands.AddNodeUserCommand'
+        ($un | Invoke-NodeCommand -Command 'id -nG shopapp').Output.Trim() | Should -Be 'shopapp'
     }
 
     It 'never follows a link that a member planted in the home (Initialize-Node and Remove-NodeUser)' {

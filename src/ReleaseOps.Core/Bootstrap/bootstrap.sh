@@ -32,6 +32,13 @@ ensure_account() { # login name
     if [ "$uid" = 0 ] || [ "$uid" -lt "$(uid_min)" ]; then refuse "Account $login" NotATeamAccount "refused: $login is a system account (UID $uid, below UID_MIN $(uid_min)); choose another login for the admin"; fi
     # nobody (65534) and other accounts above UID_MAX run daemons or own squashed files: sudo for them is root for those.
     if [ "$uid" -gt "$(uid_max)" ]; then refuse "Account $login" NotATeamAccount "refused: $login is a system account (UID $uid, above UID_MAX $(uid_max)); choose another login for the admin"; fi
+    # An account that is not the team's yet (an app's or a service's own user, such as one whose home is /srv/app)
+    # becomes an admin only if it looks like a person's: its home a real folder directly under /home.
+    if ! id -nG "$login" | tr ' ' '\n' | grep -qx dev; then
+      h=$(getent passwd "$login" | cut -d: -f6)
+      case "$h" in /home/*/*|/home/.*|/home/) h="";; /home/*) [ -L "$h" ] && h="";; *) h="";; esac
+      [ -n "$h" ] || refuse "Account $login" NotATeamAccount "refused: $login exists, is not in dev, and its home ($(getent passwd "$login" | cut -d: -f6)) is not a real folder directly under /home: it looks like an app's or a service's account; choose another login for the admin"
+    fi
     missing=""
     for g in dev sudo docker; do
       id -nG "$login" | tr ' ' '\n' | grep -qx "$g" || missing="$missing $g"
