@@ -404,7 +404,8 @@ Deploy-ProjectStack -HostName $($main.Node.HostName) -Port $($main.Node.Port) -I
             }
             finally { $null = $s.Node | Invoke-NodeCommand -Command $case.Value[1] }
         }
-        # Once root's again, the deploy goes ahead.
+        # Once root's again, the deploy goes ahead; so it does when only the admins' group (dev) may also write.
+        $null = $s.Node | Invoke-NodeCommand -Command 'groupadd -f dev && chgrp -R dev /srv/app && chmod -R g+w /srv/app' -ErrorAction Stop
         ($s.Node | Deploy-ProjectStack -Ref release -Path $s.Settings -ErrorAction Stop).Commit | Should -Be $two
     }
 

@@ -28,15 +28,18 @@ me=$(id -u)
 # Run as root, a deploy touches only what root alone controls: a checkout that another account owns (its hooks,
 # core.fsmonitor, a link in .git) would run that account's code as root, so it is refused, as sshd's StrictModes
 # refuses a key file. As any other user, the checkout must be that user's own.
+# Groups whose write is no one else's: root's, this user's own, and the admins' (dev, sudo, docker are root anyway).
+my_gid=$(id -g)
+admin_gids=$(for g in dev sudo docker; do getent group "$g" | cut -d: -f3; done | tr '\n' ' ')
+trusted_gid() { case " 0 $my_gid $admin_gids" in *" $1 "*) return 0;; esac; return 1; }
 own_dir() { # path: a real folder (not a link) of this user that no other account (nor another group) may write
   [ -d "$1" ] && [ ! -L "$1" ] && [ "$(stat -c %u "$1")" = "$me" ] || return 1
-  case "$(stat -c %A "$1")" in ????????w?) return 1;; ?????w????) [ "$(stat -c %g "$1")" = 0 ] || [ "$(stat -c %g "$1")" = "$(id -g)" ] || return 1;; esac
+  case "$(stat -c %A "$1")" in ????????w?) return 1;; ?????w????) trusted_gid "$(stat -c %g "$1")" || return 1;; esac
   return 0
 }
 # Every folder above the checkout (as written, and as it really is) belongs to root or this user, and no other account
 # may write it (a sticky folder such as /tmp excepted): whoever controls one could swap the checkout for their own,
 # with their hooks, after the checks below.
-my_gid=$(id -g)
 above_safe() { # path -> prints why not, and returns 1
   p=$1
   while :; do
@@ -47,7 +50,7 @@ above_safe() { # path -> prints why not, and returns 1
       case "$(stat -c %A -- "$p")" in
         l*|????????wt) ;;
         ????????w?) echo "anyone may write the folder $p (above the checkout)"; return 1;;
-        ?????w????) [ "$(stat -c %g -- "$p")" = 0 ] || [ "$(stat -c %g -- "$p")" = "$my_gid" ] || { echo "the group $(stat -c %G -- "$p") may write the folder $p (above the checkout)"; return 1; };;
+        ?????w????) trusted_gid "$(stat -c %g -- "$p")" || { echo "the group $(stat -c %G -- "$p") may write the folder $p (above the checkout)"; return 1; };;
       esac
     fi
     [ "$p" = / ] && return 0
@@ -100,8 +103,10 @@ own_dir "$stack" || unsafe "$stack belongs to $(stat -c %U "$stack"), or others 
 own_dir "$stack/.git" || unsafe "$stack/.git is not a folder of $(id -un) (a link, a gitfile or another owner)"
 # Inside .git, nothing of another account, and nothing that another account may write: git runs hooks/* and reads
 # config (core.fsmonitor, core.hooksPath) with this user's rights.
-bad=$(find "$stack/.git" \( ! -user "$me" -o \( ! -type l \( -perm -0002 -o \( -perm -0020 ! -group 0 ! -group "$my_gid" \) \) \) \) -print -quit 2>/dev/null)
-[ -z "$bad" ] || unsafe "$bad belongs to $(stat -c %U -- "$bad"), or another account may write it"
+# (find fails closed: an error is a refusal, never an empty answer.)
+groups_ok=""; for g in 0 $my_gid $admin_gids; do groups_ok="$groups_ok ! -group $g"; done
+bad=$(find "$stack/.git" \( ! -user "$me" -o \( ! -type l \( -perm -0002 -o \( -perm -0020 $groups_ok \) \) \) \) -print -quit 2>&1) || bad="${bad:-$stack/.git} (find failed)"
+[ -z "$bad" ] || unsafe "$bad belongs to $(stat -c %U -- "$bad" 2>/dev/null || echo another account), or another account may write it"
 state_dir="$stack/.git/releaseops"
 [ ! -e "$state_dir" ] || own_dir "$state_dir" || unsafe "$state_dir is not a folder of $(id -un)"
 state="$state_dir/deploy.state"
