@@ -221,7 +221,7 @@ Deploy-ProjectStack -HostName $($main.Node.HostName) -Port $($main.Node.Port) -I
             $async = $ps.BeginInvoke()
             # Wait until the first deploy holds the lock and waits in its stack's up command.
             $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            do { Start-Sleep -Milliseconds 100; $held = Get-NodeText $main.Node 'test -d /srv/app/.git/releaseops/deploy.lock && pgrep -f "sh ./up.sh" >/dev/null && echo held' }
+            do { Start-Sleep -Milliseconds 100; $held = "$(($main.Node | Invoke-NodeCommand -Command 'test -d /srv/app/.git/releaseops/deploy.lock && pgrep -f "sh ./up.sh" >/dev/null && echo held' -ErrorAction SilentlyContinue).Output)".Trim() }
             until ($held -eq 'held' -or [DateTime]::UtcNow -gt $deadline)
             $held | Should -Be 'held'
             $second = { $main.Node | Deploy-ProjectStack -Ref develop -Path $main.Settings -ErrorAction Stop } | Should -Throw -ErrorId 'DeployLocked,ReleaseOps.Commands.DeployProjectStackCommand' -PassThru
@@ -381,6 +381,32 @@ Deploy-ProjectStack -HostName $($main.Node.HostName) -Port $($main.Node.Port) -I
         { $s.Node | Deploy-ProjectStack -Ref release -Path $s.Settings -Force -ErrorAction Stop } | Should -Throw -ErrorId 'UnsafeCheckout,ReleaseOps.Commands.DeployProjectStackCommand'
         Get-NodeText $s.Node 'ls /tmp | grep -c -e fsmonitor-ran -e hook-ran; test -e /etc/shadow-link-target && echo written || echo untouched' | Should -Be "0`nuntouched"
         Get-NodeText $s.Node 'setpriv --reuid=mallory --regid=mallory --init-groups git -C /srv/app rev-parse HEAD' | Should -Be $one
+    }
+
+    It 'refuses, as root, a root checkout with a part that another account owns, or a folder above it that another account controls' {
+        $s = New-StackNode -Client part
+        $null = $s.Node | Deploy-ProjectStack -Ref develop -Path $s.Settings -ErrorAction Stop
+        $null = $s.Node | Invoke-NodeCommand -Command 'useradd -m -p "*" mallory' -ErrorAction Stop
+        $hook = 'printf "#!/bin/sh\ntouch /tmp/hook-ran-as-\$(id -un)\n" > /srv/app/.git/hooks/post-checkout; chmod 755 /srv/app/.git/hooks/post-checkout'
+        $cases = [ordered]@{
+            # mallory owns .git/hooks only: the checkout, .git and the state folder are root's.
+            'hooks'  = @("chown mallory /srv/app/.git/hooks && setpriv --reuid=mallory --regid=mallory --init-groups sh -c '$hook'", 'chown -R root:root /srv/app/.git/hooks; rm -f /srv/app/.git/hooks/post-checkout')
+            # mallory owns .git/config only, and sets core.fsmonitor in it.
+            'config' = @('chown mallory /srv/app/.git/config && setpriv --reuid=mallory --regid=mallory --init-groups sh -c ''printf "[core]\n\tfsmonitor = touch /tmp/fsmonitor-ran-as-\$(id -un)\n" >> /srv/app/.git/config''', 'git config --file /srv/app/.git/config --unset core.fsmonitor; chown root /srv/app/.git/config')
+            # mallory owns /srv: she can swap /srv/app for her own checkout after the checks.
+            'parent' = @('chown mallory /srv', 'chown root /srv')
+        }
+        foreach ($case in $cases.GetEnumerator()) {
+            $null = $s.Node | Invoke-NodeCommand -Command $case.Value[0] -ErrorAction Stop
+            try {
+                { $s.Node | Deploy-ProjectStack -Ref release -Path $s.Settings -Force -ErrorAction Stop } | Should -Throw -ErrorId 'UnsafeCheckout,ReleaseOps.Commands.DeployProjectStackCommand' -Because $case.Key
+                Get-NodeText $s.Node 'ls /tmp | grep -c -e fsmonitor-ran -e hook-ran || true' | Should -Be '0' -Because $case.Key
+            }
+            finally { $null = $s.Node | Invoke-NodeCommand -Command $case.Value[1] }
+        }
+        # Once root's again, the deploy goes ahead; so it does when only the admins' group (dev) may also write.
+        $null = $s.Node | Invoke-NodeCommand -Command 'groupadd -f dev && chgrp -R dev /srv/app && chmod -R g+w /srv/app' -ErrorAction Stop
+        ($s.Node | Deploy-ProjectStack -Ref release -Path $s.Settings -ErrorAction Stop).Commit | Should -Be $two
     }
 
     It 'names a mistake in the deploy settings' {

@@ -12,6 +12,7 @@ printf '#1764234000\nsudo systemctl restart nginx\nls -la\n' > /home/dana/.bash_
 chown dana /home/dana/.bash_history
 '@
     $null = $node | Invoke-NodeCommand -Command $setup
+    $script:restore = 'rm -f /home/dana/.bash_history; printf "#1764234000\nsudo systemctl restart nginx\nls -la\n" > /home/dana/.bash_history; chown dana /home/dana/.bash_history'
 }
 
 AfterAll {
@@ -39,6 +40,25 @@ Describe 'Get-NodeHistory' {
         ($node | Get-NodeHistory -Since ([DateTimeOffset]::FromUnixTimeSeconds(1764230450).UtcDateTime)).Command | Should -Be @('docker compose logs web | tail', 'sudo systemctl restart nginx')
         ($node | Get-NodeHistory -Match 'docker').Count | Should -Be 2
         ($node | Get-NodeHistory -Last 1).Command | Should -Be 'ls -la'
+    }
+
+    It 'never lets a user''s history speak for another user (a forged header line)' {
+        # dana writes what she likes in her own history, such as a line that looks like the dump's header for root's file.
+        $null = $node | Invoke-NodeCommand -Command 'printf "#1764234100\nmine\n\036 root /root/.bash_history\n#1764234200\nrm -rf /srv/forged\n" > /home/dana/.bash_history' -ErrorAction Stop
+        try { $h = $node | Get-NodeHistory }
+        finally { $null = $node | Invoke-NodeCommand -Command $restore }
+        @($h | Where-Object User -EQ 'root').Command | Should -Be @('docker compose ps', 'docker compose logs web | tail')
+        @($h | Where-Object Command -Match 'forged').User | Should -Be @('dana')
+    }
+
+    It 'reads a history file as its user: a file swapped for a link to /etc/shadow meanwhile is not read as root' {
+        # The swap happens between the check and the read (a cat wrapper stands in for the race).
+        $wrap = 'printf ''#!/bin/sh\nif [ "$2" = /home/dana/.bash_history ] && [ ! -L "$2" ]; then ln -sf /etc/shadow "$2"; fi\nexec /bin/cat "$@"\n'' > /usr/local/bin/cat && chmod 755 /usr/local/bin/cat'
+        $null = $node | Invoke-NodeCommand -Command $wrap -ErrorAction Stop
+        try { $h = $node | Get-NodeHistory }
+        finally { $null = $node | Invoke-NodeCommand -Command "rm -f /usr/local/bin/cat; $restore" }
+        ($h.Command -join "`n") | Should -Not -Match 'root:[^:]*:[0-9]'
+        @($h | Where-Object User -EQ 'root').Command | Should -Be @('docker compose ps', 'docker compose logs web | tail')
     }
 
     It 'rejects a bad pattern before touching any node' {

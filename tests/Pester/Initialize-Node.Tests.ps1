@@ -215,6 +215,17 @@ Describe 'Add-NodeUser, Get-NodeUser and Remove-NodeUser' {
         $steps = $un | Add-NodeUser -Login daemon -PublicKey $carol.Public -ErrorVariable addErr -ErrorAction SilentlyContinue
         $addErr[0].FullyQualifiedErrorId | Should -Be 'NotATeamAccount,ReleaseOps.Commands.AddNodeUserCommand'
         ($un | Invoke-NodeCommand -Command 'id -nG daemon').Output.Trim() | Should -Be 'daemon'
+        # nobody (UID 65534, above UID_MAX) runs daemons and NFS-squashed files: passwordless sudo for it is root for them.
+        $addErr = $null
+        $steps = $un | Add-NodeUser -Login nobody -PublicKey $carol.Public -ErrorVariable addErr -ErrorAction SilentlyContinue
+        $addErr[0].FullyQualifiedErrorId | Should -Be 'NotATeamAccount,ReleaseOps.Commands.AddNodeUserCommand'
+        ($un | Invoke-NodeCommand -Command 'id -nG nobody; getent shadow nobody | cut -d: -f2').Output | Should -Not -Match 'dev|sudo|docker'
+        # An app's own account (UID 1000+, home /srv/shopapp, running the app): passwordless sudo for it is root for the app.
+        $null = $un | Invoke-NodeCommand -Command 'useradd -m -p "*" -d /srv/shopapp shopapp' -ErrorAction Stop
+        $addErr = $null
+        $steps = $un | Add-NodeUser -Login shopapp -PublicKey $carol.Public -ErrorVariable addErr -ErrorAction SilentlyContinue
+        $addErr[0].FullyQualifiedErrorId | Should -Be 'NotATeamAccount,ReleaseOps.Commands.AddNodeUserCommand'
+        ($un | Invoke-NodeCommand -Command 'id -nG shopapp').Output.Trim() | Should -Be 'shopapp'
     }
 
     It 'never follows a link that a member planted in the home (Initialize-Node and Remove-NodeUser)' {
@@ -225,6 +236,19 @@ Describe 'Add-NodeUser, Get-NodeUser and Remove-NodeUser' {
         ($steps | Where-Object Step -EQ 'Keys hank').Detail | Should -Match 'symbolic link'
         $null = $un | Remove-NodeUser -Login hank -Force
         ($un | Invoke-NodeCommand -Command 'stat -c "%U %a %s" /etc/releaseops-secret').Output.Trim() | Should -Be 'root 600 12'
+    }
+
+    It 'ends what a removed member still runs: a process keeps the docker group (root on the node) after the account is locked' {
+        $null = $un | Add-NodeUser -Login ivan -PublicKey $carol.Public
+        # ivan leaves a process behind (a tmux, a nohup job): it holds dev, sudo and docker for as long as it runs.
+        $null = $un | Invoke-NodeCommand -Command 'setpriv --reuid=ivan --regid=ivan --init-groups sh -c "exec sleep 600" </dev/null >/dev/null 2>&1 &' -ErrorAction Stop
+        Start-Sleep -Milliseconds 300
+        ($un | Invoke-NodeCommand -Command 'pgrep -u ivan -x sleep >/dev/null && echo running').Output.Trim() | Should -Be 'running'
+        $steps = $un | Remove-NodeUser -Login ivan -Force -ErrorAction Stop
+        ($steps | Where-Object Step -EQ 'Processes ivan').Status | Should -Be 'Changed'
+        Start-Sleep -Milliseconds 300
+        ($un | Invoke-NodeCommand -Command 'pgrep -u ivan >/dev/null && echo running || echo none').Output.Trim() | Should -Be 'none'
+        (($un | Remove-NodeUser -Login ivan -Force).Status | Sort-Object -Unique) | Should -Be 'Unchanged'
     }
 
     It 'asks before removing unless -Force, and -WhatIf changes nothing' {

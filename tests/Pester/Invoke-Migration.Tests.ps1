@@ -129,4 +129,16 @@ Describe 'Invoke-Migration' {
         $failed[0].Exception.InnerException.ErrorId | Should -Be 'UnsafeStackFolder'
         ($old | Invoke-NodeCommand -Command 'test -e /var/tmp/frozen-as-root && echo ran || echo not-run').Output.Trim() | Should -Be 'not-run'
     }
+
+    It 'runs no stack command as root when a file directly in the root stack folder belongs to another account' {
+        # The folder is root's, but its script (or compose or env file: a sync copies owners by number, so a file of
+        # the source's deploy user arrives as whoever has that UID on the target) is mallory's to rewrite.
+        $null = $old | Invoke-NodeCommand -Command 'id mallory >/dev/null 2>&1 || useradd -m -p "*" mallory; mkdir -p /srv/mallory2 && printf "touch /var/tmp/frozen2-as-root\n" > /srv/mallory2/freeze.sh && chown mallory /srv/mallory2/freeze.sh' -ErrorAction Stop
+        $p = @{ Source = $old; Target = $new; Project = 'mallory2'; StackPath = '/srv/mallory2'; SourceAddress = '127.0.0.70'; TargetAddress = '127.0.0.71'
+            StartCommand = 'true'; FreezeCommand = 'sh ./freeze.sh'; StopCommand = 'true'; RedirectPort = $port; RedirectListenAddress = '127.0.0.70'; Force = $true }
+        Invoke-Migration @p -ErrorAction SilentlyContinue -ErrorVariable failed | Out-Null
+        $failed[0].Exception.InnerException.ErrorId | Should -Be 'UnsafeStackFolder'
+        $failed[0].Exception.Message | Should -Match 'freeze.sh'
+        ($old | Invoke-NodeCommand -Command 'test -e /var/tmp/frozen2-as-root && echo ran || echo not-run').Output.Trim() | Should -Be 'not-run'
+    }
 }

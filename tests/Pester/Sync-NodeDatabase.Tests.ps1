@@ -205,6 +205,15 @@ sleep 300
         Invoke-NodeSql $dst postgres "SELECT rolcanlogin::text FROM pg_roles WHERE rolname = 'shop_owner'" | Should -Be 'true'
     }
 
+    It 'creates a role whose name would end a dollar quote (it''s $r$ odd) as it is, and runs nothing from it' {
+        $null = Invoke-NodeSql $src postgres 'CREATE ROLE "it''s $r$ odd" LOGIN; CREATE ROLE "x$r$ ; CREATE ROLE pwned_by_name SUPERUSER; --" NOLOGIN'
+        $null = Invoke-NodeSql $src shop 'GRANT SELECT ON customers TO "it''s $r$ odd"'
+        $r = Sync-NodeDatabase $src $dst shop -Force -ErrorAction Stop
+        $r.Verified | Should -BeTrue
+        Invoke-NodeSql $dst shop "SELECT has_table_privilege('it''s `$r`$ odd', 'public.customers', 'SELECT')::text" | Should -Be 'true'
+        Invoke-NodeSql $dst postgres "SELECT count(*) FROM pg_roles WHERE rolname = 'pwned_by_name'" | Should -Be '0'
+    }
+
     It 'lets one run at a time into a target database: a second one stops with DatabaseSyncLocked, and each run has its own staging copy' {
         $before = & $Fingerprint $dst
         # The first run stalls mid-stream while it holds the lock.

@@ -166,6 +166,19 @@ Sync-NodeFiles -Source '127.0.0.1:$($src.Port)' -Target ([pscustomobject]@{ Host
         ($dst | Invoke-NodeCommand -Command 'cat /srv/victim/keep; test -e /etc/passwd && echo etc-intact').Output | Should -Be "data`netc-intact`n"
     }
 
+    It 'never follows a folder inside the sync that a container turns into a link after the listing (delete step)' {
+        $null = $src | Invoke-NodeCommand -Command 'mkdir -p /srv/race-s/a && echo new > /srv/race-s/new.txt' -ErrorAction Stop
+        $null = $dst | Invoke-NodeCommand -Command 'mkdir -p /srv/race-t/a /srv/victim2 && echo old > /srv/race-t/a/keep && echo data > /srv/victim2/keep' -ErrorAction Stop
+        # The container's move, between the listing and the delete: a/ becomes a link to a folder it must not touch.
+        & $SetWrapper $dst 'xargs' 'if [ -e /srv/race-t/a ] && [ ! -L /srv/race-t/a ]; then rm -rf /srv/race-t/a && ln -s /srv/victim2 /srv/race-t/a; fi
+exec /usr/bin/xargs "$@"'
+        try {
+            { Sync-NodeFiles $src $dst /srv/race-s -TargetPath /srv/race-t -ErrorAction Stop } | Should -Throw -ErrorId 'UnsafeSyncPath,ReleaseOps.Commands.SyncNodeFilesCommand'
+        }
+        finally { & $RemoveWrapper $dst 'xargs' }
+        ($dst | Invoke-NodeCommand -Command 'cat /srv/victim2/keep').Output | Should -Be "data`n"
+    }
+
     It 'stops before deleting more than -MaxDelete entries, and says how many' {
         $null = $dst | Invoke-NodeCommand -Command 'mkdir -p /srv/many && cd /srv/many && for i in 1 2 3 4 5; do echo $i > f$i; done' -ErrorAction Stop
         $null = $src | Invoke-NodeCommand -Command 'mkdir -p /srv/few && echo one > /srv/few/only' -ErrorAction Stop

@@ -30,6 +30,15 @@ ensure_account() { # login name
     # An existing account joins sudo only if it is an ordinary one: never hand sudo to daemon or www-data.
     uid=$(getent passwd "$login" | cut -d: -f3)
     if [ "$uid" = 0 ] || [ "$uid" -lt "$(uid_min)" ]; then refuse "Account $login" NotATeamAccount "refused: $login is a system account (UID $uid, below UID_MIN $(uid_min)); choose another login for the admin"; fi
+    # nobody (65534) and other accounts above UID_MAX run daemons or own squashed files: sudo for them is root for those.
+    if [ "$uid" -gt "$(uid_max)" ]; then refuse "Account $login" NotATeamAccount "refused: $login is a system account (UID $uid, above UID_MAX $(uid_max)); choose another login for the admin"; fi
+    # An account that is not the team's yet (an app's or a service's own user, such as one whose home is /srv/app)
+    # becomes an admin only if it looks like a person's: its home a real folder directly under /home.
+    if ! id -nG "$login" | tr ' ' '\n' | grep -qx dev; then
+      h=$(getent passwd "$login" | cut -d: -f6)
+      case "$h" in /home/*/*|/home/.*|/home/) h="";; /home/*) [ -L "$h" ] && h="";; *) h="";; esac
+      [ -n "$h" ] || refuse "Account $login" NotATeamAccount "refused: $login exists, is not in dev, and its home ($(getent passwd "$login" | cut -d: -f6)) is not a real folder directly under /home: it looks like an app's or a service's account; choose another login for the admin"
+    fi
     missing=""
     for g in dev sudo docker; do
       id -nG "$login" | tr ' ' '\n' | grep -qx "$g" || missing="$missing $g"
@@ -329,6 +338,7 @@ docker_note() {
 # nor the session's own user, whose home is a real folder (not a link) directly under /home. Anything else
 # (daemon, whose home is /usr/sbin; bin, whose home is /bin) is refused before anything is touched.
 uid_min() { awk '$1 == "UID_MIN" { print $2; f = 1 } END { if (!f) print 1000 }' /etc/login.defs 2>/dev/null || echo 1000; }
+uid_max() { awk '$1 == "UID_MAX" { print $2; f = 1 } END { if (!f) print 60000 }' /etc/login.defs 2>/dev/null || echo 60000; }
 team_account() { # login -> prints why not, and returns 1, when the account is not the team's
   entry=$(getent passwd "$1") || return 0
   uid=$(printf '%s' "$entry" | cut -d: -f3); h=$(printf '%s' "$entry" | cut -d: -f6)
@@ -336,6 +346,7 @@ team_account() { # login -> prints why not, and returns 1, when the account is n
   if [ "$uid" = 0 ]; then echo "$1 is root"; return 1; fi
   if [ "$1" = "$self" ]; then echo "$1 is the account this session logged in with"; return 1; fi
   if [ "$uid" -lt "$(uid_min)" ]; then echo "$1 is a system account (UID $uid, below UID_MIN $(uid_min))"; return 1; fi
+  if [ "$uid" -gt "$(uid_max)" ]; then echo "$1 is a system account (UID $uid, above UID_MAX $(uid_max))"; return 1; fi
   # A member of dev; or one that an earlier Remove-NodeUser already took out of dev, locked and expired (a rerun).
   if ! id -nG "$1" | tr ' ' '\n' | grep -qx dev && [ "$(getent shadow "$1" | cut -d: -f8)" != 1 ]; then
     echo "$1 is not a member of dev, so not a team account"; return 1
@@ -367,6 +378,17 @@ remove_user() { # login removehome
     [ "$check" = 1 ] || usermod -L -e 1 "$login" || fail "Lock $login" "usermod -L failed"
     changed "Lock $login" "locked and expired; files kept"
   fi
+  # A process the member left running (tmux, nohup, a user service) keeps its groups, docker included, whatever the
+  # account's state: it ends with the account's access. Only this account's processes (its UID, checked above).
+  uid=$(getent passwd "$login" | cut -d: -f3)
+  if pgrep -u "$uid" >/dev/null 2>&1; then
+    if [ "$check" != 1 ]; then
+      command -v loginctl >/dev/null 2>&1 && loginctl disable-linger "$login" >/dev/null 2>&1
+      i=0; while pgrep -u "$uid" >/dev/null 2>&1 && [ $i -lt 20 ]; do pkill -KILL -u "$uid" 2>/dev/null; sleep 0.1; i=$((i + 1)); done
+      ! pgrep -u "$uid" >/dev/null 2>&1 || fail "Processes $login" "cannot end the processes of $login"
+    fi
+    changed "Processes $login" "ended the processes that $login still ran"
+  else report "Processes $login" Unchanged "no processes"; fi
   if [ "$removehome" = 1 ]; then
     if [ -d "$home" ] && [ ! -L "$home" ]; then [ "$check" = 1 ] || rm -rf --one-file-system -- "$home" || fail "Home $login" "cannot remove $home"; changed "Home $login" "removed $home"
     else report "Home $login" Unchanged "absent"; fi

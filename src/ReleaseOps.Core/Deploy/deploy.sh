@@ -28,10 +28,33 @@ me=$(id -u)
 # Run as root, a deploy touches only what root alone controls: a checkout that another account owns (its hooks,
 # core.fsmonitor, a link in .git) would run that account's code as root, so it is refused, as sshd's StrictModes
 # refuses a key file. As any other user, the checkout must be that user's own.
-own_dir() { # path: a real folder (not a link) of this user that no other account may write
+# Groups whose write is no one else's: root's, this user's own, and the admins' (dev, sudo, docker are root anyway).
+my_gid=$(id -g)
+admin_gids=$(for g in dev sudo docker; do getent group "$g" | cut -d: -f3; done | tr '\n' ' ')
+trusted_gid() { case " 0 $my_gid $admin_gids" in *" $1 "*) return 0;; esac; return 1; }
+own_dir() { # path: a real folder (not a link) of this user that no other account (nor another group) may write
   [ -d "$1" ] && [ ! -L "$1" ] && [ "$(stat -c %u "$1")" = "$me" ] || return 1
-  case "$(stat -c %A "$1")" in ????????w?) return 1;; esac
+  case "$(stat -c %A "$1")" in ????????w?) return 1;; ?????w????) trusted_gid "$(stat -c %g "$1")" || return 1;; esac
   return 0
+}
+# Every folder above the checkout (as written, and as it really is) belongs to root or this user, and no other account
+# may write it (a sticky folder such as /tmp excepted): whoever controls one could swap the checkout for their own,
+# with their hooks, after the checks below.
+above_safe() { # path -> prints why not, and returns 1
+  p=$1
+  while :; do
+    p=$(dirname -- "$p")
+    if [ -e "$p" ] || [ -L "$p" ]; then
+      o=$(stat -c %u -- "$p")
+      [ "$o" = 0 ] || [ "$o" = "$me" ] || { echo "the folder $p (above the checkout) belongs to $(stat -c %U -- "$p")"; return 1; }
+      case "$(stat -c %A -- "$p")" in
+        l*|????????wt) ;;
+        ????????w?) echo "anyone may write the folder $p (above the checkout)"; return 1;;
+        ?????w????) trusted_gid "$(stat -c %g -- "$p")" || { echo "the group $(stat -c %G -- "$p") may write the folder $p (above the checkout)"; return 1; };;
+      esac
+    fi
+    [ "$p" = / ] && return 0
+  done
 }
 unsafe() { die UnsafeCheckout "$1; a deploy as $(id -un) would run another account's files with its rights. Deploy as the owner, or make $(id -un) the owner of the whole checkout"; }
 
@@ -48,6 +71,8 @@ command -v git >/dev/null 2>&1 || die GitNotFound "git is not installed on this 
 # The checkout: cloned on the first deploy when the project names its repository.
 cloned=0
 if [ -L "$stack" ] && [ "$(stat -c %u "$stack")" != "$me" ]; then unsafe "$stack is a symbolic link of $(stat -c %U "$stack")"; fi
+why=$(above_safe "$stack") || unsafe "$why"
+real=$(cd -P -- "$(dirname -- "$stack")" 2>/dev/null && pwd -P) && { why=$(above_safe "$real/x") || unsafe "$why"; }
 if [ ! -e "$stack/.git" ]; then
   [ "$mode" = deploy ] && [ -n "$repo_url" ] || die StackNotFound "$stack is not a git checkout on this node"
   parent=$(dirname -- "$stack")
@@ -76,6 +101,12 @@ fi
 
 own_dir "$stack" || unsafe "$stack belongs to $(stat -c %U "$stack"), or others may write it"
 own_dir "$stack/.git" || unsafe "$stack/.git is not a folder of $(id -un) (a link, a gitfile or another owner)"
+# Inside .git, nothing of another account, and nothing that another account may write: git runs hooks/* and reads
+# config (core.fsmonitor, core.hooksPath) with this user's rights.
+# (find fails closed: an error is a refusal, never an empty answer.)
+groups_ok=""; for g in 0 $my_gid $admin_gids; do groups_ok="$groups_ok ! -group $g"; done
+bad=$(find "$stack/.git" \( ! -user "$me" -o \( ! -type l \( -perm -0002 -o \( -perm -0020 $groups_ok \) \) \) \) -print -quit 2>&1) || bad="${bad:-$stack/.git} (find failed)"
+[ -z "$bad" ] || unsafe "$bad belongs to $(stat -c %U -- "$bad" 2>/dev/null || echo another account), or another account may write it"
 state_dir="$stack/.git/releaseops"
 [ ! -e "$state_dir" ] || own_dir "$state_dir" || unsafe "$state_dir is not a folder of $(id -un)"
 state="$state_dir/deploy.state"

@@ -87,10 +87,12 @@ ORDER BY 1;
         /// On the source: a statement per role (other than the built-in ones) that creates it on the target when it is
         /// missing there, with its attributes and password hash, so that the restore keeps every owner and grant.
         /// </summary>
-        private const string RolesQuery = @"SELECT format('DO $r$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %L) THEN CREATE ROLE %I %s %s %s %s %s%s; END IF; END$r$;',
+        // The block is one quoted literal (DO %L), not dollar-quoted: a role name that holds "$r$" would end a dollar quote
+        // early, and what follows it would reach psql on the target as SQL or as a backslash command.
+        private const string RolesQuery = @"SELECT format('DO %L;', format('BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %L) THEN CREATE ROLE %I %s %s %s %s %s%s; END IF; END',
   rolname, rolname, CASE WHEN rolcanlogin THEN 'LOGIN' ELSE 'NOLOGIN' END, CASE WHEN rolinherit THEN 'INHERIT' ELSE 'NOINHERIT' END,
   CASE WHEN rolcreatedb THEN 'CREATEDB' ELSE 'NOCREATEDB' END, CASE WHEN rolcreaterole THEN 'CREATEROLE' ELSE 'NOCREATEROLE' END,
-  CASE WHEN rolsuper THEN 'SUPERUSER' ELSE 'NOSUPERUSER' END, CASE WHEN rolpassword IS NULL THEN '' ELSE format(' PASSWORD %L', rolpassword) END)
+  CASE WHEN rolsuper THEN 'SUPERUSER' ELSE 'NOSUPERUSER' END, CASE WHEN rolpassword IS NULL THEN '' ELSE format(' PASSWORD %L', rolpassword) END))
 FROM pg_authid WHERE rolname !~ '^pg_' ORDER BY rolname;
 ";
 

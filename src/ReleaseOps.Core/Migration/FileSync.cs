@@ -83,9 +83,23 @@ namespace ReleaseOps.Core.Migration
         // The free bytes of the file system that holds the folder (or its nearest existing parent).
         private const string FreeScript = "d=$1; while [ ! -d \"$d\" ]; do d=$(dirname -- \"$d\"); done; df -Pk -- \"$d\" | awk 'NR==2 {print $4 * 1024}'";
 
-        private const string MarkScript = Enter + "xargs -0 -r touch -h -c -d @0 --";
+        // Deletes and marks act on each entry from inside its own folder, entered with cd -P and checked with pwd -P, so
+        // that a folder that an app container turns into a link after the listing (uploads/a -> /etc) is refused (exit 5)
+        // rather than followed: "rm -rf ./a/keep" would follow such a link, the name in a checked folder never does.
+        private const string MarkScript = Enter + EachFolderHead + "touch -h -c -d @0 --" + EachFolderTail;
 
-        private const string DeleteScript = Enter + "xargs -0 -r rm -rf --";
+        private const string DeleteScript = Enter + EachFolderHead + "rm -rf --" + EachFolderTail;
+
+        // The command (no single quotes) runs on each entry's last name, inside the entry's folder; the folder is entered
+        // in a subshell of the checked top folder (a link swapped above it later changes nothing), and a folder already
+        // gone (deleted with its parent) is skipped. xargs turns a child's exit 255 into 124.
+        private const string EachFolderHead = "top=$(pwd -P && echo .); top=${top%??}; xargs -0 -r sh -c '"
+            + "top=$1; shift; for p; do d=${p%/*}; b=${p##*/}; want=$top${d#.}; "
+            + "( cd -P -- \"$d\" 2>/dev/null || exit 0; here=$(pwd -P && echo .); [ \"${here%??}\" = \"$want\" ] || exit 9; ";
+
+        private const string EachFolderTail = " \"$b\" ); s=$?; "
+            + "if [ $s = 9 ]; then echo \"releaseops: ${d#./} is reached through a symbolic link\" >&2; exit 255; fi; [ $s = 0 ] || exit 1; done' each \"$top\"; "
+            + "s=$?; [ $s = 124 ] && exit 5; exit $s";
 
         /// <summary>The default of <see cref="FileSyncRequest.MaxDelete"/>.</summary>
         public const int DefaultMaxDelete = 1000;
@@ -258,6 +272,7 @@ namespace ReleaseOps.Core.Migration
             {
                 reporter.Progress(ProgressActivity, activity, $"Deleting {deleted.Count} entries on {target.Name}", -1);
                 var r = await NodeCommandRunner.RunAsync(target, new NodeCommandRequest { Command = DeleteScript, Arguments = new[] { targetPath }, Sudo = true, Input = Nul(deleted.Select(p => "./" + p)) }, null, reporter, token).ConfigureAwait(false);
+                CheckFolders(r, target, targetPath);
                 Check(r, target, "delete what the source no longer has");
             }
 
@@ -306,6 +321,7 @@ namespace ReleaseOps.Core.Migration
                     // A damaged copy may keep the source's size and time, which the quick check of the next run would take
                     // as equal: its time is set to 1970 on the target, so the next run sends it again.
                     var mark = await NodeCommandRunner.RunAsync(target, new NodeCommandRequest { Command = MarkScript, Arguments = new[] { targetPath }, Sudo = true, Input = Nul(bad.Select(p => "./" + p)) }, null, reporter, token).ConfigureAwait(false);
+                    CheckFolders(mark, target, targetPath);
                     Check(mark, target, "mark the differing files to be sent again");
                     throw new ReleaseOpsException("FileVerificationFailed", FailureCategory.InvalidResult,
                         $"{source.Name}:{request.Path} and {target.Name}:{targetPath} differ in {bad.Count} file(s): {string.Join(", ", bad.Take(20))}{(bad.Count > 20 ? ", ..." : string.Empty)}. They are marked on the target to be sent again by the next run.",
@@ -413,6 +429,17 @@ namespace ReleaseOps.Core.Migration
             var r = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = HashScript, Arguments = new[] { path }, Sudo = true }, null, reporter, token).ConfigureAwait(false);
             Check(r, session, "checksum " + path);
             return ParseHashes(r.Output);
+        }
+
+        /// <summary>A folder inside the sync's folder that became a link after the listing (exit 5 of the delete and mark scripts).</summary>
+        private static void CheckFolders(NodeCommandResult r, NodeSession session, string path)
+        {
+            if (r.ExitCode == 5)
+            {
+                throw new ReleaseOpsException("UnsafeSyncPath", FailureCategory.SecurityError,
+                    $"{session.Name}: {NodeStream.Brief(r.Error).Replace("releaseops: ", string.Empty)} in {path}; a sync never follows a link inside its folder. What was before it is done, nothing after it.",
+                    "Check who made the link (an app container that writes the folder), remove it, and run the same command again.", path);
+            }
         }
 
         private static void Check(NodeCommandResult r, NodeSession session, string what)

@@ -341,10 +341,14 @@ namespace ReleaseOps.Core.Migration
         private static async Task<string> RunInStackAsync(NodeSession session, string stackPath, string command, string fix, IOperationReporter reporter, CancellationToken token)
         {
             // The stack's commands run as root in its folder, so the folder must be root's alone (as a deploy's checkout):
-            // not a link, not owned by another account, not writable by others (exit 86, UnsafeStackFolder).
+            // not a link, not owned by another account, not writable by others (exit 86, UnsafeStackFolder). So must the
+            // files directly in it (compose, env and script files): a sync copies owners by number, so a file of the
+            // source's deploy user arrives as whoever holds that UID on the target.
             var line = "cd " + ShellQuote.Quote(stackPath) + " && " + command;
             var guard = "d=\"$1\"; if [ -L \"$d\" ] || { [ -d \"$d\" ] && { [ \"$(stat -c %u \"$d\")\" != \"$(id -u)\" ] || case \"$(stat -c %A \"$d\")\" in ????????w?) true;; *) false;; esac; }; }; then "
-                + "echo \"releaseops: $d is a link, belongs to $(stat -c %U \"$d\"), or others may write it\" >&2; exit 86; fi; cd -P -- \"$d\" && " + command;
+                + "echo \"releaseops: $d is a link, belongs to $(stat -c %U \"$d\"), or others may write it\" >&2; exit 86; fi; "
+                + "f=$(find \"$d/\" -mindepth 1 -maxdepth 1 ! -type d \\( ! -user \"$(id -u)\" -o \\( ! -type l -perm -0002 \\) \\) -print -quit 2>/dev/null); "
+                + "if [ -n \"$f\" ]; then echo \"releaseops: $f (in $d) belongs to $(stat -c %U \"$f\"), or others may write it\" >&2; exit 86; fi; cd -P -- \"$d\" && " + command;
             var result = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = guard, Arguments = new[] { stackPath }, Sudo = true, Timeout = TimeSpan.FromMinutes(30) },
                 (output, _) => reporter.Verbose($"{session.Name}: {output}"), reporter, token).ConfigureAwait(false);
             if (result.ExitCode == 86)

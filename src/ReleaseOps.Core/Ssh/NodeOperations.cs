@@ -111,15 +111,22 @@ command -v setpriv >/dev/null 2>&1 || { echo ""releaseops: setpriv (util-linux) 
 exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=""$home"" USER=""$user"" LOGNAME=""$user"" \
   setpriv --reuid=""$user"" --regid=""$(id -g ""$user"")"" --init-groups -- sh -c ""$inner"" key ""$@""";
 
+        // A history file is its user's to write, so it is read as that user (setpriv, no PAM): a file swapped for a link
+        // (-> /etc/shadow) between the check and the read reaches only what the user could read. Its content may not
+        // hold the dump's separator (\036), or one user's file could pass lines off as another user's.
         private const string HistoryScript = @"sep=$(printf '\036')
-getent passwd | while IFS=: read -r name _ uid _ _ home _; do
+command -v setpriv >/dev/null 2>&1 || { echo ""releaseops: setpriv (util-linux) is not installed; ReleaseOps never reads a user's file as root"" >&2; exit 5; }
+me=$(id -u)
+getent passwd | while IFS=: read -r name _ uid gid _ home _; do
   [ -n ""$home"" ] || continue
+  if [ -n ""$1"" ] && [ ""$1"" != ""$name"" ]; then continue; fi
   for f in ""$home/.bash_history"" ""$home/.zsh_history""; do
-    # Only the user's own regular file: a link planted there (-> /etc/shadow) is never read as root.
+    # Only the user's own regular file: a link planted there is never followed.
     [ -f ""$f"" ] && [ ! -L ""$f"" ] && [ ""$(stat -c %u ""$f"")"" = ""$uid"" ] || continue
-    if [ -n ""$1"" ] && [ ""$1"" != ""$name"" ]; then continue; fi
     printf '%s %s %s\n' ""$sep"" ""$name"" ""$f""
-    cat -- ""$f""
+    if [ ""$uid"" = ""$me"" ]; then cat -- ""$f"" </dev/null
+    else setpriv --reuid=""$uid"" --regid=""$gid"" --clear-groups -- cat -- ""$f"" </dev/null
+    fi | tr -d '\036'
     echo
   done
 done";
