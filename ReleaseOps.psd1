@@ -30,6 +30,8 @@
         'Get-ProjectNode'
         'Get-Release'
         'Get-ReleaseOpsProject'
+        'Get-ReleaseOpsConfiguration'
+        'Set-ReleaseOpsConfiguration'
         'Initialize-Node'
         'Invoke-JenkinsJob'
         'Invoke-Migration'
@@ -52,7 +54,7 @@
         'Start-Hotfix'
         'Start-Release'
         'Sync-NodeDatabase'
-        'Sync-NodeFiles'
+        'Sync-NodeFile'
         'Test-DnsRecord'
         'Test-ReleaseOpsEnvironment'
         'Test-ReleasePolicy'
@@ -60,7 +62,8 @@
         'Unregister-ReleaseSchedule'
     )
     FunctionsToExport    = @()
-    AliasesToExport      = @()
+    # Nouns are singular; the cmdlet's earlier plural name stays as an alias.
+    AliasesToExport      = @('Sync-NodeFiles')
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{

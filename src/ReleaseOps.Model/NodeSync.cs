@@ -62,7 +62,7 @@ namespace ReleaseOps
         public IReadOnlyList<TableVerification> TableDetails { get; set; } = Array.Empty<TableVerification>();
     }
 
-    /// <summary>What Sync-NodeFiles did: a folder made equal to a folder of another node, and verified.</summary>
+    /// <summary>What Sync-NodeFile did: a folder made equal to a folder of another node, and verified.</summary>
     public sealed class FileSyncResult
     {
         /// <summary>The source node.</summary>

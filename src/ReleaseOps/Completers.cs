@@ -82,4 +82,13 @@ namespace ReleaseOps
             }
         }
     }
+
+    /// <summary>Completes the names of ReleaseOps settings.</summary>
+    public sealed class SettingNameCompleter : IArgumentCompleter
+    {
+        /// <inheritdoc />
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            HostNameCompleter.Matching(ReleaseOps.Core.ReleaseOpsConfiguration.Names, wordToComplete);
+    }
 }

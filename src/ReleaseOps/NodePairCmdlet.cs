@@ -12,7 +12,7 @@ using ReleaseOps.Core.Ssh;
 namespace ReleaseOps
 {
     /// <summary>
-    /// The base of the cmdlets that move data from one node to another (Sync-NodeDatabase, Sync-NodeFiles). The nodes
+    /// The base of the cmdlets that move data from one node to another (Sync-NodeDatabase, Sync-NodeFile). The nodes
     /// arrive as -Source and -Target: ProjectNode objects (or any object with HostName, Port and User), or names
     /// (ssh_config aliases, addresses, "host:port", "user@host:port"). Both connections go through the SSH layer, so
     /// host keys are checked against known_hosts exactly as for Invoke-NodeCommand.

@@ -41,8 +41,8 @@ BeforeDiscovery {
     Add-Cases 'Get-NodeUser' 'Login' $names
     Add-Cases 'Add-NodeSshKey' 'ForUser' $names
     Add-Cases 'Get-NodeHistory' 'ForUser' $names
-    Add-Cases 'Sync-NodeFiles' 'Path' $paths
-    Add-Cases 'Sync-NodeFiles' 'TargetPath' $paths
+    Add-Cases 'Sync-NodeFile' 'Path' $paths
+    Add-Cases 'Sync-NodeFile' 'TargetPath' $paths
     Add-Cases 'Invoke-Migration' 'FilePath' $paths
     Add-Cases 'Invoke-Migration' 'StackPath' $paths
     Add-Cases 'Sync-NodeDatabase' 'Database' $databases
@@ -116,7 +116,7 @@ ln -s / /srv/link-to-root
             'Get-NodeUser' { $p.InputObject = $node }
             'Add-NodeSshKey' { $p.InputObject = $node; $p.PublicKey = (Get-Content $ctx.PublicKeyFile) }
             'Get-NodeHistory' { $p.InputObject = $node }
-            'Sync-NodeFiles' { $p.Source = $node; $p.Target = $other; $p.Path = '/srv/app/uploads'; $p.Force = $true }
+            'Sync-NodeFile' { $p.Source = $node; $p.Target = $other; $p.Path = '/srv/app/uploads'; $p.Force = $true }
             'Invoke-Migration' { $p.Source = $node; $p.Target = $other; $p.Project = 'app'; $p.Force = $true; $p.StackPath = '/srv/stack' }
             'Sync-NodeDatabase' { $p.Source = $node; $p.Target = $other; $p.Database = 'shop'; $p.Force = $true }
             'Invoke-NodeCommand' { $p.Command = 'touch /var/tmp/pwned-by-command'; if ($Parameter -ne 'HostName') { $p.HostName = $node.HostName; $p.Port = $node.Port } }

@@ -21,6 +21,8 @@ BeforeDiscovery {
         @{ Cmdlet = 'Get-NodeSnapshot'; Call = 'Get-NodeSnapshot -Provider DigitalOcean' }
         @{ Cmdlet = 'Get-NodeUser'; Call = "Get-NodeUser -HostName $closed -Port 1" }
         @{ Cmdlet = 'Get-ProjectNode'; Call = 'Get-ProjectNode -Provider DigitalOcean' }
+        @{ Cmdlet = 'Get-ReleaseOpsConfiguration'; Call = 'Get-ReleaseOpsConfiguration -Name Bogus' }
+        @{ Cmdlet = 'Set-ReleaseOpsConfiguration'; Call = 'Set-ReleaseOpsConfiguration -Name Bogus -Value x' }
         @{ Cmdlet = 'Get-Release'; Call = 'Get-Release -Path /nonexistent' }
         @{ Cmdlet = 'Get-ReleaseOpsProject'; Call = 'Get-ReleaseOpsProject -Path /nonexistent' }
         @{ Cmdlet = 'Initialize-Node'; Call = "Initialize-Node -HostName $closed -Port 1 -TeamFile /nonexistent/team.psd1" }
@@ -45,7 +47,7 @@ BeforeDiscovery {
         @{ Cmdlet = 'Start-Hotfix'; Call = 'Start-Hotfix -Path /nonexistent -Name fix' }
         @{ Cmdlet = 'Start-Release'; Call = 'Start-Release -Path /nonexistent' }
         @{ Cmdlet = 'Sync-NodeDatabase'; Call = "Sync-NodeDatabase -Source ${closed}:1 -Target ${closed}:2 -Database ('a' + [char]10 + 'b') -Force" }
-        @{ Cmdlet = 'Sync-NodeFiles'; Call = "Sync-NodeFiles -Source ${closed}:1 -Target ${closed}:2 -Path /srv/.." }
+        @{ Cmdlet = 'Sync-NodeFile'; Call = "Sync-NodeFile -Source ${closed}:1 -Target ${closed}:2 -Path /srv/.." }
         @{ Cmdlet = 'Test-DnsRecord'; Call = "Test-DnsRecord -Zone example.com -Name www -Expected 192.0.2.1 -NameServer 'bad server name'" }
         @{ Cmdlet = 'Test-ReleaseOpsEnvironment'; Call = "Test-ReleaseOpsEnvironment -SshHost '-oProxyCommand=true'" }
         @{ Cmdlet = 'Test-ReleasePolicy'; Call = 'Test-ReleasePolicy -Path /nonexistent' }
@@ -81,7 +83,7 @@ Describe 'Failures stop scripts' {
         ($r.Output -join "`n") | Should -Not -Match 'ParameterBinding|CommandNotFound'
     }
 
-    It '<Cmdlet> under $ErrorActionPreference = Stop stops the script too' -ForEach ($failing | Where-Object Cmdlet -In 'Start-Release', 'Invoke-NodeCommand', 'Sync-NodeFiles', 'Resolve-DirectHostName', 'Get-ProjectNode') {
+    It '<Cmdlet> under $ErrorActionPreference = Stop stops the script too' -ForEach ($failing | Where-Object Cmdlet -In 'Start-Release', 'Invoke-NodeCommand', 'Sync-NodeFile', 'Resolve-DirectHostName', 'Get-ProjectNode') {
         $r = Invoke-FreshPwsh -Script "$Preamble`n`$ErrorActionPreference = 'Stop'`n$Call`n'after the failure'"
         $r.Output | Should -Not -Contain 'after the failure'
         $r.ExitCode | Should -Not -Be 0

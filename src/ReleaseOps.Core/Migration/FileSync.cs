@@ -10,7 +10,7 @@ using ReleaseOps.Core.Ssh;
 
 namespace ReleaseOps.Core.Migration
 {
-    /// <summary>What Sync-NodeFiles is asked to do.</summary>
+    /// <summary>What Sync-NodeFile is asked to do.</summary>
     public sealed class FileSyncRequest
     {
         /// <summary>The folder on the source (absolute).</summary>
@@ -224,7 +224,7 @@ namespace ReleaseOps.Core.Migration
             };
             var watch = Stopwatch.StartNew();
             var targetPath = request.TargetPathOrSame;
-            var activity = $"Sync-NodeFiles {request.Path}: {source.Name} -> {target.Name}";
+            var activity = $"Sync-NodeFile {request.Path}: {source.Name} -> {target.Name}";
             reporter.Progress(ProgressActivity, activity, "Listing both folders", -1);
             var listSource = ListAsync(source, request.Path, true, reporter, token);
             var listTarget = ListAsync(target, targetPath, false, reporter, token);

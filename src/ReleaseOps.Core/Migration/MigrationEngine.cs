@@ -257,7 +257,7 @@ namespace ReleaseOps.Core.Migration
             {
                 if (info.ServingAt is { } since)
                 {
-                    reporter.Warning($"The new node has served since {since:yyyy-MM-dd HH:mm:ss} UTC: writes made there since then are not copied back to {info.Source}. Copy them with Sync-NodeDatabase and Sync-NodeFiles (target to source) before the old node takes writes again, if they matter.");
+                    reporter.Warning($"The new node has served since {since:yyyy-MM-dd HH:mm:ss} UTC: writes made there since then are not copied back to {info.Source}. Copy them with Sync-NodeDatabase and Sync-NodeFile (target to source) before the old node takes writes again, if they matter.");
                 }
 
                 using var dns = DnsEngine.Create(plan.DnsProvider, settings, reporter);

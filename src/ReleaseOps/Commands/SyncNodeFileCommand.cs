@@ -5,12 +5,13 @@ using ReleaseOps.Core.Migration;
 namespace ReleaseOps.Commands
 {
     /// <summary>
-    /// Sync-NodeFiles: makes a folder on the target equal to a folder on the source, rsync style (only new and changed
+    /// Sync-NodeFile: makes a folder on the target equal to a folder on the source, rsync style (only new and changed
     /// entries travel, deleted ones are deleted), streamed as tar through this machine, then verified by sha256.
     /// </summary>
-    [Cmdlet(VerbsData.Sync, "NodeFiles", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsData.Sync, "NodeFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Alias("Sync-NodeFiles")]
     [OutputType(typeof(FileSyncResult))]
-    public sealed class SyncNodeFilesCommand : NodePairCmdlet
+    public sealed class SyncNodeFileCommand : NodePairCmdlet
     {
         /// <summary>The absolute folder on the source, such as /srv/cortico/uploads or a volume's _data folder.</summary>
         [Parameter(Mandatory = true, Position = 2)]

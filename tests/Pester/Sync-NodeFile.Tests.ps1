@@ -43,9 +43,9 @@ AfterAll {
     $global:PSDefaultParameterValues = @{}
 }
 
-Describe 'Sync-NodeFiles' {
+Describe 'Sync-NodeFile' {
     It 'copies a folder with odd names, modes, a link and an empty folder, and verifies it' {
-        $r = Sync-NodeFiles -Source $src -Target $dst -Path $dir
+        $r = Sync-NodeFile -Source $src -Target $dst -Path $dir
         $r | Should -BeOfType ReleaseOps.FileSyncResult
         $r.Files | Should -Be 8
         $r.ChangedFiles | Should -Be 9   # eight files and the link
@@ -60,7 +60,7 @@ Describe 'Sync-NodeFiles' {
     }
 
     It 'sends nothing when nothing changed' {
-        $r = Sync-NodeFiles $src $dst $dir
+        $r = Sync-NodeFile $src $dst $dir
         $r.ChangedFiles | Should -Be 0
         $r.DeletedFiles | Should -Be 0
         $r.Bytes | Should -Be 0
@@ -69,7 +69,7 @@ Describe 'Sync-NodeFiles' {
 
     It 'sends only the changed and new files, and deletes what the source deleted' {
         $null = $src | Invoke-NodeCommand -Command 'cd "$1" && echo changed >> a.txt && echo new > docs/new.txt && rm docs/deep/c.txt && chmod 640 docs/b.txt' -ArgumentList $dir
-        $r = Sync-NodeFiles $src $dst $dir
+        $r = Sync-NodeFile $src $dst $dir
         @($r.Changed | Sort-Object) | Should -Be @('a.txt', 'docs/b.txt', 'docs/new.txt')
         $r.Deleted | Should -Be @('docs/deep/c.txt')
         $r.Bytes | Should -BeLessThan 100KB   # big.bin (2 MB) was not sent again
@@ -79,10 +79,10 @@ Describe 'Sync-NodeFiles' {
     }
 
     It 'keeps deleted files with -KeepDeleted, into another folder' {
-        $r = Sync-NodeFiles $src $dst $dir -TargetPath '/srv/other place/it''s'
+        $r = Sync-NodeFile $src $dst $dir -TargetPath '/srv/other place/it''s'
         $r.Verified | Should -BeTrue
         $null = $src | Invoke-NodeCommand -Command 'rm "$1/docs/new.txt"' -ArgumentList $dir
-        $r = Sync-NodeFiles $src $dst $dir -TargetPath '/srv/other place/it''s' -KeepDeleted
+        $r = Sync-NodeFile $src $dst $dir -TargetPath '/srv/other place/it''s' -KeepDeleted
         $r.DeletedFiles | Should -Be 0
         $r.Verified | Should -BeTrue
         ($dst | Invoke-NodeCommand -Command 'cat "$1/docs/new.txt"' -ArgumentList '/srv/other place/it''s').Output.Trim() | Should -Be 'new'
@@ -96,17 +96,17 @@ Describe 'Sync-NodeFiles' {
 case "$*" in *--extract*) printf 'X' | dd of=docs/b.txt bs=1 seek=0 conv=notrunc 2>/dev/null;; esac
 '@
         try {
-            { Sync-NodeFiles $src $dst $dir -ErrorAction Stop } | Should -Throw -ErrorId 'FileVerificationFailed,ReleaseOps.Commands.SyncNodeFilesCommand'
+            { Sync-NodeFile $src $dst $dir -ErrorAction Stop } | Should -Throw -ErrorId 'FileVerificationFailed,ReleaseOps.Commands.SyncNodeFileCommand'
             $Error[0].Exception.Message | Should -Match 'docs/b\.txt'
             $Error[0].Exception.Message | Should -Not -Match 'a\.txt'
         }
         finally { & $RemoveWrapper $dst 'tar' }
         # The damaged copy has the source's size; it was marked, so the next run sends it again.
-        $r = Sync-NodeFiles $src $dst $dir
+        $r = Sync-NodeFile $src $dst $dir
         $r.Changed | Should -Be @('docs/b.txt')
         $r.Verified | Should -BeTrue
         (& $Snapshot $dst) | Should -Be (& $Snapshot $src)
-        (Sync-NodeFiles $src $dst $dir -NoVerify).Verified | Should -BeFalse
+        (Sync-NodeFile $src $dst $dir -NoVerify).Verified | Should -BeFalse
     }
 
     It 'fails clearly when the source stream breaks, and the rerun completes' {
@@ -116,20 +116,20 @@ case "$*" in *--extract*) printf 'X' | dd of=docs/b.txt bs=1 seek=0 conv=notrunc
 exit 1
 '@
         try {
-            { Sync-NodeFiles $src $dst $dir -ErrorAction Stop } | Should -Throw -ErrorId 'FileStreamFailed,ReleaseOps.Commands.SyncNodeFilesCommand'
+            { Sync-NodeFile $src $dst $dir -ErrorAction Stop } | Should -Throw -ErrorId 'FileStreamFailed,ReleaseOps.Commands.SyncNodeFileCommand'
         }
         finally { & $RemoveWrapper $src 'tar' }
-        $r = Sync-NodeFiles $src $dst $dir
+        $r = Sync-NodeFile $src $dst $dir
         $r.Verified | Should -BeTrue
         $r.Changed | Should -Contain 'big2.bin'
         (& $Snapshot $dst) | Should -Be (& $Snapshot $src)
     }
 
     It 'rejects paths that are not absolute folders, and a missing source folder' {
-        { Sync-NodeFiles $src $dst 'relative/path' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSyncPath,ReleaseOps.Commands.SyncNodeFilesCommand'
-        { Sync-NodeFiles $src $dst '/' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSyncPath,ReleaseOps.Commands.SyncNodeFilesCommand'
-        { Sync-NodeFiles $src $dst "/srv/a`nb" -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSyncPath,ReleaseOps.Commands.SyncNodeFilesCommand'
-        { Sync-NodeFiles $src $dst '/srv/$(touch /var/tmp/pwned)' -ErrorAction Stop } | Should -Throw -ErrorId 'SyncPathNotFound,ReleaseOps.Commands.SyncNodeFilesCommand'
+        { Sync-NodeFile $src $dst 'relative/path' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSyncPath,ReleaseOps.Commands.SyncNodeFileCommand'
+        { Sync-NodeFile $src $dst '/' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSyncPath,ReleaseOps.Commands.SyncNodeFileCommand'
+        { Sync-NodeFile $src $dst "/srv/a`nb" -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSyncPath,ReleaseOps.Commands.SyncNodeFileCommand'
+        { Sync-NodeFile $src $dst '/srv/$(touch /var/tmp/pwned)' -ErrorAction Stop } | Should -Throw -ErrorId 'SyncPathNotFound,ReleaseOps.Commands.SyncNodeFileCommand'
         ($src | Invoke-NodeCommand -Command 'test -e /var/tmp/pwned' -ErrorAction SilentlyContinue).Succeeded | Should -BeFalse
     }
 
@@ -138,7 +138,7 @@ exit 1
         $before = & $Snapshot $dst
         $script = @"
 Import-Module '$($env:RELEASEOPS_MODULE)'
-Sync-NodeFiles -Source '127.0.0.1:$($src.Port)' -Target ([pscustomobject]@{ HostName = '127.0.0.1'; Port = $($dst.Port) }) -Path '$dir' -WhatIf -IdentityFile '$($ctx.IdentityFile)' -KnownHostsFile '$($ctx.KnownHostsFile)' -ConfigFile '$($ctx.ConfigFile)'
+Sync-NodeFile -Source '127.0.0.1:$($src.Port)' -Target ([pscustomobject]@{ HostName = '127.0.0.1'; Port = $($dst.Port) }) -Path '$dir' -WhatIf -IdentityFile '$($ctx.IdentityFile)' -KnownHostsFile '$($ctx.KnownHostsFile)' -ConfigFile '$($ctx.ConfigFile)'
 "@
         $r = Invoke-FreshPwsh -Script $script
         $r.ExitCode | Should -Be 0
@@ -154,15 +154,15 @@ Sync-NodeFiles -Source '127.0.0.1:$($src.Port)' -Target ([pscustomobject]@{ Host
     It 'refuses . and .. segments and system folders before touching a node (/srv/.. once deleted the node''s root)' {
         $null = $dst | Invoke-NodeCommand -Command 'mkdir -p /srv/keep && echo keep > /srv/keep/file'
         foreach ($bad in '/srv/..', '/.', '/srv/app/../..', '/srv/./app', '/etc', '/usr/', '/var/lib/docker', '//', '/home') {
-            { Sync-NodeFiles $src $dst $dir -TargetPath $bad -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSyncPath,ReleaseOps.Commands.SyncNodeFilesCommand' -Because $bad
-            { Sync-NodeFiles $src $dst $bad -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSyncPath,ReleaseOps.Commands.SyncNodeFilesCommand' -Because $bad
+            { Sync-NodeFile $src $dst $dir -TargetPath $bad -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSyncPath,ReleaseOps.Commands.SyncNodeFileCommand' -Because $bad
+            { Sync-NodeFile $src $dst $bad -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSyncPath,ReleaseOps.Commands.SyncNodeFileCommand' -Because $bad
         }
         ($dst | Invoke-NodeCommand -Command 'cat /srv/keep/file; ls /etc/passwd').Output | Should -Be "keep`n/etc/passwd`n"
     }
 
     It 'never follows a link in the folder''s path: an uploads folder that a container turned into a link to /' {
         $null = $dst | Invoke-NodeCommand -Command 'mkdir -p /srv/evil && ln -sfn / /srv/evil/uploads && mkdir -p /srv/victim && echo data > /srv/victim/keep' -ErrorAction Stop
-        { Sync-NodeFiles $src $dst $dir -TargetPath /srv/evil/uploads -ErrorAction Stop } | Should -Throw -ErrorId 'UnsafeSyncPath,ReleaseOps.Commands.SyncNodeFilesCommand'
+        { Sync-NodeFile $src $dst $dir -TargetPath /srv/evil/uploads -ErrorAction Stop } | Should -Throw -ErrorId 'UnsafeSyncPath,ReleaseOps.Commands.SyncNodeFileCommand'
         ($dst | Invoke-NodeCommand -Command 'cat /srv/victim/keep; test -e /etc/passwd && echo etc-intact').Output | Should -Be "data`netc-intact`n"
     }
 
@@ -173,7 +173,7 @@ Sync-NodeFiles -Source '127.0.0.1:$($src.Port)' -Target ([pscustomobject]@{ Host
         & $SetWrapper $dst 'xargs' 'if [ -e /srv/race-t/a ] && [ ! -L /srv/race-t/a ]; then rm -rf /srv/race-t/a && ln -s /srv/victim2 /srv/race-t/a; fi
 exec /usr/bin/xargs "$@"'
         try {
-            { Sync-NodeFiles $src $dst /srv/race-s -TargetPath /srv/race-t -ErrorAction Stop } | Should -Throw -ErrorId 'UnsafeSyncPath,ReleaseOps.Commands.SyncNodeFilesCommand'
+            { Sync-NodeFile $src $dst /srv/race-s -TargetPath /srv/race-t -ErrorAction Stop } | Should -Throw -ErrorId 'UnsafeSyncPath,ReleaseOps.Commands.SyncNodeFileCommand'
         }
         finally { & $RemoveWrapper $dst 'xargs' }
         ($dst | Invoke-NodeCommand -Command 'cat /srv/victim2/keep').Output | Should -Be "data`n"
@@ -183,11 +183,11 @@ exec /usr/bin/xargs "$@"'
         $null = $dst | Invoke-NodeCommand -Command 'mkdir -p /srv/many && cd /srv/many && for i in 1 2 3 4 5; do echo $i > f$i; done' -ErrorAction Stop
         $null = $src | Invoke-NodeCommand -Command 'mkdir -p /srv/few && echo one > /srv/few/only' -ErrorAction Stop
         $err = $null
-        try { Sync-NodeFiles $src $dst /srv/few -TargetPath /srv/many -MaxDelete 3 -ErrorAction Stop } catch { $err = $_ }
-        $err.FullyQualifiedErrorId | Should -Be 'TooManyDeletions,ReleaseOps.Commands.SyncNodeFilesCommand'
+        try { Sync-NodeFile $src $dst /srv/few -TargetPath /srv/many -MaxDelete 3 -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'TooManyDeletions,ReleaseOps.Commands.SyncNodeFileCommand'
         $err.Exception.Message | Should -Match '5 entries'
         ($dst | Invoke-NodeCommand -Command 'ls /srv/many | wc -l').Output.Trim() | Should -Be '5'
-        (Sync-NodeFiles $src $dst /srv/few -TargetPath /srv/many -MaxDelete 5).DeletedFiles | Should -Be 5
+        (Sync-NodeFile $src $dst /srv/few -TargetPath /srv/many -MaxDelete 5).DeletedFiles | Should -Be 5
         ($dst | Invoke-NodeCommand -Command 'ls /srv/many').Output.Trim() | Should -Be 'only'
     }
 }
