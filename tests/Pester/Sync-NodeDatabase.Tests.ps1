@@ -222,22 +222,23 @@ sleep 300
 touch /var/tmp/stalled
 sleep 300
 '@
-        $ps = [powershell]::Create()
+        # The first run is another process, which is then killed (as a crashed Jenkins agent would be).
+        $script = Join-Path $TestDrive 'first-sync.ps1'
+        Set-Content $script @"
+Import-Module '$($env:RELEASEOPS_MODULE)'
+Sync-NodeDatabase -Source '127.0.0.1:$($src.Port)' -Target '127.0.0.1:$($dst.Port)' -Database shop -Force -IdentityFile '$($ctx.IdentityFile)' -KnownHostsFile '$($ctx.KnownHostsFile)' -ConfigFile '$($ctx.ConfigFile)'
+"@
+        $first = Start-Process -FilePath (Get-TestPwsh) -ArgumentList '-NoProfile', '-NonInteractive', '-File', $script -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'first.out') -RedirectStandardError (Join-Path $TestDrive 'first.err')
         try {
-            $null = $ps.AddCommand('Import-Module').AddArgument($env:RELEASEOPS_MODULE).AddStatement().AddCommand('Sync-NodeDatabase').AddParameters(@{
-                    Source = $src; Target = $dst; Database = 'shop'; Force = $true
-                    IdentityFile = $ctx.IdentityFile; KnownHostsFile = $ctx.KnownHostsFile; ConfigFile = $ctx.ConfigFile })
-            $handle = $ps.BeginInvoke()
             foreach ($i in 1..300) {
                 if (($src | Invoke-NodeCommand -Command 'test -e /var/tmp/stalled' -ErrorAction SilentlyContinue).Succeeded) { break }
                 Start-Sleep -Milliseconds 100
             }
             & $RemoveWrapper $src 'pg_dump'
             { Sync-NodeDatabase $src $dst shop -Force -ErrorAction Stop } | Should -Throw -ErrorId 'DatabaseSyncLocked,ReleaseOps.Commands.SyncNodeDatabaseCommand'
-            $ps.Stop()
         }
         finally {
-            $ps.Dispose()
+            Stop-Process -Id $first.Id -Force -ErrorAction SilentlyContinue
             & $RemoveWrapper $src 'pg_dump'
             $null = $src | Invoke-NodeCommand -Command 'rm -f /var/tmp/stalled; pkill -f "[s]leep 300" || true'
         }

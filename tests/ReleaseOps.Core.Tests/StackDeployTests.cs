@@ -114,7 +114,7 @@ public class StackDeployTests
     }
 
     [Fact]
-    public void The_script_is_valid_posix_sh_and_takes_thirteen_arguments()
+    public void The_script_is_valid_posix_sh_and_takes_fourteen_arguments()
     {
         var file = Path.GetTempFileName();
         try
@@ -131,6 +131,6 @@ public class StackDeployTests
             File.Delete(file);
         }
 
-        Assert.Equal(13, StackDeploy.Arguments(new DeployRequest { Ref = "develop", StackPath = "/srv/x" }).Count);
+        Assert.Equal(14, StackDeploy.Arguments(new DeployRequest { Ref = "develop", StackPath = "/srv/x" }).Count);
     }
 }
