@@ -32,4 +32,28 @@ Describe 'Tab completion' {
         Complete 'Set-DnsRecord -Type C' | Sort-Object | Should -Be @('CAA', 'CNAME')
         { Test-DnsRecord -Zone example.com -Name www -Type BOGUS -Expected 192.0.2.1 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ReleaseOps.Commands.TestDnsRecordCommand'
     }
+
+    It '-Region and -Size complete from what the provider listed last time, without asking it again' {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        $saved = $env:XDG_CACHE_HOME
+        $env:XDG_CACHE_HOME = Join-Path $TestDrive 'cache'
+        $cloud = Start-FakeCloud
+        try {
+            Complete 'New-ProjectNode -Provider DigitalOcean -Size s-' | Should -BeNullOrEmpty
+            Set-FakeCloudEnvironment -Fake $cloud
+            & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $TestDrive 'cat') | Out-Null
+            $null = New-ProjectNode -Provider DigitalOcean -Project catalog -PublicKey (Join-Path $TestDrive 'cat.pub') -NoSshWait -KnownHostsFile (Join-Path $TestDrive 'cat_known') -ErrorAction Stop
+            Clear-FakeCloudEnvironment
+            $sizes = Complete 'New-ProjectNode -Provider DigitalOcean -Size s-'
+            $sizes | Should -Not -BeNullOrEmpty
+            $sizes | ForEach-Object { $_ | Should -BeLike 's-*' }
+            Complete 'New-ProjectNode -Provider DigitalOcean -Region to' | Should -Contain 'tor1'
+            Complete 'New-ProjectNode -Provider Scaleway -Size s-' | Should -BeNullOrEmpty
+        }
+        finally {
+            Clear-FakeCloudEnvironment
+            Stop-FakeCloud -Fake $cloud
+            $env:XDG_CACHE_HOME = $saved
+        }
+    }
 }

@@ -223,7 +223,7 @@ namespace ReleaseOps.Core.Providers
                 next = page.NextToken;
             }
             while (!string.IsNullOrEmpty(next));
-            return sizes;
+            return ProviderCatalog.Record(Kind, sizes, region);
         }
 
         /// <inheritdoc />

@@ -175,7 +175,7 @@ namespace ReleaseOps.Core.Providers
         public async Task<IReadOnlyList<NodeSize>> ListSizesAsync(string? region, CancellationToken token)
         {
             var items = await PagesAsync("v2/sizes?per_page=200", "sizes", token).ConfigureAwait(false);
-            return items
+            return ProviderCatalog.Record(Kind, items
                 .Where(s => !s.TryGetProperty("available", out var a) || a.ValueKind != JsonValueKind.False)
                 .Select(s => new NodeSize
                 {
@@ -187,7 +187,7 @@ namespace ReleaseOps.Core.Providers
                     Regions = s.TryGetProperty("regions", out var r) && r.ValueKind == JsonValueKind.Array ? r.EnumerateArray().Select(x => x.GetString() ?? string.Empty).ToList() : new List<string>(),
                 })
                 .Where(s => region is null || s.Regions.Count == 0 || s.Regions.Contains(region))
-                .ToList();
+                .ToList());
         }
 
         /// <inheritdoc />

@@ -240,7 +240,7 @@ namespace ReleaseOps.Core.Providers
                 var total = response.Headers.TryGetValue("x-total-count", out var t) && int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
                 if (servers.EnumerateObject().Count() == 0 || page * 100 >= total)
                 {
-                    return sizes;
+                    return ProviderCatalog.Record(Kind, sizes, region);
                 }
             }
         }

@@ -34,6 +34,7 @@ namespace ReleaseOps.Commands
 
         /// <summary>The region or zone (tor1, fr-par-1, ca-central-1); default: the provider's default for the agency.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ProviderCatalogCompleter))]
         public string? Region { get; set; }
 
         /// <inheritdoc />
@@ -56,6 +57,7 @@ namespace ReleaseOps.Commands
 
         /// <summary>An explicit provider size (s-1vcpu-2gb, DEV1-M, t3.small), checked against the provider's list.</summary>
         [Parameter(Mandatory = true, ParameterSetName = "Size")]
+        [ArgumentCompleter(typeof(ProviderCatalogCompleter))]
         public string Size { get; set; } = string.Empty;
 
         /// <summary>Client servers: the address of the server to register.</summary>
