@@ -190,6 +190,12 @@ namespace ReleaseOps.Core
                 // Even with the sticky bit (/tmp): others could plant names there that ReleaseOps would later read.
                 throw Unsafe(path, "is writable by every user");
             }
+
+            if (directory && (s.Mode & 0x10) != 0 && s.Gid is uint gid && gid != EffectiveGid())
+            {
+                // A folder that a shared group (users, on a CI agent) may write: its other members could replace files.
+                throw Unsafe(path, $"is writable by the group {gid}, which is not yours alone");
+            }
         }
 
         /// <summary>Whether the path itself is a symbolic link (not followed).</summary>
@@ -231,6 +237,17 @@ namespace ReleaseOps.Core
                 path);
 
         /// <summary>The effective user id; 0 on Windows.</summary>
+        internal static uint EffectiveGid()
+        {
+#if NET
+            if (!OperatingSystem.IsWindows())
+            {
+                return NativeMethods.SystemNative_GetEGid();
+            }
+#endif
+            return 0;
+        }
+
         internal static uint EffectiveUid()
         {
 #if NET
@@ -243,7 +260,7 @@ namespace ReleaseOps.Core
         }
 
         /// <summary>lstat(2): the type, mode and owner of a path, without following a link; null when it does not exist.</summary>
-        internal static (bool IsLink, bool IsDirectory, int Mode, uint? Uid)? Stat(string path)
+        internal static (bool IsLink, bool IsDirectory, int Mode, uint? Uid, uint? Gid)? Stat(string path)
         {
 #if NET
             if (!OperatingSystem.IsWindows())
@@ -260,8 +277,9 @@ namespace ReleaseOps.Core
 
                     var mode = Marshal.ReadInt32(buffer, 4);
                     var uid = (uint)Marshal.ReadInt32(buffer, 8);
+                    var gid = (uint)Marshal.ReadInt32(buffer, 12);
                     var type = mode & 0xF000;
-                    return (type == 0xA000, type == 0x4000, mode & 0xFFF, uid);
+                    return (type == 0xA000, type == 0x4000, mode & 0xFFF, uid, gid);
                 }
                 finally
                 {
@@ -274,7 +292,7 @@ namespace ReleaseOps.Core
                 return null;
             }
 
-            return (IsLink(path), Directory.Exists(path) && !IsLink(path), 0, null);
+            return (IsLink(path), Directory.Exists(path) && !IsLink(path), 0, null, null);
         }
 
 #if NET
@@ -287,6 +305,10 @@ namespace ReleaseOps.Core
             [DllImport("libSystem.Native")]
             [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
             internal static extern uint SystemNative_GetEUid();
+
+            [DllImport("libSystem.Native")]
+            [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+            internal static extern uint SystemNative_GetEGid();
         }
 #endif
     }

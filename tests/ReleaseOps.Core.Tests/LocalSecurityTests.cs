@@ -76,6 +76,27 @@ public sealed class LocalSecurityTests : IClassFixture<SshTestKeys>, IDisposable
     }
 
     [Fact]
+    public void A_folder_that_a_shared_group_may_write_is_refused_but_the_users_own_group_is_not()
+    {
+        // A CI agent's shared group (users): its other members could replace journals, plans or known_hosts there.
+        var shared = Path.Combine(dir, "group-shared");
+        Directory.CreateDirectory(shared);
+        Assert.Equal(0, Tool.Run("chgrp", new[] { "users", shared }).ExitCode);
+        Assert.Equal(0, Tool.Run("chmod", new[] { "775", shared }).ExitCode);
+        Assert.Equal((uint?)100, LocalFiles.Stat(shared)!.Value.Gid);
+        var ex = Assert.Throws<ReleaseOpsException>(() => LocalFiles.CheckOwned(shared, directory: true));
+        Assert.Equal("LocalPathUnsafe", ex.ErrorId);
+        Assert.Contains("group", ex.Message, StringComparison.Ordinal);
+
+        // The user's own (private) group writing its own folder is the user.
+        var own = Path.Combine(dir, "group-own");
+        Directory.CreateDirectory(own);
+        Assert.Equal(0, Tool.Run("chmod", new[] { "775", own }).ExitCode);
+        LocalFiles.CheckOwned(own, directory: true);
+        Assert.Equal(Tool.Run("id", new[] { "-g" }).Output.Trim(), LocalFiles.EffectiveGid().ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void Askpass_helper_is_private_to_this_process_even_when_another_user_planted_its_old_folder()
     {
         var shared = SharedTmp();

@@ -117,6 +117,18 @@ public class NodeConnectorTests : IClassFixture<SandboxKeys>
                   ProxyJump {jumps}
                 """);
             var options = Options(known, Config("hop1,hop2")).With(o => { o.User = null; o.HostKeyPolicy = HostKeyPolicy.AcceptNew; });
+
+            // Behind a jump host an unknown key is refused even under AcceptNew: a compromised hop could present any key.
+            var unknown = await Assert.ThrowsAsync<ReleaseOpsException>(() => NodeConnector.ConnectAsync("app", options, NullReporter.Instance, CancellationToken.None));
+            Assert.Equal("HostKeyUnknown", unknown.ErrorId);
+            Assert.Contains("jump host", unknown.Message, StringComparison.Ordinal);
+
+            // Recorded over a direct connection first (as an admin checks a fingerprint), the keys are known, and the chain works.
+            foreach (var port in new[] { hop2.Port, target.Port })
+            {
+                using var direct1 = await NodeConnector.ConnectAsync("127.0.0.1", Options(known, WriteConfig("# none")).With(o => { o.Port = port; o.User = "root"; o.HostKeyPolicy = HostKeyPolicy.AcceptNew; }), NullReporter.Instance, CancellationToken.None);
+            }
+
             using (var s = await NodeConnector.ConnectAsync("app", options, NullReporter.Instance, CancellationToken.None))
             {
                 Assert.Equal("jump-target", await RunAsync(s, "hostname"));

@@ -389,8 +389,10 @@ namespace ReleaseOps.Core.Ssh
                 presented = e.HostKey;
                 presentedType = KeyType(e.HostKey, e.HostKeyName);
                 check = known.Check(settings.HostName, settings.Port, presentedType, e.HostKey);
+                // Behind a jump host a new key is never accepted on first use: the jump host carries the connection and
+                // could present any key for the target, so it must be known already (SECURITY.md, a compromised node).
                 e.CanTrust = check.Status == HostKeyStatus.Known
-                    || (check.Status == HostKeyStatus.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew);
+                    || (check.Status == HostKeyStatus.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew && viaHost is null);
                 trusted = e.CanTrust;
             };
 
@@ -404,7 +406,15 @@ namespace ReleaseOps.Core.Ssh
             {
                 client.Dispose();
                 keys.OfType<IDisposable>().ToList().ForEach(k => k.Dispose());
-                throw Translate(ex, name, settings, trusted ? null : check, known.Path, keys.Count);
+                var failure = Translate(ex, name, settings, trusted ? null : check, known.Path, keys.Count);
+                if (viaHost is not null && failure is ReleaseOpsException { ErrorId: "HostKeyUnknown" } unknown)
+                {
+                    failure = new ReleaseOpsException(unknown.ErrorId, unknown.Category,
+                        unknown.Message + " It was reached through a jump host, where a new key is never accepted on first use: the jump host could present any key.",
+                        $"Record its key over a direct connection or from the provider's console (ssh-keyscan -p {settings.Port} {settings.HostName} on a trusted path), then run again.", unknown.Target, ex);
+                }
+
+                throw failure;
             }
             catch
             {
