@@ -10,7 +10,7 @@ namespace ReleaseOps.Commands
     /// New-NodeSession: opens SSH connections that later commands reuse (-Session, or piped in), as Posh-SSH's
     /// New-SSHSession: a script that runs 20 commands on one node connects once.
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "NodeSession")]
+    [Cmdlet(VerbsCommon.New, "NodeSession", SupportsShouldProcess = true)]
     [OutputType(typeof(NodeSessionInfo))]
     public sealed class NewNodeSessionCommand : SshOptionsCmdlet
     {
@@ -39,6 +39,11 @@ namespace ReleaseOps.Commands
             {
                 var port = Port > 0 ? Port : options.Port;
                 var user = string.IsNullOrEmpty(User) ? options.User : User;
+                if (!ShouldProcess(name, "Open an SSH session and keep it for later commands"))
+                {
+                    continue;
+                }
+
                 ForEachInput(name, () =>
                 {
                     var session = RunEngine((reporter, token) => NodeConnector.ConnectAsync(name, options.With(o =>
