@@ -193,6 +193,9 @@ sleep 300
         ($src | Invoke-NodeCommand -Command 'pgrep -af "[s]leep 300" || true').Output.Trim() | Should -BeNullOrEmpty
         ($dst | Invoke-NodeCommand -Command 'pgrep -af "[p]g_restore" || true').Output.Trim() | Should -BeNullOrEmpty
         (& $Fingerprint $dst) | Should -Be $before
+        # The stopped run's advisory lock goes with it (waited for, not a timing assertion), so the next run may start.
+        foreach ($i in 1..150) { if ((Invoke-NodeSql $dst postgres "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") -eq '0') { break }; Start-Sleep -Milliseconds 100 }
+        Invoke-NodeSql $dst postgres "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'" | Should -Be '0'
     }
 
     It 'keeps owners and grants: roles that the target lacks are created, and the app role keeps its rights' {

@@ -382,12 +382,13 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
         private static async Task<IDisposable> LockAsync(NodeSession session, PostgresAccess access, string database, IOperationReporter reporter, CancellationToken token)
         {
             var request = access.Tool("psql", new[] { "--no-psqlrc", "--quiet", "--tuples-only", "--no-align", "--set=ON_ERROR_STOP=1", "--set=db=" + database, "--dbname=" + PostgresAccess.ConnInfo("postgres"), "--file=-" }, string.Empty);
-            var line = NodeCommandRunner.CommandLine(request, session.IsRoot, "releaseops-" + Guid.NewGuid().ToString("N"));
+            var marker = "releaseops-" + Guid.NewGuid().ToString("N");
+            var line = NodeCommandRunner.CommandLine(request, session.IsRoot, marker);
             var command = session.Client.CreateCommand(line, new UTF8Encoding(false));
             command.CommandTimeout = Timeout.InfiniteTimeSpan;
             var exec = command.ExecuteAsync(CancellationToken.None);
             var input = command.CreateInputStream();
-            var handle = new HeldLock(command, input, exec);
+            var handle = new HeldLock(command, input, exec, () => NodeCommandRunner.KillAsync(session, marker, request.Sudo && !session.IsRoot));
             try
             {
                 var bytes = Encoding.UTF8.GetBytes(LockQuery);
@@ -425,24 +426,37 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             private readonly Renci.SshNet.SshCommand command;
             private readonly System.IO.Stream input;
             private readonly Task exec;
+            private readonly Func<Task> kill;
 
-            public HeldLock(Renci.SshNet.SshCommand command, System.IO.Stream input, Task exec)
+            public HeldLock(Renci.SshNet.SshCommand command, System.IO.Stream input, Task exec, Func<Task> kill)
             {
                 this.command = command;
                 this.input = input;
                 this.exec = exec;
+                this.kill = kill;
             }
 
             public void Dispose()
             {
-                // End of input: psql exits, and its session's lock goes with it.
+                // End of input: psql exits, and its session's lock goes with it. Should psql not have ended within two
+                // seconds (a run that was stopped mid-stream), its process group is killed, so the lock never outlives the run.
                 try
                 {
                     input.Dispose();
-                    exec.Wait(TimeSpan.FromSeconds(10));
+                    if (!exec.Wait(TimeSpan.FromSeconds(2)))
+                    {
+                        kill().Wait(TimeSpan.FromSeconds(10));
+                    }
                 }
                 catch (Exception ex) when (ex is AggregateException or System.IO.IOException or ObjectDisposedException or InvalidOperationException or Renci.SshNet.Common.SshException)
                 {
+                    try
+                    {
+                        kill().Wait(TimeSpan.FromSeconds(10));
+                    }
+                    catch (Exception again) when (again is AggregateException or InvalidOperationException or ObjectDisposedException)
+                    {
+                    }
                 }
 
                 command.Dispose();
