@@ -44,6 +44,8 @@ SELECT string_agg(t, ';' ORDER BY t) FROM (
         $r.Succeeded | Should -BeTrue
     }
     $script:RemoveWrapper = { param($Node, [string] $Tool) $null = $Node | Invoke-NodeCommand -Command 'rm -f "/usr/local/bin/$1"' -ArgumentList $Tool }
+    # Waits (not a timing assertion) until no advisory lock is held on the target: a stopped run's lock goes with it.
+    $script:WaitForNoLock = { foreach ($i in 1..150) { if ((Invoke-NodeSql $dst postgres "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") -eq '0') { break }; Start-Sleep -Milliseconds 100 } }
 }
 
 AfterAll {
@@ -194,7 +196,7 @@ sleep 300
         ($dst | Invoke-NodeCommand -Command 'pgrep -af "[p]g_restore" || true').Output.Trim() | Should -BeNullOrEmpty
         (& $Fingerprint $dst) | Should -Be $before
         # The stopped run's advisory lock goes with it (waited for, not a timing assertion), so the next run may start.
-        foreach ($i in 1..150) { if ((Invoke-NodeSql $dst postgres "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") -eq '0') { break }; Start-Sleep -Milliseconds 100 }
+        & $WaitForNoLock
         Invoke-NodeSql $dst postgres "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'" | Should -Be '0'
     }
 
@@ -247,7 +249,7 @@ Sync-NodeDatabase -Source '127.0.0.1:$($src.Port)' -Target '127.0.0.1:$($dst.Por
         }
         (& $Fingerprint $dst) | Should -Be $before
         # Once the first run is gone, its psql session ends and PostgreSQL releases the lock (wait for it, not a timing assertion).
-        foreach ($i in 1..150) { if ((Invoke-NodeSql $dst postgres "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") -eq '0') { break }; Start-Sleep -Milliseconds 100 }
+        & $WaitForNoLock
         # The next run succeeds and drops the staging copy that the stopped run left.
         (Sync-NodeDatabase $src $dst shop -Force -ErrorAction Stop).Verified | Should -BeTrue
         Invoke-NodeSql $dst postgres "SELECT count(*) FROM pg_database WHERE datname LIKE 'releaseops%'" | Should -Be '0'
