@@ -7,11 +7,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SshFixtures.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:ctx = New-SshTestContext -Directory (Join-Path $TestDrive 'ssh')
-    $defaults = $ctx.Defaults.Clone()
-    $defaults['Deploy-ProjectStack:IdentityFile'] = $ctx.IdentityFile
-    $defaults['Deploy-ProjectStack:KnownHostsFile'] = $ctx.KnownHostsFile
-    $defaults['Deploy-ProjectStack:ConfigFile'] = $ctx.ConfigFile
-    $global:PSDefaultParameterValues = $defaults
+    $global:PSDefaultParameterValues = $ctx.Defaults.Clone()
 
     function Invoke-TestGit { & git -C $script:work -c user.name=Test -c user.email=test@example.com @args 2>&1 | Out-Null; if ($LASTEXITCODE) { throw "git $args failed" } }
     function Head { (& git -C $script:work rev-parse HEAD).Trim() }

@@ -68,11 +68,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SshFixtures.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'GitFixtures.psm1') -Force
     $script:ctx = New-SshTestContext -Directory (Join-Path $TestDrive 'ssh')
-    $defaults = $ctx.Defaults.Clone()
-    $defaults['Deploy-ProjectStack:IdentityFile'] = $ctx.IdentityFile
-    $defaults['Deploy-ProjectStack:KnownHostsFile'] = $ctx.KnownHostsFile
-    $defaults['Deploy-ProjectStack:ConfigFile'] = $ctx.ConfigFile
-    $global:PSDefaultParameterValues = $defaults
+    $global:PSDefaultParameterValues = $ctx.Defaults.Clone()
     $env:RELEASEOPS_MIGRATIONS = Join-Path $TestDrive 'migrations'
     $script:node = New-TestNode -Client hostile
     $script:other = New-TestNode -Client hostile2

@@ -4,11 +4,7 @@ BeforeAll {
     Import-Module $env:RELEASEOPS_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'SshFixtures.psm1') -Force
     $script:ctx = New-SshTestContext -Directory (Join-Path $TestDrive 'ssh')
-    $defaults = $ctx.Defaults.Clone()
-    foreach ($c in 'New-NodeSession') {
-        $defaults["${c}:IdentityFile"] = $ctx.IdentityFile; $defaults["${c}:KnownHostsFile"] = $ctx.KnownHostsFile; $defaults["${c}:ConfigFile"] = $ctx.ConfigFile
-    }
-    $global:PSDefaultParameterValues = $defaults
+    $global:PSDefaultParameterValues = $ctx.Defaults.Clone()
     $script:node = New-TestNode -Client sessions
 }
 

@@ -15,7 +15,7 @@ function New-SshTestContext {
         'New-ProjectNode:KnownHostsFile'    = $known
         'Remove-ProjectNode:KnownHostsFile' = $known
     }
-    foreach ($cmdlet in 'Invoke-NodeCommand', 'Add-NodeSshKey', 'Get-NodeHistory', 'Copy-NodeItem', 'Initialize-Node', 'Add-NodeUser', 'Remove-NodeUser', 'Get-NodeUser', 'Set-NodeRedirect', 'Remove-NodeRedirect', 'Sync-NodeDatabase', 'Sync-NodeFile', 'Invoke-Migration', 'Undo-Migration', 'Resume-Migration', 'Complete-Migration') {
+    foreach ($cmdlet in 'Invoke-NodeCommand', 'Add-NodeSshKey', 'Get-NodeHistory', 'Copy-NodeItem', 'Initialize-Node', 'Add-NodeUser', 'Remove-NodeUser', 'Get-NodeUser', 'Set-NodeRedirect', 'Remove-NodeRedirect', 'Sync-NodeDatabase', 'Sync-NodeFile', 'Invoke-Migration', 'Undo-Migration', 'Resume-Migration', 'Complete-Migration', 'Deploy-ProjectStack', 'New-NodeSession') {
         $defaults["${cmdlet}:IdentityFile"] = Join-Path $Directory 'id_ed25519'
         $defaults["${cmdlet}:KnownHostsFile"] = $known
         $defaults["${cmdlet}:ConfigFile"] = $config

@@ -49,10 +49,7 @@ namespace ReleaseOps.Commands
             {
                 var project = ProjectLoader.Load(path).Project;
                 var name = Name ?? "releaseops-" + project.Slug;
-                if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9._-]{0,99}$"))
-                {
-                    throw new ReleaseOpsException("InvalidScheduleName", FailureCategory.InvalidArgument, $"'{name}' is not a valid job name.", "Use lower-case letters, digits and hyphens, 100 characters at most.", name);
-                }
+                CheckName(name);
 
                 var state = ScheduleLocations.StateDirectory();
                 var request = new ScheduleRequest
@@ -92,6 +89,15 @@ namespace ReleaseOps.Commands
 
             return null;
         }
+
+        /// <summary>The one rule for a job's name, for Register- and Unregister-ReleaseSchedule (InvalidScheduleName).</summary>
+        internal static void CheckName(string name)
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9._-]{0,99}$"))
+            {
+                throw new ReleaseOpsException("InvalidScheduleName", FailureCategory.InvalidArgument, $"'{name}' is not a valid job name.", "Use lower-case letters, digits and hyphens, 100 characters at most.", name);
+            }
+        }
     }
 
     /// <summary>Unregister-ReleaseSchedule: removes the weekly release job.</summary>
@@ -111,9 +117,13 @@ namespace ReleaseOps.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            if (!System.Text.RegularExpressions.Regex.IsMatch(Name, "^[a-z0-9][a-z0-9._-]{0,99}$"))
+            try
             {
-                ThrowFailure(new ReleaseOpsException("InvalidScheduleName", FailureCategory.InvalidArgument, $"'{Name}' is not a valid job name.", "Use lower-case letters, digits and hyphens, 100 characters at most.", Name));
+                RegisterReleaseScheduleCommand.CheckName(Name);
+            }
+            catch (ReleaseOpsException ex)
+            {
+                ThrowFailure(ex, Name);
                 return;
             }
 
