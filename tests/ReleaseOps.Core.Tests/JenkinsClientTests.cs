@@ -152,7 +152,10 @@ public class JenkinsClientTests
         var queued = new JenkinsBuild { Job = "cortico/e2e", State = "Queued", QueueId = 1 };
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.WaitAsync(queued, null, NullReporter.Instance, cts.Token));
         Assert.True(polls >= 3);
-        listener.Stop();
+
+        // Close, not Stop: HttpListener's Stop and then its Dispose each unregister the port, and the second one binds
+        // it again to do so, which fails with "Address already in use" when another test took the freed port meanwhile.
+        listener.Close();
         await server;
     }
 
