@@ -67,6 +67,14 @@ function Invoke-Build {
 
     Copy-Item "$root/ReleaseOps.psd1" $out
     Copy-Item "$root/module/*" $out -Recurse -Force
+    # Windows PowerShell 5.1 cannot load core/ReleaseOps.dll, the root module, so its build gets a manifest of its
+    # own, made from the one manifest; 5.1 imports it by path.
+    $desktop = (Get-Content -Raw "$root/ReleaseOps.psd1") `
+        -replace "(?m)^(\s*RootModule\s*=\s*)'[^']*'", "`$1'ReleaseOps.dll'" `
+        -replace "(?m)^(\s*PowerShellVersion\s*=\s*)'[^']*'", "`$1'5.1'" `
+        -replace "(?m)^(\s*CompatiblePSEditions\s*=\s*)@\([^)]*\)", "`$1@('Desktop')" `
+        -replace "@\('ReleaseOps\.(Model\.dll|Format\.ps1xml)'\)", "@('../ReleaseOps.`$1')"
+    Set-Content -Path "$out/desktop/ReleaseOps.psd1" -Value $desktop -NoNewline
 
     # MAML help from docs/*.md, checked against the cmdlets' own metadata (a fresh process imports the module).
     $maml = Join-Path $out 'en-US/ReleaseOps.dll-Help.xml'
@@ -74,6 +82,13 @@ function Invoke-Build {
     foreach ($edition in $editions.Keys) {
         $null = New-Item -ItemType Directory -Path "$out/$edition/en-US" -Force
         Copy-Item $maml "$out/$edition/en-US/"
+    }
+    Copy-Item "$out/en-US/about_*.help.txt" "$out/desktop/en-US/"
+    foreach ($manifest in "$out/ReleaseOps.psd1", "$out/desktop/ReleaseOps.psd1") {
+        $data = Import-PowerShellDataFile $manifest
+        foreach ($file in @($data.RootModule) + $data.RequiredAssemblies + $data.FormatsToProcess) {
+            if (-not (Test-Path (Join-Path (Split-Path $manifest) $file))) { throw "$manifest names $file, which the build did not lay out." }
+        }
     }
 
     Write-Host "Built $out"

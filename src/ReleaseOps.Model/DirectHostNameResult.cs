@@ -21,6 +21,9 @@ namespace ReleaseOps
         /// <summary>The direct name, for example direct.cryptsend.io or kmc-direct.countable.ca.</summary>
         public string DirectHostName { get; }
 
+        /// <summary>The direct name again, under a short name for scripts (<c>(Resolve-DirectHostName x).Direct</c>).</summary>
+        public string Direct => DirectHostName;
+
         /// <summary>Which rule produced the direct name.</summary>
         public DirectNameRule Rule { get; }
 

@@ -8,6 +8,9 @@ namespace ReleaseOps
         /// <summary>The project slug, a DNS label such as cortico.</summary>
         public string Slug { get; set; } = string.Empty;
 
+        /// <summary>The slug again, under the name that cmdlets' -Project parameters bind from the pipeline.</summary>
+        public string Project => Slug;
+
         /// <summary>The project's display name.</summary>
         public string Name { get; set; } = string.Empty;
 

@@ -25,7 +25,9 @@ Describe 'The manifest' {
             ForEach-Object { "$($_.VerbName)-$($_.NounName)" } | Sort-Object
         $declared = (Import-PowerShellDataFile $env:RELEASEOPS_MODULE).CmdletsToExport | Sort-Object
         $declared | Should -Be $defined
-        (Get-Command -Module ReleaseOps).Name | Sort-Object | Should -Be $defined
+        (Get-Command -Module ReleaseOps -CommandType Cmdlet).Name | Sort-Object | Should -Be $defined
+        # The old plural name is exported as the alias the manifest declares.
+        (Get-Command -Module ReleaseOps -CommandType Alias).Name | Should -Be @((Import-PowerShellDataFile $env:RELEASEOPS_MODULE).AliasesToExport)
     }
 
     It 'lays out both builds' {
@@ -130,7 +132,7 @@ Describe 'Loading' {
     It 'imports from any folder in a fresh pwsh' {
         $r = Invoke-FreshPwsh -WorkingDirectory ([System.IO.Path]::GetTempPath()) -Script @"
 `$m = Import-Module '$($env:RELEASEOPS_MODULE)' -PassThru -ErrorAction Stop
-(Get-Command -Module ReleaseOps).Count
+(Get-Command -Module ReleaseOps -CommandType Cmdlet).Count
 `$m.Version.ToString()
 "@
         $r.ExitCode | Should -Be 0

@@ -42,7 +42,7 @@ Install-PSResource -Name ReleaseOps -Repository local -Scope CurrentUser -TrustR
 `$ErrorActionPreference = 'Stop'
 (Resolve-DirectHostName kmc.countable.ca).DirectHostName
 (Get-Module ReleaseOps).ModuleBase
-Remove-Module ReleaseOps; Import-Module ReleaseOps; (Get-Command -Module ReleaseOps).Count
+Remove-Module ReleaseOps; Import-Module ReleaseOps; (Get-Command -Module ReleaseOps -CommandType Cmdlet).Count
 "@
         $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
         $r.Output[0] | Should -Be 'kmc-direct.countable.ca'
