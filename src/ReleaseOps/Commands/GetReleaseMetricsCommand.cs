@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading.Tasks;
 using ReleaseOps.Core;
 using ReleaseOps.Core.Release;
 
@@ -71,7 +70,7 @@ namespace ReleaseOps.Commands
                     }
 
                     var project = ProjectLoader.Load(path).Project;
-                    foreach (var m in RunEngine((reporter, token) => Task.FromResult(ReleaseMetricsEngine.Measure(path, project, options, reporter, token))))
+                    foreach (var m in RunEngine((reporter, token) => ReleaseMetricsEngine.MeasureAsync(path, project, options, reporter, token)))
                     {
                         WriteObject(m);
                     }
