@@ -214,7 +214,7 @@ namespace ReleaseOps.Core.Release
                 foreach (var (from, to) in Weeks(start, until))
                 {
                     var (year, week) = ReleaseVersions.IsoWeek(from.UtcDateTime.AddDays(3));
-                    result.Add(Period(p, path, "Week", string.Format(CultureInfo.InvariantCulture, "{0}-W{1:00}", year, week), from, to, to - from, all, violations, deploys, migrations));
+                    result.Add(Period(p, path, "Week", string.Format(CultureInfo.InvariantCulture, "{0}-W{1:00}", year, week), from, to, Within(from, to, start, until), all, violations, deploys, migrations));
                 }
             }
 
@@ -222,7 +222,7 @@ namespace ReleaseOps.Core.Release
             {
                 for (var m = new DateTimeOffset(start.UtcDateTime.Year, start.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero); m < until; m = m.AddMonths(1))
                 {
-                    result.Add(Period(p, path, "Month", m.ToString("yyyy-MM", CultureInfo.InvariantCulture), m, m.AddMonths(1), m.AddMonths(1) - m, all, violations, deploys, migrations));
+                    result.Add(Period(p, path, "Month", m.ToString("yyyy-MM", CultureInfo.InvariantCulture), m, m.AddMonths(1), Within(m, m.AddMonths(1), start, until), all, violations, deploys, migrations));
                 }
             }
 
@@ -233,6 +233,10 @@ namespace ReleaseOps.Core.Release
 
             return result;
         }
+
+        /// <summary>How much of a period lies in the range: the time over which its deploys per week are counted.</summary>
+        private static TimeSpan Within(DateTimeOffset from, DateTimeOffset to, DateTimeOffset start, DateTimeOffset until) =>
+            (to < until ? to : until) - (from > start ? from : start);
 
         /// <summary>The DORA band of a deployment frequency, in deploys per week.</summary>
         public static string DeploymentFrequencyBand(double perWeek) =>
