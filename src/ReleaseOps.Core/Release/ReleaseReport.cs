@@ -218,17 +218,21 @@ namespace ReleaseOps.Core.Release
                 return Empty("No changes shipped in the range");
             }
 
-            // A log scale of seconds, from a minute to the longest lead time.
-            var top = Math.Max(3600, ds.Max(d => d.LeadTimeMax!.Value.TotalSeconds));
+            // A log scale of seconds, between the ticks around the shortest and the longest lead time.
+            var ticks = new[] { ("1m", 60.0), ("1h", 3600.0), ("1d", 86400.0), ("1w", 604800.0), ("30d", 2592000.0), ("1y", 31536000.0) };
+            var shortest = Math.Max(60, ds.Min(d => d.LeadTimeMin!.Value.TotalSeconds));
+            var longest = Math.Max(shortest * 2, ds.Max(d => d.LeadTimeMax!.Value.TotalSeconds));
+            var bottom = ticks.Select(t => t.Item2).Where(t => t <= shortest).DefaultIfEmpty(60).Max();
+            var top = ticks.Select(t => t.Item2).Where(t => t >= longest).DefaultIfEmpty(longest).Min();
             double Y(TimeSpan? t)
             {
-                var s = Math.Max(60, t!.Value.TotalSeconds);
-                return H - Bottom - ((Math.Log10(s) - Math.Log10(60)) / (Math.Log10(top) - Math.Log10(60)) * (H - Top - Bottom));
+                var s = Math.Max(bottom, t!.Value.TotalSeconds);
+                return H - Bottom - ((Math.Log10(s) - Math.Log10(bottom)) / (Math.Log10(top) - Math.Log10(bottom)) * (H - Top - Bottom));
             }
 
-            foreach (var (label, s) in new[] { ("1m", 60.0), ("1h", 3600.0), ("1d", 86400.0), ("1w", 604800.0), ("30d", 2592000.0), ("1y", 31536000.0) })
+            foreach (var (label, s) in ticks)
             {
-                if (s <= top)
+                if (s >= bottom && s <= top)
                 {
                     var y = Y(TimeSpan.FromSeconds(s));
                     sb.Append("<line class=\"grid\" x1=\"").Append(N(Left)).Append("\" x2=\"").Append(N(W - Right)).Append("\" y1=\"").Append(N(y)).Append("\" y2=\"").Append(N(y)).Append("\"/>\n");
@@ -431,7 +435,7 @@ td.figure { font-variant-numeric: tabular-nums; }
 .band { display: inline-block; font-size: 11px; font-weight: 600; padding: 0 6px; border-radius: 8px; border: 1px solid currentColor; margin-left: 4px; }
 .band-elite { color: var(--elite); } .band-high { color: var(--high); } .band-medium { color: var(--medium); } .band-low { color: var(--low); }
 section.project { margin-top: 28px; padding: 16px; border: 1px solid var(--line); border-radius: 12px; background: var(--card); }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 16px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 16px; }
 figure { margin: 0; }
 figcaption { font-size: 12px; color: var(--muted); margin-bottom: 4px; }
 svg.chart { display: block; width: 100%; height: auto; }
