@@ -133,7 +133,7 @@ Describe 'Get-ReleaseMetrics on a known history' {
 
     It 'renders its default table view' {
         $text = Get-ReleaseMetrics -Path $repo.Path @range | Out-String -Width 200
-        $text | Should -Match 'cortico\s+Overall\s+3\s+1\s+1\.33/wk High\s+3d High\s+6\.3d\s+33\.3% Low\s+2h High\s+2'
+        $text | Should -Match 'cortico\s+Overall\s+3\s+1\s+1\.3/wk High\s+3d High\s+33% Low\s+2'
     }
 }
 
