@@ -85,6 +85,25 @@ Describe 'Get-ReleaseMetrics on a known history' {
         ($m.ViolationFindings.Rule | Sort-Object) | Should -Be ($policy.Rule | Sort-Object)
     }
 
+    It 'still counts a direct commit on master after a hotfix merged master back into develop' {
+        $h = New-ReleaseHistory -Path (Join-Path $TestDrive 'backmerge') -Start '2026-10-05T08:00:00Z' -Events @(
+            @{ At = '2026-10-06T10:00:00Z'; Feature = 'a'; Commits = @('2026-10-06T09:00:00Z') }
+            @{ At = '2026-10-07T10:00:00Z'; Release = 'v1.0.0' }
+            @{ At = '2026-10-08T10:00:00Z'; Direct = 'straight on master' }
+            @{ At = '2026-10-09T10:00:00Z'; Hotfix = 'crash'; Tag = 'v1.0.1'; Commits = @('2026-10-09T09:00:00Z') }
+            @{ At = '2026-10-13T10:00:00Z'; Feature = 'b'; Commits = @('2026-10-13T09:00:00Z') }
+            @{ At = '2026-10-14T10:00:00Z'; Release = 'v1.1.0' })
+        # develop now contains the direct commit, through the hotfix's back-merge; it still did not come through develop.
+        & git -C $h.Path merge-base --is-ancestor (& git -C $h.Path log --format=%H -1 --grep 'straight on master' master) develop
+        $LASTEXITCODE | Should -Be 0
+        $m = Get-ReleaseMetrics -Path $h.Path @range
+        $m.Violations | Should -Be 1
+        $m.ViolationFindings.Subject | Should -Be 'straight on master'
+        $m.ViolationFindings.Rule | Should -Be 'DirectCommitToMaster'
+        $m.Releases | Should -Be 2
+        $m.Hotfixes | Should -Be 1
+    }
+
     It 'counts deploys and rollbacks from deploy records, and migrations with their downtime' {
         $t = $repo.Tags
         $deploys = @(

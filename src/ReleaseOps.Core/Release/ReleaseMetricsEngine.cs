@@ -83,7 +83,17 @@ namespace ReleaseOps.Core.Release
             }
 
             reporter.Verbose($"Read {graph.Count} commits in {watch.ElapsedMilliseconds} ms.");
-            var inDevelop = Reachable(graph, develop.Sha, _ => true);
+            // What came through develop: reachable from develop's tip, but never into master's first-parent line
+            // through a merge's second parent. Complete-Hotfix merges master back into develop; without that stop,
+            // every direct commit on master before a hotfix would look as if it had come through develop.
+            // (Test-ReleasePolicy asks only whether develop contains the commit, so it misses those.)
+            var masterLine = new HashSet<string>(StringComparer.Ordinal);
+            for (var id = master.Sha; id is not null && masterLine.Add(id);)
+            {
+                id = graph.TryGetValue(id, out var n) && n.Parents.Length > 0 ? n.Parents[0] : null;
+            }
+
+            var inDevelop = CameThrough(graph, develop.Sha, masterLine);
             string SubjectOf(Node n) => n.Subject ??= repo.Lookup<Commit>(n.Id)?.MessageShort ?? string.Empty;
 
             // Down master's first-parent line: deliveries (tagged commits) and violations.
@@ -377,6 +387,29 @@ namespace ReleaseOps.Core.Release
                 foreach (var parent in n.Parents)
                 {
                     stack.Push(parent);
+                }
+            }
+
+            return seen;
+        }
+
+        /// <summary>The commits reachable from a tip, entering the release branch's first-parent line only through first parents.</summary>
+        private static HashSet<string> CameThrough(Dictionary<string, Node> graph, string tip, HashSet<string> masterLine)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var stack = new Stack<(string Id, bool SecondParent)>();
+            stack.Push((tip, false));
+            while (stack.Count > 0)
+            {
+                var (id, second) = stack.Pop();
+                if ((second && masterLine.Contains(id)) || !graph.TryGetValue(id, out var n) || !seen.Add(id))
+                {
+                    continue;
+                }
+
+                for (var i = 0; i < n.Parents.Length; i++)
+                {
+                    stack.Push((n.Parents[i], i > 0));
                 }
             }
 
