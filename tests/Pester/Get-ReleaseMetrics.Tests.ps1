@@ -133,6 +133,16 @@ Describe 'Get-ReleaseMetrics on a known history' {
         $weeks = $rows | Where-Object Period -EQ Week
         $weeks.Rollbacks | Should -Be @(0, 1, 0)
         $weeks.Migrations | Should -Be @(0, 0, 1)
+
+        # Kept between runs as admins keep them: Export-Clixml for the deploys, JSON for the migrations.
+        $xml = Join-Path $TestDrive 'deploys.xml'
+        $deploys | Export-Clixml $xml
+        $json = $migrations | ConvertTo-Json -Depth 4
+        $again = Get-ReleaseMetrics -Path $repo.Path @range -Deployment (Import-Clixml $xml) -Migration ($json | ConvertFrom-Json)
+        $again.Deployments | Should -Be 5
+        $again.Rollbacks | Should -Be 1
+        $again.Migrations | Should -Be 1
+        $again.MigrationDowntime | Should -Be ([TimeSpan]::FromMinutes(4))
     }
 
     It 'takes folders from the pipeline: one row per repository' {

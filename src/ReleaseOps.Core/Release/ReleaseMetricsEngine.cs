@@ -43,6 +43,9 @@ namespace ReleaseOps.Core.Release
     /// </remarks>
     public static class ReleaseMetricsEngine
     {
+        /// <summary>Get-ReleaseMetrics' progress activity.</summary>
+        public const int ProgressId = 4750;
+
         private static readonly DateTimeOffset Epoch = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
         /// <summary>Measures one repository.</summary>
@@ -61,7 +64,7 @@ namespace ReleaseOps.Core.Release
             // to read its time, which took 2 s on the release benchmark's 50,000 commits, against the 1 s the measures
             // are allowed. A read-only plumbing command, so the house rule (git for transport only) bends here, and only
             // here; subjects, tags and everything else still come through LibGit2Sharp, for the few commits that need them.
-            reporter.Progress(4700, "Get-ReleaseMetrics", $"Reading the history of {p.ReleaseBranch} and {p.DevelopBranch}", -1);
+            reporter.Progress(ProgressId, "Get-ReleaseMetrics", $"Reading the history of {p.ReleaseBranch} and {p.DevelopBranch}", -1);
             var dir = repo.Info.WorkingDirectory ?? repo.Info.Path;
             var revList = await GitCli.RunAsync(dir, new[] { "rev-list", "--parents", "--timestamp", master.Sha, develop.Sha }, token).ConfigureAwait(false);
             if (revList.ExitCode != 0)
@@ -167,7 +170,7 @@ namespace ReleaseOps.Core.Release
             // The changes each delivery shipped: reachable from it, and not from the delivery before it (nor from the
             // release before the range). Deliveries are on one first-parent line, so marking each one's ancestry in
             // turn, stopping at what is marked, visits every commit once.
-            reporter.Progress(4700, "Get-ReleaseMetrics", "Measuring lead times", -1);
+            reporter.Progress(ProgressId, "Get-ReleaseMetrics", "Measuring lead times", -1);
             if (boundary is not null)
             {
                 Mark(graph, boundary, 0, _ => { });
@@ -213,7 +216,7 @@ namespace ReleaseOps.Core.Release
             reporter.Verbose($"Measured {deliveries.Count} deliveries and {violations.Count} violations in {watch.ElapsedMilliseconds} ms.");
             var deploys = o.Deployments.Where(x => x.Status is not "WouldDeploy" and not "Unchanged" && x.Commit is { Length: > 0 } sha && Contains(repo, sha)).OrderBy(x => x.StartTime).ToList();
             var migrations = o.Migrations.Where(m => string.Equals(m.Project, p.Slug, StringComparison.OrdinalIgnoreCase) && MigrationTime(m) is not null).OrderBy(m => MigrationTime(m)).ToList();
-            reporter.CompleteProgress(4700, "Get-ReleaseMetrics");
+            reporter.CompleteProgress(ProgressId, "Get-ReleaseMetrics");
 
             var start = since ?? (deliveries.Count > 0 && deliveries[0].Delivery.Date < oldest ? deliveries[0].Delivery.Date : oldest);
             var all = deliveries.Select(x => x.Delivery).ToList();

@@ -35,10 +35,12 @@ namespace ReleaseOps.Commands
 
         /// <summary>Deploy records (Deploy-ProjectStack's output); each counts for the repository that holds its commit.</summary>
         [Parameter]
+        [Records(typeof(DeploymentInfo))]
         public DeploymentInfo[]? Deployment { get; set; }
 
         /// <summary>Migrations (Get-Migration's output); each counts for the project of its slug.</summary>
         [Parameter]
+        [Records(typeof(MigrationInfo))]
         public MigrationInfo[]? Migration { get; set; }
 
         /// <inheritdoc />
