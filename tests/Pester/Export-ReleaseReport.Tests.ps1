@@ -97,11 +97,22 @@ Describe 'Export-ReleaseReport' {
     }
 
     It 'prints one project per page' {
-        $pdf = Join-Path $TestDrive 'fleet.pdf'
-        $null = Invoke-Chromium -Profile $browserProfile -Arguments @('--no-pdf-header-footer', "--print-to-pdf=$pdf", [Uri]::new($page).AbsoluteUri)
+        # Three projects: on screen-sized sections they would share two pages; the print style breaks before each
+        # project after the first, so they take three (the summary shares the first page with the first project).
+        $three = Join-Path $TestDrive 'three.html'
+        $null = @($metrics) + @($metrics[0]) | Export-ReleaseReport -Path $three
+        $pdf = Join-Path $TestDrive 'three.pdf'
+        $null = Invoke-Chromium -Profile $browserProfile -Arguments @('--no-pdf-header-footer', "--print-to-pdf=$pdf", [Uri]::new($three).AbsoluteUri)
         $text = [System.Text.Encoding]::Latin1.GetString([System.IO.File]::ReadAllBytes($pdf))
-        # The summary and cortico on the first page (the break comes before each further project), kmc on the second.
-        ([regex]::Matches($text, '/Type\s*/Page[^s]')).Count | Should -Be 2
+        ([regex]::Matches($text, '/Type\s*/Page[^s]')).Count | Should -Be 3
+        # Without the print style's page rules, the same page flows onto fewer pages.
+        $unbroken = Join-Path $TestDrive 'unbroken.html'
+        $html = (Get-Content $three -Raw) -replace 'section\.project \{ break-inside[^}]*\}', '' -replace 'section\.project \+ section\.project \{ break-before: page; \}', ''
+        $html | Should -Not -Match 'break-before: page'
+        Set-Content $unbroken $html -NoNewline
+        $null = Invoke-Chromium -Profile $browserProfile -Arguments @('--no-pdf-header-footer', "--print-to-pdf=$pdf", [Uri]::new($unbroken).AbsoluteUri)
+        $text = [System.Text.Encoding]::Latin1.GetString([System.IO.File]::ReadAllBytes($pdf))
+        ([regex]::Matches($text, '/Type\s*/Page[^s]')).Count | Should -BeLessThan 3
     }
 
     It 'writes nothing with -WhatIf' {
