@@ -14,6 +14,7 @@ BeforeDiscovery {
         @{ Cmdlet = 'Copy-NodeItem'; Call = "Copy-NodeItem -HostName $closed -Port 1 -Path /nonexistent-local -Destination /srv/x" }
         @{ Cmdlet = 'Deploy-ProjectStack'; Call = "Deploy-ProjectStack -HostName $closed -Port 1 -Path /nonexistent -Ref develop" }
         @{ Cmdlet = 'Enter-DirectNode'; Call = "Enter-DirectNode -HostName '-oProxyCommand=true'" }
+        @{ Cmdlet = 'Export-ReleaseReport'; Call = 'Export-ReleaseReport -Path /nonexistent/report.html' }
         @{ Cmdlet = 'Get-DnsRecord'; Call = 'Get-DnsRecord -Zone example.com' }
         @{ Cmdlet = 'Get-JenkinsBuild'; Call = 'Get-JenkinsBuild -Job app/e2e -JenkinsUrl http://127.0.0.1:1/' }
         @{ Cmdlet = 'Get-Migration'; Call = 'Get-Migration -Id app-20200101-000000' }
@@ -24,6 +25,7 @@ BeforeDiscovery {
         @{ Cmdlet = 'Get-ReleaseOpsConfiguration'; Call = 'Get-ReleaseOpsConfiguration -Name Bogus' }
         @{ Cmdlet = 'Set-ReleaseOpsConfiguration'; Call = 'Set-ReleaseOpsConfiguration -Name Bogus -Value x' }
         @{ Cmdlet = 'Get-Release'; Call = 'Get-Release -Path /nonexistent' }
+        @{ Cmdlet = 'Get-ReleaseMetrics'; Call = 'Get-ReleaseMetrics -Path /nonexistent' }
         @{ Cmdlet = 'Get-ReleaseOpsProject'; Call = 'Get-ReleaseOpsProject -Path /nonexistent' }
         @{ Cmdlet = 'Initialize-Node'; Call = "Initialize-Node -HostName $closed -Port 1 -TeamFile /nonexistent/team.psd1" }
         @{ Cmdlet = 'Invoke-JenkinsJob'; Call = 'Invoke-JenkinsJob -Job app/e2e -JenkinsUrl http://127.0.0.1:1/' }
