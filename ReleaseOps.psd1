@@ -21,6 +21,7 @@
         'Copy-NodeItem'
         'Deploy-ProjectStack'
         'Enter-DirectNode'
+        'Export-TerraformConfiguration'
         'Get-DnsRecord'
         'Get-JenkinsBuild'
         'Get-Migration'

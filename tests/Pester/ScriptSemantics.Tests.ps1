@@ -14,6 +14,7 @@ BeforeDiscovery {
         @{ Cmdlet = 'Copy-NodeItem'; Call = "Copy-NodeItem -HostName $closed -Port 1 -Path /nonexistent-local -Destination /srv/x" }
         @{ Cmdlet = 'Deploy-ProjectStack'; Call = "Deploy-ProjectStack -HostName $closed -Port 1 -Path /nonexistent -Ref develop" }
         @{ Cmdlet = 'Enter-DirectNode'; Call = "Enter-DirectNode -HostName '-oProxyCommand=true'" }
+        @{ Cmdlet = 'Export-TerraformConfiguration'; Call = "'not a node' | Export-TerraformConfiguration -Path /nonexistent-tf" }
         @{ Cmdlet = 'Get-DnsRecord'; Call = 'Get-DnsRecord -Zone example.com' }
         @{ Cmdlet = 'Get-JenkinsBuild'; Call = 'Get-JenkinsBuild -Job app/e2e -JenkinsUrl http://127.0.0.1:1/' }
         @{ Cmdlet = 'Get-Migration'; Call = 'Get-Migration -Id app-20200101-000000' }
