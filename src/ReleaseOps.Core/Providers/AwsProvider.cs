@@ -292,6 +292,16 @@ namespace ReleaseOps.Core.Providers
             return null;
         }
 
+        /// <summary>An EC2 tag as the text of a node's tag (releaseops:project=cortico gives project:cortico, Name=x gives Name:x).</summary>
+        public static string TagText(string key, string value) => key switch
+        {
+            ProjectKey => NodeNaming.ProjectTag(value),
+            StoppedKey => NodeNaming.StackStoppedPrefix + value,
+            RoleKey => "role:" + value,
+            NodeNaming.ManagedTag => NodeNaming.ManagedTag,
+            _ => key + ":" + value,
+        };
+
         /// <summary>The name ReleaseOps gives a public key it imports into EC2: releaseops- and 16 characters of its SHA-256 fingerprint.</summary>
         public static string KeyNameFor(PublicKey key) =>
             "releaseops-" + key.Fingerprint.Replace("SHA256:", string.Empty).Replace("/", "_").Replace("+", "-").Substring(0, 16);
@@ -396,14 +406,7 @@ namespace ReleaseOps.Core.Providers
             var list = new List<string>();
             foreach (var t in tags)
             {
-                list.Add(t.Key switch
-                {
-                    ProjectKey => NodeNaming.ProjectTag(t.Value),
-                    StoppedKey => NodeNaming.StackStoppedPrefix + t.Value,
-                    RoleKey => "role:" + t.Value,
-                    NodeNaming.ManagedTag => NodeNaming.ManagedTag,
-                    _ => t.Key + ":" + t.Value,
-                });
+                list.Add(TagText(t.Key, t.Value));
             }
 
             return new ProjectNode
