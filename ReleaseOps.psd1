@@ -21,6 +21,8 @@
         'Copy-NodeItem'
         'Deploy-ProjectStack'
         'Enter-DirectNode'
+        'Export-AnsibleInventory'
+        'Export-AnsiblePlaybook'
         'Export-TerraformConfiguration'
         'Get-DnsRecord'
         'Get-JenkinsBuild'

@@ -6,7 +6,7 @@ BeforeAll {
     Import-Module $env:RELEASEOPS_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'HclFixtures.psm1') -Force
-    $script:terraform = (Get-Command terraform -CommandType Application -ErrorAction Stop).Source
+    $script:terraform = (Get-Command terraform -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
     $script:schemas = Get-Content (Join-Path $PSScriptRoot '../contracts/terraform/provider-schemas.json') -Raw | ConvertFrom-Json
     $script:cloud = Start-FakeCloud -NodeAddress 127.0.0.77
     Set-FakeCloudEnvironment -Fake $cloud
