@@ -79,7 +79,7 @@ try {
             Ratio = [Math]::Round($best['Invoke-NodeCommand'] / $best['ansible'], 3)
         }
     }
-    $results | Format-Table -AutoSize | Out-String | Write-Host
+    $results | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
     foreach ($r in $results) {
         '{0} nodes, parallel {1}: Invoke-NodeCommand {2:N0} ms, ansible {3:N0} ms, ratio {4:N3} (Invoke-NodeCommand / ansible)' -f $r.Nodes, $r.Parallel, $r.InvokeNodeCommandMs, $r.AnsibleMs, $r.Ratio
     }
