@@ -185,6 +185,21 @@ Describe 'Export-TerraformConfiguration' {
         ($parsedHostile.Blocks | Where-Object Type -EQ resource).Attributes.value.Value | Should -BeExactly $hostile
     }
 
+    It 'adopts a Scaleway server booted from a volume by its root volume id, as the provider takes exactly one of the two' {
+        $booted = [ReleaseOps.ProjectNode]@{ Provider = 'Scaleway'; Id = '44444444-4444-4444-8444-444444444444'; Name = 'vol-boot'; Project = 'vol'; Region = 'nl-ams-1'; Size = 'DEV1-S'
+            Volumes = [string[]]@('55555555-5555-4555-8555-555555555555:sbs_volume'); DiskGB = 20; Tags = [string[]]@('project:vol') }
+        $dir = Join-Path $TestDrive 'booted'
+        $null = $booted | Export-TerraformConfiguration -Path $dir -ErrorAction Stop
+        & $terraform fmt -check $dir 2>&1 | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        $server = ((Read-Hcl -Text (Get-Content (Join-Path $dir 'scaleway.tf') -Raw)).Blocks | Where-Object Type -EQ resource)[0]
+        Test-TerraformResource -Block $server -Schemas $schemas | Should -BeNullOrEmpty
+        $server.Attributes.Contains('image') | Should -BeFalse
+        $root = $server.Blocks | Where-Object Type -EQ root_volume
+        $root.Attributes.volume_id.Value | Should -Be 'nl-ams-1/55555555-5555-4555-8555-555555555555'
+        $root.Attributes.size_in_gb.Value | Should -Be 20
+    }
+
     It '-WhatIf writes nothing and reports WouldWrite' {
         $dir = Join-Path $TestDrive 'whatif'
         $result = @($nodes | Export-TerraformConfiguration -Path $dir -WhatIf)

@@ -388,7 +388,12 @@ namespace ReleaseOps.Core.Iac
                 w.Open("resource", "scaleway_instance_server", label);
                 w.Attribute("name", HclWriter.Str(s.Name));
                 w.Attribute("type", HclWriter.Str(s.Size ?? string.Empty));
-                w.Attribute("image", HclWriter.Str(s.Image ?? string.Empty));
+                if (s.Image is not null)
+                {
+                    // The provider takes exactly one of image and root_volume.volume_id (a server booted from a volume).
+                    w.Attribute("image", HclWriter.Str(s.Image));
+                }
+
                 w.Attribute("zone", HclWriter.Str(zone));
                 w.Attribute("tags", HclWriter.List(s.Tags));
                 w.Attribute("enable_dynamic_ip", HclWriter.Bool(s.Features.Contains("dynamic_ip")));
@@ -404,9 +409,15 @@ namespace ReleaseOps.Core.Iac
                     w.Attribute("additional_volume_ids", HclWriter.List(extra));
                 }
 
-                if (rootType is { Length: > 0 } || s.DiskGB is not null)
+                var rootId = root is null ? null : root.Substring(0, root.IndexOf(':') < 0 ? root.Length : root.IndexOf(':'));
+                if (rootType is { Length: > 0 } || s.DiskGB is not null || (s.Image is null && rootId is { Length: > 0 }))
                 {
                     w.Open("root_volume");
+                    if (s.Image is null && rootId is { Length: > 0 })
+                    {
+                        w.Attribute("volume_id", HclWriter.Str(zone + "/" + rootId));
+                    }
+
                     if (rootType is { Length: > 0 })
                     {
                         w.Attribute("volume_type", HclWriter.Str(rootType));
