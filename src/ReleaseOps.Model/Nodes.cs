@@ -67,6 +67,27 @@ namespace ReleaseOps
         /// <summary>The provider's status (active, running, ...).</summary>
         public string Status { get; set; } = string.Empty;
 
+        /// <summary>The image it was created from, as the provider reads it back (a DigitalOcean slug or id, an AMI id, a Scaleway image id); null when unknown.</summary>
+        public string? Image { get; set; }
+
+        /// <summary>The root disk in GB, as the provider reports it; null when the listing does not say (AWS).</summary>
+        public int? DiskGB { get; set; }
+
+        /// <summary>DigitalOcean's features of the droplet (ipv6, monitoring, backups, ...), which its Terraform provider reads back.</summary>
+        public IReadOnlyList<string> Features { get; set; } = new string[0];
+
+        /// <summary>AWS: the key pair the instance was launched with.</summary>
+        public string? KeyName { get; set; }
+
+        /// <summary>AWS: the instance's tags as keys and values, exactly as EC2 returns them (Tags holds them as key:value).</summary>
+        public IReadOnlyDictionary<string, string> ProviderTags { get; set; } = new Dictionary<string, string>();
+
+        /// <summary>Scaleway: the id of the node's flexible public IP.</summary>
+        public string? AddressId { get; set; }
+
+        /// <summary>Scaleway: the volumes' ids, the root volume first, with their types ("id:sbs_volume").</summary>
+        public IReadOnlyList<string> Volumes { get; set; } = new string[0];
+
         /// <inheritdoc />
         public override string ToString() => Name;
     }

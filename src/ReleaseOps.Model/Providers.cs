@@ -90,6 +90,12 @@ namespace ReleaseOps
         /// <summary>The TTL in seconds.</summary>
         public int Ttl { get; set; }
 
+        /// <summary>Cloudflare: the zone's id (Terraform imports a record as zone_id/record_id); null for DigitalOcean.</summary>
+        public string? ZoneId { get; set; }
+
+        /// <summary>Cloudflare: whether the record is proxied; null for DigitalOcean.</summary>
+        public bool? Proxied { get; set; }
+
         /// <summary>What the last Set-DnsRecord did to it; Unchanged for records that were only read.</summary>
         public DnsChange Change { get; set; }
 

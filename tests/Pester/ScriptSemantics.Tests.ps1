@@ -14,6 +14,9 @@ BeforeDiscovery {
         @{ Cmdlet = 'Copy-NodeItem'; Call = "Copy-NodeItem -HostName $closed -Port 1 -Path /nonexistent-local -Destination /srv/x" }
         @{ Cmdlet = 'Deploy-ProjectStack'; Call = "Deploy-ProjectStack -HostName $closed -Port 1 -Path /nonexistent -Ref develop" }
         @{ Cmdlet = 'Enter-DirectNode'; Call = "Enter-DirectNode -HostName '-oProxyCommand=true'" }
+        @{ Cmdlet = 'Export-AnsibleInventory'; Call = "[ReleaseOps.ProjectNode]@{ Name = 'x'; HostName = '-oProxyCommand=true' } | Export-AnsibleInventory -Path /nonexistent-inventory" }
+        @{ Cmdlet = 'Export-AnsiblePlaybook'; Call = "Export-AnsiblePlaybook -Path /nonexistent-playbook.yml -Team @{ Name = 'X'; Login = 'Bad Login'; PublicKey = '$key' }" }
+        @{ Cmdlet = 'Export-TerraformConfiguration'; Call = "'not a node' | Export-TerraformConfiguration -Path /nonexistent-tf" }
         @{ Cmdlet = 'Export-ReleaseReport'; Call = 'Export-ReleaseReport -Path /nonexistent/report.html' }
         @{ Cmdlet = 'Get-DnsRecord'; Call = 'Get-DnsRecord -Zone example.com' }
         @{ Cmdlet = 'Get-JenkinsBuild'; Call = 'Get-JenkinsBuild -Job app/e2e -JenkinsUrl http://127.0.0.1:1/' }

@@ -292,11 +292,25 @@ namespace ReleaseOps.Core.Providers
             return null;
         }
 
+        /// <summary>An EC2 tag as the text of a node's tag (releaseops:project=cortico gives project:cortico, Name=x gives Name:x).</summary>
+        public static string TagText(string key, string value) => key switch
+        {
+            ProjectKey => NodeNaming.ProjectTag(value),
+            StoppedKey => NodeNaming.StackStoppedPrefix + value,
+            RoleKey => "role:" + value,
+            NodeNaming.ManagedTag => NodeNaming.ManagedTag,
+            _ => key + ":" + value,
+        };
+
+        /// <summary>The name ReleaseOps gives a public key it imports into EC2: releaseops- and 16 characters of its SHA-256 fingerprint.</summary>
+        public static string KeyNameFor(PublicKey key) =>
+            "releaseops-" + key.Fingerprint.Replace("SHA256:", string.Empty).Replace("/", "_").Replace("+", "-").Substring(0, 16);
+
         private async Task<string> EnsureKeyAsync(IReadOnlyList<string> keys, CancellationToken token)
         {
             var key = keys.Count > 0 ? PublicKey.Parse(keys[0]) : throw new ReleaseOpsException("NoPublicKey", FailureCategory.ObjectNotFound,
                 "No public key was given to import into EC2.", "Pass -PublicKey, or create a key with ssh-keygen -t ed25519.", null);
-            var keyName = "releaseops-" + key.Fingerprint.Replace("SHA256:", string.Empty).Replace("/", "_").Replace("+", "-").Substring(0, 16);
+            var keyName = KeyNameFor(key);
             try
             {
                 await Call("DescribeKeyPairs", () => ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { KeyNames = new List<string> { keyName } }, token)).ConfigureAwait(false);
@@ -392,14 +406,7 @@ namespace ReleaseOps.Core.Providers
             var list = new List<string>();
             foreach (var t in tags)
             {
-                list.Add(t.Key switch
-                {
-                    ProjectKey => NodeNaming.ProjectTag(t.Value),
-                    StoppedKey => NodeNaming.StackStoppedPrefix + t.Value,
-                    RoleKey => "role:" + t.Value,
-                    NodeNaming.ManagedTag => NodeNaming.ManagedTag,
-                    _ => t.Key + ":" + t.Value,
-                });
+                list.Add(TagText(t.Key, t.Value));
             }
 
             return new ProjectNode
@@ -418,6 +425,9 @@ namespace ReleaseOps.Core.Providers
                 Created = i.LaunchTime is { } launched ? new DateTimeOffset(DateTime.SpecifyKind(launched, DateTimeKind.Utc)) : default,
                 Tags = list,
                 Status = i.State?.Name?.Value ?? string.Empty,
+                Image = i.ImageId,
+                KeyName = i.KeyName,
+                ProviderTags = tags.GroupBy(t => t.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value ?? string.Empty, StringComparer.Ordinal),
             };
         }
 

@@ -266,6 +266,19 @@ namespace ReleaseOps.Core.Providers
                 $"DigitalOcean refused the SSH key {fingerprint}: {Str(created.Body, "message")}", "Check the key in the DigitalOcean console (Settings, Security).", fingerprint);
         }
 
+        /// <summary>The id and name of a public key registered at DigitalOcean (found by its MD5 fingerprint), or null.</summary>
+        public async Task<(string Id, string Name)?> FindKeyAsync(PublicKey key, CancellationToken token)
+        {
+            var found = await api.SendAsync(HttpMethod.Get, $"v2/account/keys/{Md5Fingerprint(key)}", null, token, accept: 404).ConfigureAwait(false);
+            if (found.Status != 200)
+            {
+                return null;
+            }
+
+            var k = api.Need(found.Body, "ssh_key", "GET /v2/account/keys");
+            return (Id(k), Str(k, "name") ?? string.Empty);
+        }
+
         /// <summary>
         /// A key as DigitalOcean's own clients (godo, doctl) send it in ssh_keys: an id as an integer, a fingerprint as
         /// a string. The spec allows both kinds; an id sent as a numeric string is what no client of theirs sends.
@@ -358,6 +371,10 @@ namespace ReleaseOps.Core.Providers
                 Created = Date(d, "created_at"),
                 Tags = tags,
                 Status = Str(d, "status") ?? string.Empty,
+                Image = d.TryGetProperty("image", out var image) && image.ValueKind == JsonValueKind.Object ? Str(image, "slug") ?? Str(image, "id") : null,
+                DiskGB = d.TryGetProperty("disk", out var disk) && disk.ValueKind == JsonValueKind.Number ? disk.GetInt32() : null,
+                Features = d.TryGetProperty("features", out var f) && f.ValueKind == JsonValueKind.Array ? f.EnumerateArray().Select(x => x.GetString() ?? string.Empty).ToList() : new List<string>(),
+                Volumes = d.TryGetProperty("volume_ids", out var v) && v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(x => x.ToString()).ToList() : new List<string>(),
             };
         }
 

@@ -294,7 +294,7 @@ namespace ReleaseOps.Core.Providers
             var id = await ZoneIdAsync(zone, token).ConfigureAwait(false);
             var query = "per_page=100" + (name is null ? string.Empty : "&name=" + Uri.EscapeDataString(name)) + (type is null ? string.Empty : "&type=" + Uri.EscapeDataString(type)) +
                         (value is null ? string.Empty : "&content=" + Uri.EscapeDataString(value));
-            return (await AllAsync($"zones/{id}/dns_records?{query}", token).ConfigureAwait(false)).Select(r => ToRecord(zone, r)).ToList();
+            return (await AllAsync($"zones/{id}/dns_records?{query}", token).ConfigureAwait(false)).Select(r => ToRecord(zone, id, r)).ToList();
         }
 
         /// <inheritdoc />
@@ -302,7 +302,7 @@ namespace ReleaseOps.Core.Providers
         {
             var id = await ZoneIdAsync(zone, token).ConfigureAwait(false);
             var response = await api.SendAsync(HttpMethod.Post, $"zones/{id}/dns_records", new { type, name, content = value, ttl, proxied = false }, token, unsafeToRepeat: true).ConfigureAwait(false);
-            return ToRecord(zone, Result(response.Body));
+            return ToRecord(zone, id, Result(response.Body));
         }
 
         /// <inheritdoc />
@@ -312,7 +312,7 @@ namespace ReleaseOps.Core.Providers
             // Cloudflare's record schema requires type, name and content in a PATCH too.
             var response = await api.SendAsync(new HttpMethod("PATCH"), $"zones/{id}/dns_records/{Uri.EscapeDataString(record.Id)}",
                 new { type = record.Type, name = record.Name, content = value, ttl }, token).ConfigureAwait(false);
-            return ToRecord(record.Zone, Result(response.Body));
+            return ToRecord(record.Zone, id, Result(response.Body));
         }
 
         /// <inheritdoc />
@@ -367,10 +367,12 @@ namespace ReleaseOps.Core.Providers
             }
         }
 
-        private static DnsRecord ToRecord(string zone, JsonElement r) => new()
+        private static DnsRecord ToRecord(string zone, string zoneId, JsonElement r) => new()
         {
             Provider = DnsProvider.Cloudflare,
             Zone = zone,
+            ZoneId = ProviderHttpClient.Str(r, "zone_id") ?? zoneId,
+            Proxied = r.TryGetProperty("proxied", out var proxied) && proxied.ValueKind is JsonValueKind.True or JsonValueKind.False ? proxied.GetBoolean() : null,
             Id = ProviderHttpClient.Str(r, "id") ?? string.Empty,
             Name = ProviderHttpClient.Str(r, "name") ?? string.Empty,
             Type = ProviderHttpClient.Str(r, "type") ?? string.Empty,

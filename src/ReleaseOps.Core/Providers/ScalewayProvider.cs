@@ -398,8 +398,21 @@ namespace ReleaseOps.Core.Providers
                 Created = DateTimeOffset.TryParse(Str(s, "creation_date"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var c) ? c : default,
                 Tags = tags,
                 Status = Str(s, "state") ?? string.Empty,
+                Image = s.TryGetProperty("image", out var image) && image.ValueKind == JsonValueKind.Object ? Str(image, "id") : null,
+                DiskGB = RootVolume(s) is { } root && root.TryGetProperty("size", out var size) && size.ValueKind == JsonValueKind.Number ? (int)(size.GetInt64() / 1_000_000_000L) : null,
+                AddressId = s.TryGetProperty("public_ips", out var ips) && ips.ValueKind == JsonValueKind.Array
+                    ? ips.EnumerateArray().Where(a => Str(a, "family") is null or "inet" && !(a.TryGetProperty("dynamic", out var dyn) && dyn.ValueKind == JsonValueKind.True)).Select(a => Str(a, "id")).FirstOrDefault()
+                    : null,
+                Features = new[] { ("dynamic_ip_required", "dynamic_ip"), ("protected", "protected"), ("enable_ipv6", "ipv6") }
+                    .Where(x => s.TryGetProperty(x.Item1, out var flag) && flag.ValueKind == JsonValueKind.True).Select(x => x.Item2).ToList(),
+                Volumes = s.TryGetProperty("volumes", out var volumes) && volumes.ValueKind == JsonValueKind.Object
+                    ? volumes.EnumerateObject().OrderBy(p => p.Name.Length).ThenBy(p => p.Name, StringComparer.Ordinal).Select(p => Str(p.Value, "id") + ":" + (Str(p.Value, "volume_type") ?? string.Empty)).ToList()
+                    : new List<string>(),
             };
         }
+
+        private static JsonElement? RootVolume(JsonElement s) =>
+            s.TryGetProperty("volumes", out var volumes) && volumes.ValueKind == JsonValueKind.Object && volumes.TryGetProperty("0", out var root) && root.ValueKind == JsonValueKind.Object ? root : null;
 
         private NodeSnapshot ToSnapshot(JsonElement s, ProjectNode? node) => new()
         {
