@@ -10,36 +10,10 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-#if NET
+// PowerShell 7 (net8.0). Windows PowerShell 5.1 (net472) compiles SandboxNode.NetFramework.cs instead; the
+// project file picks one of the two.
 namespace ReleaseOps.Core.Sandbox
 {
-    /// <summary>What a sandbox node is started with.</summary>
-    public sealed class SandboxNodeOptions
-    {
-        /// <summary>The node's hostname (a DNS label).</summary>
-        public string Name { get; set; } = "sandbox";
-
-        /// <summary>The port on 127.0.0.1; 0 picks a free one.</summary>
-        public int Port { get; set; }
-
-        /// <summary>Public key lines (authorized_keys format) that may log in as root.</summary>
-        public IReadOnlyList<string> AuthorizedKeys { get; set; } = Array.Empty<string>();
-
-        /// <summary>How long to wait for sshd to listen.</summary>
-        public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(15);
-
-        /// <summary>More sshd_config lines, such as PermitOpen or LogLevel.</summary>
-        public IReadOnlyList<string> SshdConfigLines { get; set; } = Array.Empty<string>();
-
-        /// <summary>
-        /// Makes the node's root the root of its mount namespace (pivot_root) instead of a chroot. A Docker engine in
-        /// the node needs it: docker exec enters a container's mount namespace, which lands at the namespace's root,
-        /// and under a chroot that is the host's / rather than the container's. Off by default; the sandbox provider
-        /// turns it on when RELEASEOPS_SANDBOX_PIVOT_ROOT is 1 (the Docker test rig sets it).
-        /// </summary>
-        public bool PivotRoot { get; set; }
-    }
-
     /// <summary>
     /// A real OpenSSH server on 127.0.0.1 with a root filesystem of its own whose changes are thrown away: an
     /// overlay over / whose upper layer is a tmpfs, in private mount, UTS and PID namespaces. useradd, apt
@@ -465,65 +439,3 @@ namespace ReleaseOps.Core.Sandbox
         }
     }
 }
-#else
-namespace ReleaseOps.Core.Sandbox
-{
-    /// <summary>What a sandbox node is started with.</summary>
-    public sealed class SandboxNodeOptions
-    {
-        public string Name { get; set; } = "sandbox";
-
-        public int Port { get; set; }
-
-        public IReadOnlyList<string> AuthorizedKeys { get; set; } = Array.Empty<string>();
-
-        public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(15);
-
-        public IReadOnlyList<string> SshdConfigLines { get; set; } = Array.Empty<string>();
-
-        public bool PivotRoot { get; set; }
-    }
-
-    /// <summary>Sandbox nodes need Linux namespaces; Windows PowerShell 5.1 runs only on Windows.</summary>
-    public sealed class SandboxNode : IDisposable
-    {
-        private SandboxNode()
-        {
-        }
-
-        public string Name => string.Empty;
-
-        public string Address => "127.0.0.1";
-
-        public int Port => 0;
-
-        public string HostKey => string.Empty;
-
-        public string HostKeyFingerprint => string.Empty;
-
-        public DateTimeOffset Started => default;
-
-        public int SshdPid => 0;
-
-        public string RootPath => string.Empty;
-
-        public bool IsRunning => false;
-
-        public static IReadOnlyCollection<SandboxNode> All => Array.Empty<SandboxNode>();
-
-        public static string? NotSupportedReason() => "Sandbox nodes need Linux namespaces and PowerShell 7; this is Windows PowerShell.";
-
-        public static Task<SandboxNode> StartAsync(SandboxNodeOptions options, IOperationReporter reporter, CancellationToken token) =>
-            throw new ReleaseOpsException("SandboxNotSupported", FailureCategory.NotInstalled, NotSupportedReason()!,
-                "Run PowerShell 7 as root on Linux, or use a real provider.", options?.Name);
-
-        public void Stop()
-        {
-        }
-
-        public void Dispose()
-        {
-        }
-    }
-}
-#endif
