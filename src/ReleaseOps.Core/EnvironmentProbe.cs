@@ -13,25 +13,6 @@ using Renci.SshNet;
 
 namespace ReleaseOps.Core
 {
-    /// <summary>Options for <see cref="EnvironmentProbe"/>.</summary>
-    public sealed class ProbeOptions
-    {
-        public string? SshHost { get; set; }
-
-        public int SshPort { get; set; } = 22;
-
-        public string SshUser { get; set; } = "root";
-
-        public string? SshIdentityFile { get; set; }
-
-        /// <summary>The expected host key, as ssh-keygen -lf prints it (SHA256:...). A mismatch fails the check.</summary>
-        public string? SshHostKeyFingerprint { get; set; }
-
-        public Uri? Ec2Endpoint { get; set; }
-
-        public string Ec2Region { get; set; } = "us-east-1";
-    }
-
     /// <summary>
     /// Runs the git, SSH and EC2 code paths and reports which copy of each dependency served them. An admin runs it
     /// (Test-ReleaseOpsEnvironment) when another module in the session ships other versions of these libraries.

@@ -6,21 +6,6 @@ using System.Text.Json;
 
 namespace ReleaseOps.Core
 {
-    /// <summary>One setting, with where its value came from.</summary>
-    public sealed class ConfigurationValue
-    {
-        public string Name { get; set; } = string.Empty;
-
-        public string? Value { get; set; }
-
-        /// <summary>Environment, File or Default.</summary>
-        public string Source { get; set; } = "Default";
-
-        public string EnvironmentVariable { get; set; } = string.Empty;
-
-        public string Description { get; set; } = string.Empty;
-    }
-
     /// <summary>
     /// The settings that used to live only in RELEASEOPS_* environment variables, stored per user as well: a JSON file
     /// in XDG_CONFIG_HOME (else ~/.config)/releaseops on Linux and macOS, %APPDATA%\ReleaseOps on Windows, written

@@ -9,22 +9,6 @@ using ReleaseOps.Core.Bootstrap;
 
 namespace ReleaseOps.Core.Iac
 {
-    /// <summary>One host of an Ansible inventory: the node, and where SSH reaches it after ssh_config is applied.</summary>
-    public sealed class AnsibleHost
-    {
-        /// <summary>The node.</summary>
-        public ProjectNode Node { get; set; } = new();
-
-        /// <summary>The address ssh connects to (ssh_config's HostName for an alias).</summary>
-        public string Address { get; set; } = string.Empty;
-
-        /// <summary>The port.</summary>
-        public int Port { get; set; } = 22;
-
-        /// <summary>The login user.</summary>
-        public string User { get; set; } = "root";
-    }
-
     /// <summary>
     /// Writes the fleet for Ansible: a YAML inventory and a dynamic inventory script (--list, --host) whose data is
     /// embedded as base64 JSON, so that no name or tag read from a provider is ever Python source; and a playbook that
@@ -241,25 +225,6 @@ namespace ReleaseOps.Core.Iac
             }
 
             return m.Groups[1].Value;
-        }
-    }
-}
-
-namespace ReleaseOps.Core.Iac
-{
-    /// <summary>Where SSH reaches a node, as the module's own connections resolve it.</summary>
-    public static class AnsibleHosts
-    {
-        /// <summary>Resolves each node through ssh_config (the file given, else ~/.ssh/config) exactly as NodeConnector does: the node's user and port win, as -l and -p.</summary>
-        public static IReadOnlyList<AnsibleHost> Resolve(IEnumerable<ProjectNode> nodes, string? configFile)
-        {
-            var config = configFile is null ? Ssh.SshConfig.LoadDefault() : Ssh.SshConfig.Load(configFile);
-            return nodes.Select(n =>
-            {
-                var target = string.IsNullOrEmpty(n.HostName) ? n.PublicIPv4 ?? n.Name : n.HostName;
-                var settings = config.Resolve(target.Trim(), string.IsNullOrEmpty(n.User) ? null : n.User, n.Port > 0 ? n.Port : null);
-                return new AnsibleHost { Node = n, Address = settings.HostName, Port = settings.Port, User = settings.User };
-            }).ToList();
         }
     }
 }

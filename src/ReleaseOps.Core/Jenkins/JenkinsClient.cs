@@ -13,25 +13,6 @@ using System.Threading.Tasks;
 
 namespace ReleaseOps.Core.Jenkins
 {
-    /// <summary>How long to wait, and how hard to retry.</summary>
-    public sealed class JenkinsWaitOptions
-    {
-        /// <summary>How long the queue wait and the build together may take before JenkinsTimeout.</summary>
-        public TimeSpan Timeout { get; set; } = TimeSpan.FromHours(1);
-
-        /// <summary>How many times in a row a poll may fail on a lost connection or a 502/503/504 before JenkinsConnectionLost.</summary>
-        public int MaxRetries { get; set; } = 5;
-
-        /// <summary>The pause before each retry.</summary>
-        public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
-
-        /// <summary>The longest pause between polls; polls start fast and slow down while nothing changes.</summary>
-        public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromSeconds(2);
-
-        /// <summary>How long one HTTP request may take.</summary>
-        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
-    }
-
     /// <summary>
     /// Jenkins' remote API over HttpClient: the CSRF crumb (only when Jenkins issues one; it is bound to the session
     /// cookie, which the client keeps), the trigger (201 and the queue item's Location), the queue item until its

@@ -9,33 +9,6 @@ using System.Text;
 
 namespace ReleaseOps.Core.Release
 {
-    /// <summary>What the weekly job runs, and when.</summary>
-    public sealed class ScheduleRequest
-    {
-        public string Name { get; set; } = string.Empty;
-
-        public string RepositoryPath { get; set; } = string.Empty;
-
-        public string ModulePath { get; set; } = string.Empty;
-
-        public string PwshPath { get; set; } = string.Empty;
-
-        public DayOfWeek Day { get; set; } = DayOfWeek.Monday;
-
-        public TimeSpan At { get; set; } = new(9, 0, 0);
-
-        /// <summary>Auto, SystemdTimer, Cron or ScheduledTask.</summary>
-        public string Method { get; set; } = "Auto";
-
-        public string LogPath { get; set; } = string.Empty;
-
-        /// <summary>Where the job's script and unit files go.</summary>
-        public string StateDirectory { get; set; } = string.Empty;
-
-        /// <summary>Only write the files here; install nothing.</summary>
-        public string? OutputDirectory { get; set; }
-    }
-
     /// <summary>
     /// Installs the weekly release as the operating system expects: a systemd timer on Linux (a crontab line where
     /// systemd does not run), a Scheduled Task on Windows. The job runs a script (so no quoting passes through

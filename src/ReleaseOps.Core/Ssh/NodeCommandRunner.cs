@@ -9,25 +9,6 @@ using System.Threading.Tasks;
 
 namespace ReleaseOps.Core.Ssh
 {
-    /// <summary>A command for one or many nodes.</summary>
-    public sealed class NodeCommandRequest
-    {
-        /// <summary>The admin's command line, for the remote shell.</summary>
-        public string Command { get; set; } = string.Empty;
-
-        /// <summary>Values passed to the command as "$1", "$2", ..., each quoted.</summary>
-        public IReadOnlyList<string> Arguments { get; set; } = Array.Empty<string>();
-
-        /// <summary>Runs the command as root through sudo -n (never prompting) when the user is not root.</summary>
-        public bool Sudo { get; set; }
-
-        /// <summary>Stops the remote command after this long.</summary>
-        public TimeSpan? Timeout { get; set; }
-
-        /// <summary>Text written to the command's standard input.</summary>
-        public string? Input { get; set; }
-    }
-
     /// <summary>
     /// Runs commands on nodes. The remote command runs as "exec sh -c &lt;command&gt; &lt;marker&gt; &lt;args&gt;", so its shell is the
     /// process group leader and carries a unique marker in its command line: on a timeout or Ctrl+C, a second channel
