@@ -22,7 +22,7 @@ namespace ReleaseOps.Core
         public static async Task<IReadOnlyList<DependencyCheck>> RunAsync(ProbeOptions options, IOperationReporter reporter, CancellationToken token)
         {
             var results = new List<DependencyCheck>();
-            const int activity = 4100;
+            const int activity = ProgressIds.EnvironmentCheck;
             reporter.Progress(activity, "Checking ReleaseOps's dependencies", "git (LibGit2Sharp)", 0);
             results.Add(Check("Git", typeof(Repository).Assembly, GitPath));
             reporter.Progress(activity, "Checking ReleaseOps's dependencies", "SSH (SSH.NET)", 33);

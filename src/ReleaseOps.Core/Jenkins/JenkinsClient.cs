@@ -25,7 +25,7 @@ namespace ReleaseOps.Core.Jenkins
         public const string SecretMark = "(secret)";
 
         /// <summary>The progress activity id of a Jenkins wait.</summary>
-        public const int ProgressId = 4800;
+        public const int ProgressId = ProgressIds.Jenkins;
 
         private readonly HttpClient http;
         private readonly JenkinsWaitOptions options;

@@ -51,7 +51,7 @@ namespace ReleaseOps.Core.Migration
     /// </summary>
     public static class DatabaseSync
     {
-        public const int ProgressActivity = 4710;
+        public const int ProgressActivity = ProgressIds.DatabaseSync;
 
         private const char FieldSeparator = '\x1f';
         private const char RecordSeparator = '\x1e';

@@ -62,7 +62,7 @@ namespace ReleaseOps.Core.Migration
     /// </summary>
     public static class FileSync
     {
-        public const int ProgressActivity = 4720;
+        public const int ProgressActivity = ProgressIds.FileSync;
 
         // Every script enters the folder only when no part of its path is a symbolic link (exit 5): a link planted by
         // an app container with a bind mount (uploads -> /) must not turn the delete step on the node's root.

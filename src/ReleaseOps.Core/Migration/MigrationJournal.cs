@@ -191,7 +191,7 @@ namespace ReleaseOps.Core.Migration
                 step.Started = clock();
                 step.Error = null;
                 Save(info);
-                reporter.Progress(4700, $"Migration {info.Id}", $"{step.Name} (step {i + 1} of {info.Steps.Count})", 100 * i / info.Steps.Count);
+                reporter.Progress(ProgressIds.Migration, $"Migration {info.Id}", $"{step.Name} (step {i + 1} of {info.Steps.Count})", 100 * i / info.Steps.Count);
                 try
                 {
                     step.Detail = await definition.Run(info, token).ConfigureAwait(false);
@@ -221,7 +221,7 @@ namespace ReleaseOps.Core.Migration
 
             info.Status = "Completed";
             Save(info);
-            reporter.CompleteProgress(4700, $"Migration {info.Id}");
+            reporter.CompleteProgress(ProgressIds.Migration, $"Migration {info.Id}");
             return info;
         }
 

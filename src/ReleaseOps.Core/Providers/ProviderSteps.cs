@@ -72,13 +72,13 @@ namespace ReleaseOps.Core.Providers
                             $"{activity}: still not done after {timeout.TotalSeconds:0} s.", timeoutAction, target);
                     }
 
-                    reporter.Progress(41, activity, $"waiting, {elapsed.TotalSeconds:0} s", Math.Min(95, (int)(100 * elapsed.TotalSeconds / timeout.TotalSeconds)));
+                    reporter.Progress(ProgressIds.ProviderWait, activity, $"waiting, {elapsed.TotalSeconds:0} s", Math.Min(95, (int)(100 * elapsed.TotalSeconds / timeout.TotalSeconds)));
                     await Task.Delay(interval, token).ConfigureAwait(false);
                 }
             }
             finally
             {
-                reporter.CompleteProgress(41, activity);
+                reporter.CompleteProgress(ProgressIds.ProviderWait, activity);
             }
         }
 

@@ -35,7 +35,7 @@ namespace ReleaseOps.Core.Release
             {
                 if (!options.NoFetch)
                 {
-                    reporter.Progress(4400, "Start-Release", $"Fetching {p.Remote}", 5);
+                    reporter.Progress(ProgressIds.Release, "Start-Release", $"Fetching {p.Remote}", 5);
                     var fetch = Stopwatch.StartNew();
                     var r = await GitCli.RunAsync(workdir, new[] { "fetch", "--prune", "--tags", p.Remote,
                         $"+refs/heads/{p.DevelopBranch}:refs/remotes/{p.Remote}/{p.DevelopBranch}",
@@ -123,13 +123,13 @@ namespace ReleaseOps.Core.Release
                 var results = new List<ReleaseGateResult>();
                 if (!string.IsNullOrWhiteSpace(p.JenkinsJob))
                 {
-                    reporter.Progress(4400, "Start-Release", $"Checking the Jenkins job {p.JenkinsJob}", 15);
+                    reporter.Progress(ProgressIds.Release, "Start-Release", $"Checking the Jenkins job {p.JenkinsJob}", 15);
                     var jenkinsUrl = JenkinsGate.TrustedUrl(o.JenkinsUrl, p.JenkinsUrl, p.SettingsPath);
 
                     var run = p.JenkinsGate == "Run";
                     if (run)
                     {
-                        reporter.Progress(4400, "Start-Release", $"Running the Jenkins job {p.JenkinsJob}", 15);
+                        reporter.Progress(ProgressIds.Release, "Start-Release", $"Running the Jenkins job {p.JenkinsJob}", 15);
                     }
 
                     var jenkins = await JenkinsGate.CheckAsync(jenkinsUrl, p.JenkinsJob!, plan.DevelopSha, run, o.GateTimeout, reporter, token).ConfigureAwait(false);
@@ -145,7 +145,7 @@ namespace ReleaseOps.Core.Release
 
                 if (!string.IsNullOrWhiteSpace(p.EndToEndTestCommand))
                 {
-                    reporter.Progress(4400, "Start-Release", "Running the end-to-end gate", 20);
+                    reporter.Progress(ProgressIds.Release, "Start-Release", "Running the end-to-end gate", 20);
                     var gate = await RunGateAsync(p.EndToEndTestCommand!, plan.RepositoryPath, info, o.GateTimeout, token).ConfigureAwait(false);
                     results.Add(gate);
                     info.Gates = results.ToArray();
@@ -160,7 +160,7 @@ namespace ReleaseOps.Core.Release
                 plan.Durations["Gates"] = gates.Elapsed;
             }
 
-            reporter.Progress(4400, "Start-Release", "Merging", 60);
+            reporter.Progress(ProgressIds.Release, "Start-Release", "Merging", 60);
             var merge = Stopwatch.StartNew();
             string releaseSha, tagObjectSha;
             using (var repo = new Repository(plan.RepositoryPath))
@@ -194,7 +194,7 @@ namespace ReleaseOps.Core.Release
 
             plan.Durations["Merge"] = merge.Elapsed;
             reporter.Verbose($"Merged and tagged in {merge.ElapsedMilliseconds} ms.");
-            reporter.Progress(4400, "Start-Release", $"Pushing {p.ReleaseBranch} and {info.Tag}", 80);
+            reporter.Progress(ProgressIds.Release, "Start-Release", $"Pushing {p.ReleaseBranch} and {info.Tag}", 80);
             var push = Stopwatch.StartNew();
             var r = await GitCli.RunAsync(plan.RepositoryPath, new[] { "push", "--atomic", "--porcelain", p.Remote,
                 $"{releaseSha}:refs/heads/{p.ReleaseBranch}", $"{tagObjectSha}:refs/tags/{info.Tag}" }, token, o.GitEnvironment()).ConfigureAwait(false);
@@ -240,7 +240,7 @@ namespace ReleaseOps.Core.Release
             info.Commit = releaseSha;
             plan.Durations["Total"] = plan.Clock.Elapsed;
             info.Durations = new Dictionary<string, TimeSpan>(plan.Durations);
-            reporter.CompleteProgress(4400, "Start-Release");
+            reporter.CompleteProgress(ProgressIds.Release, "Start-Release");
             return info;
         }
 

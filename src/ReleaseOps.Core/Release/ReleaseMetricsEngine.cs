@@ -25,7 +25,7 @@ namespace ReleaseOps.Core.Release
     public static class ReleaseMetricsEngine
     {
         /// <summary>Get-ReleaseMetrics' progress activity.</summary>
-        public const int ProgressId = 4750;
+        public const int ProgressId = ProgressIds.ReleaseMetrics;
 
         private static readonly DateTimeOffset Epoch = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
 

@@ -17,7 +17,7 @@ namespace ReleaseOps.Core.Ssh
     /// </summary>
     public static class NodeCopy
     {
-        public const int ProgressActivity = 4300;
+        public const int ProgressActivity = ProgressIds.NodeCopy;
 
         public static async Task<IReadOnlyList<NodeCopyResult>> UploadAsync(NodeSession session, string localPath, string remotePath,
             IOperationReporter reporter, CancellationToken token)

@@ -9,7 +9,7 @@ namespace ReleaseOps.Core.Ssh
     /// <summary>Runs work on many nodes at once, at most ThrottleLimit at a time. One node's failure never stops the others.</summary>
     public static class NodeFanOut
     {
-        public const int ProgressActivity = 4200;
+        public const int ProgressActivity = ProgressIds.FanOut;
 
         /// <summary>
         /// SSH.NET blocks a pool thread per session while it connects, opens channels and waits for replies. With the
