@@ -112,8 +112,8 @@ namespace ReleaseOps.Core
 
             project.Remote = Str("Remote") ?? "origin";
             var scheme = Str("TagScheme") ?? "CalVer";
-            project.TagScheme = scheme.Equals("CalVer", StringComparison.OrdinalIgnoreCase) ? "CalVer"
-                : scheme.Equals("SemVer", StringComparison.OrdinalIgnoreCase) ? "SemVer"
+            project.TagScheme = scheme.Equals("CalVer", StringComparison.OrdinalIgnoreCase) ? TagScheme.CalVer
+                : scheme.Equals("SemVer", StringComparison.OrdinalIgnoreCase) ? TagScheme.SemVer
                 : throw Fail(settingsPath, keyLines, "TagScheme", $"Tag scheme '{scheme}' is not known.", "Use CalVer (v2026.48.0) or SemVer (v1.4.2).");
             project.StagingNodes = List("StagingNodes");
             project.ProductionNodes = List("ProductionNodes");

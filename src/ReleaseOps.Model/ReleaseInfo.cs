@@ -7,7 +7,7 @@ namespace ReleaseOps
     public sealed class ReleaseInfo
     {
         /// <summary>Released, NothingToRelease, or WouldRelease (with -WhatIf).</summary>
-        public string Status { get; set; } = string.Empty;
+        public ReleaseStatus Status { get; set; }
 
         /// <summary>The project slug.</summary>
         public string Project { get; set; } = string.Empty;

@@ -30,7 +30,7 @@ namespace ReleaseOps
         public string Remote { get; set; } = "origin";
 
         /// <summary>The release tag scheme: CalVer or SemVer.</summary>
-        public string TagScheme { get; set; } = "CalVer";
+        public TagScheme TagScheme { get; set; } = TagScheme.CalVer;
 
         /// <summary>The staging nodes' host names.</summary>
         public IReadOnlyList<string> StagingNodes { get; set; } = new string[0];

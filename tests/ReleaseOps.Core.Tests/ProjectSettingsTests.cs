@@ -21,7 +21,7 @@ public class ProjectSettingsTests
         Assert.Equal("develop", p.DevelopBranch);
         Assert.Equal("master", p.ReleaseBranch);
         Assert.Equal("origin", p.Remote);
-        Assert.Equal("CalVer", p.TagScheme);
+        Assert.Equal(TagScheme.CalVer, p.TagScheme);
         Assert.Empty(p.StagingNodes);
         Assert.Null(p.Provider);
         Assert.Equal("/repo", p.RepositoryPath);
@@ -38,7 +38,7 @@ public class ProjectSettingsTests
             ["JenkinsJob"] = "cortico/e2e", ["JenkinsUrl"] = "https://jenkins.example.com/",
         });
         Assert.Equal("main", p.ReleaseBranch);
-        Assert.Equal("SemVer", p.TagScheme);
+        Assert.Equal(TagScheme.SemVer, p.TagScheme);
         Assert.Equal(new[] { "staging.cortico.ca" }, p.StagingNodes);
         Assert.Equal(new[] { "a.cortico.ca", "b.cortico.ca" }, p.ProductionNodes);
         Assert.Equal(HostingProvider.DigitalOcean, p.Provider);

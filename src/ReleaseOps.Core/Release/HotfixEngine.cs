@@ -57,7 +57,7 @@ namespace ReleaseOps.Core.Release
                 info.Ungated = true;
                 if (check)
                 {
-                    info.Status = "WouldRelease";
+                    info.Status = ReleaseStatus.WouldRelease;
                     return info;
                 }
 
@@ -131,7 +131,7 @@ namespace ReleaseOps.Core.Release
                 repo.Refs.Add($"refs/tags/{info.Tag}", new ObjectId(tagSha));
             }
 
-            info.Status = "Released";
+            info.Status = ReleaseStatus.Released;
             info.Commit = releaseSha;
             info.Date = DateTimeOffset.Now;
             return info;

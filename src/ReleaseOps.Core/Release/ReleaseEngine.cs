@@ -71,7 +71,7 @@ namespace ReleaseOps.Core.Release
                 info.Ungated = string.IsNullOrWhiteSpace(p.EndToEndTestCommand) && string.IsNullOrWhiteSpace(p.JenkinsJob);
                 if (commits.Count == 0)
                 {
-                    info.Status = "NothingToRelease";
+                    info.Status = ReleaseStatus.NothingToRelease;
                     info.Commit = master.Sha;
                     info.Tag = previous ?? string.Empty;
                     info.Version = previous?.TrimStart('v') ?? string.Empty;
@@ -88,8 +88,8 @@ namespace ReleaseOps.Core.Release
                 var titles = commits.Where(c => ReleaseVersions.PullRequestOf(c.MessageShort) is not null)
                     .ToDictionary(c => c.Sha, c => c.Message.Split('\n').Skip(1).Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? string.Empty);
                 info.Notes = ReleaseVersions.Notes(tag, options.Now, previous, info.Commits, titles);
-                info.Status = "WouldRelease";
-                var fastForward = options.MergeMode == "FastForward" && repo.ObjectDatabase.FindMergeBase(master, develop)?.Sha == master.Sha;
+                info.Status = ReleaseStatus.WouldRelease;
+                var fastForward = options.MergeMode == MergeMode.FastForward && repo.ObjectDatabase.FindMergeBase(master, develop)?.Sha == master.Sha;
                 plan.Description = (fastForward
                         ? $"Fast-forward {p.ReleaseBranch} ({Short(master.Sha)}) to {p.Remote}/{p.DevelopBranch} ({Short(develop.Sha)})"
                         : $"Merge {p.Remote}/{p.DevelopBranch} ({Short(develop.Sha)}) into {p.ReleaseBranch} ({Short(master.Sha)}) with --no-ff")
@@ -169,7 +169,7 @@ namespace ReleaseOps.Core.Release
                 var develop = repo.Lookup<Commit>(plan.DevelopSha);
                 var signature = Signature(repo, o.Now);
                 Commit release;
-                if (o.MergeMode == "FastForward" && repo.ObjectDatabase.FindMergeBase(master, develop)?.Sha == master.Sha)
+                if (o.MergeMode == MergeMode.FastForward && repo.ObjectDatabase.FindMergeBase(master, develop)?.Sha == master.Sha)
                 {
                     release = develop;
                 }
@@ -236,7 +236,7 @@ namespace ReleaseOps.Core.Release
                 }
             }
 
-            info.Status = "Released";
+            info.Status = ReleaseStatus.Released;
             info.Commit = releaseSha;
             plan.Durations["Total"] = plan.Clock.Elapsed;
             info.Durations = new Dictionary<string, TimeSpan>(plan.Durations);

@@ -37,7 +37,7 @@ namespace ReleaseOps.Core.Release
                     : repo.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = commit, ExcludeReachableFrom = previous.Commit }).ToList();
                 result.Add(new ReleaseInfo
                 {
-                    Status = "Released",
+                    Status = ReleaseStatus.Released,
                     Kind = commit.MessageShort.StartsWith("Hotfix ", StringComparison.Ordinal) ? "Hotfix" : "Release",
                     Project = p.Slug,
                     Tag = tag,

@@ -20,10 +20,10 @@ namespace ReleaseOps.Core.Release
         public bool HasSettings { get; set; }
 
         /// <summary>NoFastForward (default: every release is one merge commit on master's first-parent line) or FastForward.</summary>
-        public string MergeMode { get; set; } = "NoFastForward";
+        public MergeMode MergeMode { get; set; } = MergeMode.NoFastForward;
 
         /// <summary>Overrides the project's tag scheme.</summary>
-        public string? TagScheme { get; set; }
+        public TagScheme? TagScheme { get; set; }
 
         public TimeSpan GateTimeout { get; set; } = TimeSpan.FromMinutes(30);
 

@@ -35,7 +35,7 @@ namespace ReleaseOps.Core.Release
         /// <summary>What will happen, in words: the merge, the tag and the push.</summary>
         public string Description { get; internal set; } = string.Empty;
 
-        public bool NothingToRelease => Info.Status == "NothingToRelease";
+        public bool NothingToRelease => Info.Status == ReleaseStatus.NothingToRelease;
 
         public void Dispose() => Lock?.Dispose();
     }

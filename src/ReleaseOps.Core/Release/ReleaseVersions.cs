@@ -24,10 +24,20 @@ namespace ReleaseOps.Core.Release
         }
 
         /// <summary>The next tag: CalVer vYYYY.WW.N (N counts the releases of that ISO week), or SemVer bumped from conventional commits.</summary>
-        public static string NextTag(string scheme, DateTime now, IEnumerable<string> existingTags, IEnumerable<ReleaseCommit> commits, IEnumerable<string> bodies, bool patch = false)
+        public static string NextTag(string scheme, DateTime now, IEnumerable<string> existingTags, IEnumerable<ReleaseCommit> commits, IEnumerable<string> bodies, bool patch = false) =>
+            NextTag(ParseScheme(scheme), now, existingTags, commits, bodies, patch);
+
+        /// <summary>CalVer or SemVer, in any case; anything else is InvalidTagScheme.</summary>
+        public static TagScheme ParseScheme(string scheme) =>
+            Enum.TryParse<TagScheme>(scheme, ignoreCase: true, out var parsed) && Enum.IsDefined(typeof(TagScheme), parsed) && !int.TryParse(scheme, out _)
+                ? parsed
+                : throw UnknownScheme(scheme);
+
+        /// <summary>The next tag: CalVer vYYYY.WW.N (N counts the releases of that ISO week), or SemVer bumped from conventional commits.</summary>
+        public static string NextTag(TagScheme scheme, DateTime now, IEnumerable<string> existingTags, IEnumerable<ReleaseCommit> commits, IEnumerable<string> bodies, bool patch = false)
         {
             var tags = existingTags.ToList();
-            if (scheme == "CalVer")
+            if (scheme == TagScheme.CalVer)
             {
                 var (year, week) = IsoWeek(now);
                 var prefix = string.Format(CultureInfo.InvariantCulture, "v{0}.{1}.", year, week);
@@ -36,7 +46,7 @@ namespace ReleaseOps.Core.Release
                 return prefix + (used + 1).ToString(CultureInfo.InvariantCulture);
             }
 
-            if (scheme == "SemVer")
+            if (scheme == TagScheme.SemVer)
             {
                 var last = tags.Select(t => SemVerTag.Match(t)).Where(m => m.Success)
                     .Select(m => (Major: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Minor: int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), Patch: int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)))
@@ -59,9 +69,12 @@ namespace ReleaseOps.Core.Release
                 return breaking ? $"v{major + 1}.0.0" : feature ? $"v{major}.{minor + 1}.0" : $"v{major}.{minor}.{patchLevel + 1}";
             }
 
-            throw new ReleaseOpsException("InvalidTagScheme", FailureCategory.InvalidArgument, $"Tag scheme '{scheme}' is not known.",
-                "Use CalVer (v2026.48.0) or SemVer (v1.4.2), in releaseops.psd1 (TagScheme) or with -TagScheme.", scheme);
+            throw UnknownScheme(scheme.ToString());
         }
+
+        private static ReleaseOpsException UnknownScheme(string scheme) =>
+            new("InvalidTagScheme", FailureCategory.InvalidArgument, $"Tag scheme '{scheme}' is not known.",
+                "Use CalVer (v2026.48.0) or SemVer (v1.4.2), in releaseops.psd1 (TagScheme) or with -TagScheme.", scheme);
 
         /// <summary>The pull request a commit merged: "Merge pull request #12 from ..." or a squash merge ending in "(#12)".</summary>
         public static int? PullRequestOf(string subject)

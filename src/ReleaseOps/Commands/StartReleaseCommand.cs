@@ -22,13 +22,11 @@ namespace ReleaseOps.Commands
 
         /// <summary>NoFastForward (default) or FastForward.</summary>
         [Parameter]
-        [ValidateSet("NoFastForward", "FastForward")]
-        public string MergeMode { get; set; } = "NoFastForward";
+        public MergeMode MergeMode { get; set; } = MergeMode.NoFastForward;
 
         /// <summary>CalVer or SemVer, over the project's TagScheme.</summary>
         [Parameter]
-        [ValidateSet("CalVer", "SemVer")]
-        public string? TagScheme { get; set; }
+        public TagScheme? TagScheme { get; set; }
 
         /// <summary>How long the end-to-end gate may run.</summary>
         [Parameter]
