@@ -94,7 +94,7 @@ namespace ReleaseOps.Core
                 var label = first + Suffix;
                 if (label.Length > 63)
                 {
-                    throw new ReleaseOpsException("DirectLabelTooLong", FailureCategory.InvalidArgument,
+                    throw new ReleaseOpsException(ErrorIds.DirectLabelTooLong, FailureCategory.InvalidArgument,
                         $"'{first}{Suffix}' would be {label.Length} characters; a DNS label holds at most 63.",
                         "Use a shorter first label, or create the direct record by hand and pass it as the host name.", input);
                 }
@@ -165,7 +165,7 @@ namespace ReleaseOps.Core
         }
 
         private static ReleaseOpsException Invalid(string input, string message) =>
-            new("InvalidHostName", FailureCategory.InvalidArgument, message,
+            new(ErrorIds.InvalidHostName, FailureCategory.InvalidArgument, message,
                 "Pass a fully qualified host name such as cryptsend.io or kmc.countable.ca.", input);
     }
 }

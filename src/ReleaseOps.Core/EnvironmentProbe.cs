@@ -102,7 +102,7 @@ namespace ReleaseOps.Core
 
             if (string.IsNullOrEmpty(o.SshHostKeyFingerprint))
             {
-                throw new ReleaseOpsException("HostKeyFingerprintRequired", FailureCategory.SecurityError,
+                throw new ReleaseOpsException(ErrorIds.HostKeyFingerprintRequired, FailureCategory.SecurityError,
                     "The probe verifies the host key and needs the expected fingerprint.",
                     "Pass -SshHostKeyFingerprint with the value that ssh-keygen -lf prints for the node's host key.", o.SshHost);
             }
@@ -121,7 +121,7 @@ namespace ReleaseOps.Core
             }
             catch (Renci.SshNet.Common.SshConnectionException) when (seen is not null && seen != o.SshHostKeyFingerprint)
             {
-                throw new ReleaseOpsException("HostKeyMismatch", FailureCategory.SecurityError,
+                throw new ReleaseOpsException(ErrorIds.HostKeyMismatch, FailureCategory.SecurityError,
                     $"The host key of {o.SshHost}:{o.SshPort} is {seen}, not {o.SshHostKeyFingerprint}.",
                     "Check the node; if its key really changed, update the expected fingerprint.", o.SshHost);
             }
@@ -137,7 +137,7 @@ namespace ReleaseOps.Core
             var secret = Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY");
             if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(secret))
             {
-                throw new ReleaseOpsException("AwsCredentialsMissing", FailureCategory.AuthenticationError,
+                throw new ReleaseOpsException(ErrorIds.AwsCredentialsMissing, FailureCategory.AuthenticationError,
                     "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set.", "Set the AWS credentials in the environment, as the AWS CLI reads them.");
             }
 

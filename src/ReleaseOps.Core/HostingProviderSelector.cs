@@ -29,7 +29,7 @@ namespace ReleaseOps.Core
 
             if (req.Project is { Length: > 0 } slug && !DirectHostNames.IsDnsLabel(slug))
             {
-                throw new ReleaseOpsException("InvalidProjectSlug", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.InvalidProjectSlug, FailureCategory.InvalidArgument,
                     $"The project slug '{slug}' is not a DNS label.",
                     "Use lower-case letters, digits and hyphens, 63 at most, such as cortico or cortico-clientname.", slug);
             }
@@ -59,7 +59,7 @@ namespace ReleaseOps.Core
             {
                 if (canada && !req.AllowAwsCanada)
                 {
-                    throw new ReleaseOpsException("ConflictingHostingRequirements", FailureCategory.InvalidArgument,
+                    throw new ReleaseOpsException(ErrorIds.ConflictingHostingRequirements, FailureCategory.InvalidArgument,
                         $"The data must stay in Canada (rule 3: DigitalOcean Toronto), but only AWS provides {string.Join(", ", services)} (rule 2).",
                         "Pass -AllowAwsCanada to use AWS's Canadian region (ca-central-1), drop the AWS-only services, or have the client provide servers.",
                         req.Project);
@@ -97,7 +97,7 @@ namespace ReleaseOps.Core
                 return "Canada";
             }
 
-            throw new ReleaseOpsException("InvalidDataResidency", FailureCategory.InvalidArgument,
+            throw new ReleaseOpsException(ErrorIds.InvalidDataResidency, FailureCategory.InvalidArgument,
                 $"Data residency '{v}' is not known.", "Use Canada, or Any (the default) when there is no restriction.", value);
         }
     }

@@ -49,7 +49,7 @@ namespace ReleaseOps.Core
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    throw new ReleaseOpsException("TempDirectoryUnavailable", FailureCategory.ResourceUnavailable,
+                    throw new ReleaseOpsException(ErrorIds.TempDirectoryUnavailable, FailureCategory.ResourceUnavailable,
                         $"Could not create a private folder in {Path.GetTempPath()}: {ex.Message}",
                         "Set TMPDIR (TEMP on Windows) to a folder you can write, or free space in it.", Path.GetTempPath(), ex);
                 }
@@ -231,7 +231,7 @@ namespace ReleaseOps.Core
         }
 
         internal static ReleaseOpsException Unsafe(string path, string why) =>
-            new("LocalPathUnsafe", FailureCategory.SecurityError,
+            new(ErrorIds.LocalPathUnsafe, FailureCategory.SecurityError,
                 $"{path} {why}: another local user could read or replace what ReleaseOps writes there, so it is not used.",
                 "Use a folder that only you can write (your home, or a new folder with mode 700), or remove what was planted there after checking who did it.",
                 path);

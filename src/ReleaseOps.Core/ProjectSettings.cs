@@ -269,7 +269,7 @@ namespace ReleaseOps.Core
         private static ReleaseOpsException Fail(string path, IReadOnlyDictionary<string, int> lines, string key, string problem, string fix)
         {
             var where = lines.TryGetValue(key, out var line) ? $"{path}:{line}" : path;
-            return new ReleaseOpsException("InvalidProjectSettings", FailureCategory.InvalidData,
+            return new ReleaseOpsException(ErrorIds.InvalidProjectSettings, FailureCategory.InvalidData,
                 $"{where}: {key}: {problem}", fix, path);
         }
 

@@ -75,7 +75,7 @@ namespace ReleaseOps.Core
             var known = Find(name);
             if (value is not null && value.Any(char.IsControl))
             {
-                throw new ReleaseOpsException("InvalidSettingValue", FailureCategory.InvalidArgument, $"The value of {known.Name} holds a control character.",
+                throw new ReleaseOpsException(ErrorIds.InvalidSettingValue, FailureCategory.InvalidArgument, $"The value of {known.Name} holds a control character.",
                     "Give the value on one line.", known.Name);
             }
 
@@ -100,7 +100,7 @@ namespace ReleaseOps.Core
             var match = Known.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.OrdinalIgnoreCase));
             if (match.Name is null)
             {
-                throw new ReleaseOpsException("UnknownSetting", FailureCategory.InvalidArgument, $"'{name}' is not a ReleaseOps setting.",
+                throw new ReleaseOpsException(ErrorIds.UnknownSetting, FailureCategory.InvalidArgument, $"'{name}' is not a ReleaseOps setting.",
                     "Use one of: " + string.Join(", ", Known.Select(k => k.Name)) + ".", name);
             }
 
@@ -122,7 +122,7 @@ namespace ReleaseOps.Core
             }
             catch (JsonException ex)
             {
-                throw new ReleaseOpsException("SettingsFileInvalid", FailureCategory.InvalidData, $"{path} is not valid JSON: {ex.Message}",
+                throw new ReleaseOpsException(ErrorIds.SettingsFileInvalid, FailureCategory.InvalidData, $"{path} is not valid JSON: {ex.Message}",
                     "Fix or delete the file; Set-ReleaseOpsConfiguration writes it anew.", path, ex);
             }
         }

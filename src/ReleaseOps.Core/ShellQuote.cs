@@ -20,7 +20,7 @@ namespace ReleaseOps.Core
 
             if (value.IndexOf('\0') >= 0)
             {
-                throw new ReleaseOpsException("InvalidShellArgument", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.InvalidShellArgument, FailureCategory.InvalidArgument,
                     "An argument contains a NUL character, which no shell can pass.", "Remove the NUL character from the value.", value);
             }
 

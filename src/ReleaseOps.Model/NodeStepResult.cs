@@ -13,7 +13,7 @@ namespace ReleaseOps
         public string Step { get; set; } = string.Empty;
 
         /// <summary>Changed, Unchanged, WouldChange (with -WhatIf), Skipped or Failed.</summary>
-        public string Status { get; set; } = string.Empty;
+        public StepStatus Status { get; set; }
 
         /// <summary>What was found or done.</summary>
         public string Detail { get; set; } = string.Empty;

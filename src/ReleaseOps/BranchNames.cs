@@ -23,7 +23,7 @@ namespace ReleaseOps
             var problem = ProjectSettings.GitRefProblem(prefix + "/" + name);
             if (!shapeOk || problem is not null)
             {
-                throw new ReleaseOpsException("InvalidBranchName", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.InvalidBranchName, FailureCategory.InvalidArgument,
                     $"'{given}' is not a valid {prefix} name{(problem is null ? string.Empty : ": " + problem)}.",
                     "Use lower-case words joined by hyphens (200 characters at most), such as login-page or jira-123-export.", given);
             }

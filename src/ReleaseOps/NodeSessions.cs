@@ -40,7 +40,7 @@ namespace ReleaseOps
         {
             if (!Open.TryGetValue(id, out var entry))
             {
-                throw new ReleaseOpsException("NodeSessionNotFound", FailureCategory.ObjectNotFound, $"There is no open session {id} in this PowerShell process.",
+                throw new ReleaseOpsException(ErrorIds.NodeSessionNotFound, FailureCategory.ObjectNotFound, $"There is no open session {id} in this PowerShell process.",
                     "List the sessions with Get-NodeSession, or open one with New-NodeSession.", id);
             }
 
@@ -52,7 +52,7 @@ namespace ReleaseOps
         {
             if (!Open.TryRemove(id, out var entry))
             {
-                throw new ReleaseOpsException("NodeSessionNotFound", FailureCategory.ObjectNotFound, $"There is no open session {id} in this PowerShell process.",
+                throw new ReleaseOpsException(ErrorIds.NodeSessionNotFound, FailureCategory.ObjectNotFound, $"There is no open session {id} in this PowerShell process.",
                     "List the sessions with Get-NodeSession.", id);
             }
 

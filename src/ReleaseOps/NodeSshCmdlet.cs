@@ -41,7 +41,7 @@ namespace ReleaseOps
 
                 if (text.Length == 0)
                 {
-                    throw new ReleaseOpsException("InvalidHostName", FailureCategory.InvalidArgument, $"-{parameter} is empty.", "Pass a ProjectNode, or a host name, alias or address.");
+                    throw new ReleaseOpsException(ErrorIds.InvalidHostName, FailureCategory.InvalidArgument, $"-{parameter} is empty.", "Pass a ProjectNode, or a host name, alias or address.");
                 }
 
                 return new NodeTarget(text, port, user);
@@ -50,7 +50,7 @@ namespace ReleaseOps
             var host = value.Properties["HostName"]?.Value as string;
             if (string.IsNullOrEmpty(host))
             {
-                throw new ReleaseOpsException("InvalidHostName", FailureCategory.InvalidArgument, $"-{parameter} has no HostName.",
+                throw new ReleaseOpsException(ErrorIds.InvalidHostName, FailureCategory.InvalidArgument, $"-{parameter} has no HostName.",
                     "Pass a ProjectNode (Get-ProjectNode, New-ProjectNode), or a host name, alias or address.", value);
             }
 

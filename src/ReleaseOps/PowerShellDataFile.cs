@@ -16,7 +16,7 @@ namespace ReleaseOps
             if (errors.Length > 0)
             {
                 var e = errors[0];
-                throw new ReleaseOpsException("DataFileParseError", FailureCategory.InvalidData,
+                throw new ReleaseOpsException(ErrorIds.DataFileParseError, FailureCategory.InvalidData,
                     $"{file}:{e.Extent.StartLineNumber}: {e.Message}", $"Fix the syntax; the file is a PowerShell data file: {example}.", file);
             }
 
@@ -25,7 +25,7 @@ namespace ReleaseOps
                 && p.PipelineElements[0] is CommandExpressionAst { Expression: HashtableAst h } ? h : null;
             if (table is null || ast.BeginBlock is not null || ast.ProcessBlock is not null || ast.ParamBlock is not null)
             {
-                throw new ReleaseOpsException("DataFileParseError", FailureCategory.InvalidData,
+                throw new ReleaseOpsException(ErrorIds.DataFileParseError, FailureCategory.InvalidData,
                     $"{file}: the file must hold one hashtable and nothing else.", $"Write it as {example}.", file);
             }
 
@@ -36,7 +36,7 @@ namespace ReleaseOps
             }
             catch (InvalidOperationException ex)
             {
-                throw new ReleaseOpsException("DataFileNotConstant", FailureCategory.SecurityError,
+                throw new ReleaseOpsException(ErrorIds.DataFileNotConstant, FailureCategory.SecurityError,
                     $"{file}: {ex.Message}", "Use only constant values: strings, numbers, $true, $false, $null, @() and @{}. The file is read, never run.", file, ex);
             }
 

@@ -15,7 +15,7 @@ namespace ReleaseOps
             {
                 file = GetReleaseOpsProjectCommand.FindSettings(path);
             }
-            catch (ReleaseOpsException ex) when (ex.ErrorId == "ProjectSettingsNotFound")
+            catch (ReleaseOpsException ex) when (ex.ErrorId == ErrorIds.ProjectSettingsNotFound)
             {
                 var name = new DirectoryInfo(path).Name.ToLowerInvariant();
                 var slug = new string(name.Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');

@@ -237,7 +237,7 @@ namespace ReleaseOps
             }
             catch (Exception ex) when (ex is PSInvalidOperationException or System.Management.Automation.Host.HostException or NullReferenceException or InvalidOperationException && ex is not PipelineStoppedException)
             {
-                ThrowFailure(new ReleaseOpsException("ConfirmationRequired", FailureCategory.InvalidOperation,
+                ThrowFailure(new ReleaseOpsException(ErrorIds.ConfirmationRequired, FailureCategory.InvalidOperation,
                     $"{MyInvocation.MyCommand.Name} asks for confirmation before it changes anything, and nobody can answer here (a non-interactive session, or standard input redirected). Nothing was changed.",
                     "Add -Force (or -Confirm:$false) to run it without a prompt in scripts, scheduled tasks and Jenkins.", null, ex));
                 return false;

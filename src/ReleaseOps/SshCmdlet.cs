@@ -94,7 +94,7 @@ namespace ReleaseOps
 
             if (HostName.Length == 0)
             {
-                ThrowFailure(new ReleaseOpsException("NoNodeGiven", FailureCategory.InvalidArgument, "No node was given.",
+                ThrowFailure(new ReleaseOpsException(ErrorIds.NoNodeGiven, FailureCategory.InvalidArgument, "No node was given.",
                     "Pass -HostName (names, addresses or ProjectNode objects) or -Session (from New-NodeSession)."));
                 return;
             }

@@ -23,7 +23,7 @@ namespace ReleaseOps
             if (admins is null || values.Count != 1)
             {
                 var where = lines.Keys.FirstOrDefault(k => !k.Equals("Admins", StringComparison.OrdinalIgnoreCase));
-                throw new ReleaseOpsException("InvalidTeamFile", FailureCategory.InvalidData,
+                throw new ReleaseOpsException(ErrorIds.InvalidTeamFile, FailureCategory.InvalidData,
                     $"{file}{(where is not null ? ":" + lines[where].ToString(CultureInfo.InvariantCulture) + ": '" + where + "' is not a setting" : ": Admins is missing")}.",
                     $"The file holds one key, Admins: {Example}.", file);
             }
@@ -61,13 +61,13 @@ namespace ReleaseOps
             var duplicate = members.GroupBy(m => m.Login).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
             {
-                throw new ReleaseOpsException("InvalidTeamFile", FailureCategory.InvalidData, $"{file}: the login {duplicate.Key} appears twice.", "Give each admin one entry with all their keys.", file);
+                throw new ReleaseOpsException(ErrorIds.InvalidTeamFile, FailureCategory.InvalidData, $"{file}: the login {duplicate.Key} appears twice.", "Give each admin one entry with all their keys.", file);
             }
 
             return members;
         }
 
         private static ReleaseOpsException Invalid(string file, int index, string what) =>
-            new("InvalidTeamFile", FailureCategory.InvalidData, $"{file}: admin {index} {what}.", $"Write each admin as @{{ Name = '...'; Login = '...'; PublicKey = @('...') }}.", file);
+            new(ErrorIds.InvalidTeamFile, FailureCategory.InvalidData, $"{file}: admin {index} {what}.", $"Write each admin as @{{ Name = '...'; Login = '...'; PublicKey = @('...') }}.", file);
     }
 }

@@ -79,21 +79,21 @@ namespace ReleaseOps.Core.Bootstrap
             var login = member.Login?.Trim() ?? string.Empty;
             if (!LoginPattern.IsMatch(login))
             {
-                throw new ReleaseOpsException("InvalidLogin", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.InvalidLogin, FailureCategory.InvalidArgument,
                     $"'{member.Login}' is not a valid login.", "Use 1 to 32 lower-case letters, digits, '_' and '-', starting with a letter or '_', such as alice.", member.Login);
             }
 
             var name = member.Name?.Trim() ?? string.Empty;
             if (name.Any(c => char.IsControl(c) || c == ':' || c == ','))
             {
-                throw new ReleaseOpsException("InvalidName", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.InvalidName, FailureCategory.InvalidArgument,
                     $"The name of {login} holds a control character, ':' or ','; /etc/passwd cannot store it.", "Write the name without newlines, tabs, ':' or ','.", member.Name);
             }
 
             var keys = (member.PublicKey ?? Array.Empty<string>()).Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => PublicKey.Parse(k).Line).ToArray();
             if (keys.Length == 0)
             {
-                throw new ReleaseOpsException("NoPublicKey", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.NoPublicKey, FailureCategory.InvalidArgument,
                     $"{login} has no public key; an admin logs in with a key only.", "Give each admin at least one public key (the contents of a .pub file).", login);
             }
 
@@ -170,21 +170,27 @@ namespace ReleaseOps.Core.Bootstrap
         {
             var result = await Run(session, mode, check, features, dotfiles, userArguments, reporter, token).ConfigureAwait(false);
             var steps = result.Output.Split('\n').Select(l => l.Split('\t')).Where(f => f.Length is 3 or 4)
-                .Select(f => new NodeStepResult { HostName = session.Name, Step = f[0], Status = f[1], Detail = f[2], ErrorId = f.Length == 4 && f[3].Length > 0 ? f[3] : null }).ToList();
-            if (!result.Succeeded && !steps.Any(s => s.Status == "Failed"))
+                .Select(f => new NodeStepResult { HostName = session.Name, Step = f[0], Status = ParseStatus(f[1]), Detail = ParseStatus(f[1]) == StepStatus.Failed && f[1] != nameof(StepStatus.Failed) ? $"unknown status {f[1]}: {f[2]}" : f[2], ErrorId = f.Length == 4 && f[3].Length > 0 ? f[3] : null }).ToList();
+            if (!result.Succeeded && !steps.Any(s => s.Status == StepStatus.Failed))
             {
                 steps.Add(new NodeStepResult
                 {
                     HostName = session.Name,
                     Step = "Bootstrap",
-                    Status = "Failed",
-                    Detail = result.FailureId == "SudoFailed" ? $"{session.User} has no passwordless sudo: {result.Error.Trim()}"
+                    Status = StepStatus.Failed,
+                    Detail = result.FailureId == ErrorIds.SudoFailed ? $"{session.User} has no passwordless sudo: {result.Error.Trim()}"
                         : $"{result.FailureId} (exit {result.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}): {result.Error.Trim()}",
                 });
             }
 
             return steps;
         }
+
+        // bootstrap.sh's statuses are StepStatus names; a word it should never print counts as a failure.
+        private static StepStatus ParseStatus(string word) =>
+            Enum.TryParse<StepStatus>(word, ignoreCase: false, out var status) && Enum.IsDefined(typeof(StepStatus), status) && !int.TryParse(word, out _)
+                ? status
+                : StepStatus.Failed;
 
         private static Task<NodeCommandResult> Run(NodeSession session, string mode, bool check, string features, string dotfiles,
             IReadOnlyList<string> userArguments, IOperationReporter reporter, CancellationToken token)

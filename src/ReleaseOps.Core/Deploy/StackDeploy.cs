@@ -99,7 +99,7 @@ namespace ReleaseOps.Core.Deploy
                 var problem = ProjectSettings.GitRefProblem(request.Ref);
                 if (problem is not null || request.Ref.Length > 255)
                 {
-                    throw new ReleaseOpsException("InvalidRef", FailureCategory.InvalidArgument,
+                    throw new ReleaseOpsException(ErrorIds.InvalidRef, FailureCategory.InvalidArgument,
                         $"'{Shown(request.Ref)}' is not a ref that can be deployed: {problem ?? "it is longer than 255 characters"}.",
                         "Pass a branch (develop), a tag (v2026.48.0) or a commit id.", request.Ref);
                 }
@@ -107,13 +107,13 @@ namespace ReleaseOps.Core.Deploy
 
             if (!RemotePattern.IsMatch(request.Remote))
             {
-                throw new ReleaseOpsException("InvalidRemote", FailureCategory.InvalidData,
+                throw new ReleaseOpsException(ErrorIds.InvalidRemote, FailureCategory.InvalidData,
                     $"'{Shown(request.Remote)}' is not a remote name that a deploy can fetch from.", "Set Remote in releaseops.psd1 to a plain name such as origin.", request.Remote);
             }
 
             if (!request.StackPath.StartsWith("/", StringComparison.Ordinal) || request.StackPath.Any(char.IsControl))
             {
-                throw new ReleaseOpsException("InvalidStackPath", FailureCategory.InvalidData,
+                throw new ReleaseOpsException(ErrorIds.InvalidStackPath, FailureCategory.InvalidData,
                     $"'{Shown(request.StackPath)}' is not an absolute path on the node.", "Set StackPath in releaseops.psd1, such as /srv/cortico.", request.StackPath);
             }
         }
@@ -161,7 +161,7 @@ namespace ReleaseOps.Core.Deploy
             var password = colon < 0 ? string.Empty : Uri.UnescapeDataString(info.Substring(colon + 1));
             if (user.IndexOf('\n') >= 0 || password.IndexOf('\n') >= 0)
             {
-                throw new ReleaseOpsException("InvalidRepositoryUrl", FailureCategory.InvalidArgument, "The repository URL's user or token holds a line break.",
+                throw new ReleaseOpsException(ErrorIds.InvalidRepositoryUrl, FailureCategory.InvalidArgument, "The repository URL's user or token holds a line break.",
                     "Check RepositoryUrl in releaseops.psd1.", HideUserInfo(repositoryUrl!));
             }
 
@@ -309,9 +309,9 @@ namespace ReleaseOps.Core.Deploy
             string? Get(string key) => fields.TryGetValue(key, out var v) && v.Length > 0 ? v : null;
             if (Get("status") is null)
             {
-                var why = result.FailureId == "SudoFailed" ? $"{session.User} has no passwordless sudo: {result.Error.Trim()}"
+                var why = result.FailureId == ErrorIds.SudoFailed ? $"{session.User} has no passwordless sudo: {result.Error.Trim()}"
                     : $"the deploy script ended without a result ({result.FailureId ?? "no status"}, exit {result.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}): {Tail(result.Error)}";
-                throw new ReleaseOpsException(result.FailureId == "SudoFailed" ? "SudoFailed" : "DeployScriptFailed", FailureCategory.InvalidResult,
+                throw new ReleaseOpsException(result.FailureId == ErrorIds.SudoFailed ? ErrorIds.SudoFailed : ErrorIds.DeployScriptFailed, FailureCategory.InvalidResult,
                     $"{session.Name}: {why}", "Read the message; run the same command again once the cause is fixed (the node keeps its live commit).", session.Name);
             }
 
@@ -359,15 +359,15 @@ namespace ReleaseOps.Core.Deploy
         {
             var (category, fix) = id switch
             {
-                "DeployLocked" => (FailureCategory.ResourceUnavailable, "Wait for the other deploy to finish, then run the command again. A lock left by a killed deploy is broken by the next deploy."),
-                "RefNotFound" => (FailureCategory.ObjectNotFound, $"Push {request.Ref} to {request.Remote}, or pass an existing branch, tag or commit."),
-                "NoPreviousDeployment" => (FailureCategory.ObjectNotFound, "Deploy a ref first: a rollback returns to the commit that was live before the last deploy."),
-                "StackNotFound" => (FailureCategory.ObjectNotFound, $"Clone the project into {request.StackPath} on the node, or set RepositoryUrl in releaseops.psd1 so that the first deploy clones it."),
-                "ComposeNotFound" => (FailureCategory.NotInstalled, "Install Docker and compose on the node (Initialize-Node -Docker), or set StackUpCommand in releaseops.psd1."),
-                "GitNotFound" => (FailureCategory.NotInstalled, "Install git on the node."),
-                "UnsafeCheckout" => (FailureCategory.SecurityError, "Deploy as the checkout's owner (without -Sudo), or give the whole checkout to the deploying account (chown -R) after reading its hooks and .git/config."),
-                "LocalChanges" => (FailureCategory.InvalidOperation, "Commit the changes to the project's repository, or pass -Force to discard them."),
-                "FetchFailed" or "CloneFailed" => (FailureCategory.ConnectionError, "Check that the node can reach the repository (its deploy key or token) and run the command again."),
+                ErrorIds.DeployLocked => (FailureCategory.ResourceUnavailable, "Wait for the other deploy to finish, then run the command again. A lock left by a killed deploy is broken by the next deploy."),
+                ErrorIds.RefNotFound => (FailureCategory.ObjectNotFound, $"Push {request.Ref} to {request.Remote}, or pass an existing branch, tag or commit."),
+                ErrorIds.NoPreviousDeployment => (FailureCategory.ObjectNotFound, "Deploy a ref first: a rollback returns to the commit that was live before the last deploy."),
+                ErrorIds.StackNotFound => (FailureCategory.ObjectNotFound, $"Clone the project into {request.StackPath} on the node, or set RepositoryUrl in releaseops.psd1 so that the first deploy clones it."),
+                ErrorIds.ComposeNotFound => (FailureCategory.NotInstalled, "Install Docker and compose on the node (Initialize-Node -Docker), or set StackUpCommand in releaseops.psd1."),
+                ErrorIds.GitNotFound => (FailureCategory.NotInstalled, "Install git on the node."),
+                ErrorIds.UnsafeCheckout => (FailureCategory.SecurityError, "Deploy as the checkout's owner (without -Sudo), or give the whole checkout to the deploying account (chown -R) after reading its hooks and .git/config."),
+                ErrorIds.LocalChanges => (FailureCategory.InvalidOperation, "Commit the changes to the project's repository, or pass -Force to discard them."),
+                ErrorIds.FetchFailed or ErrorIds.CloneFailed => (FailureCategory.ConnectionError, "Check that the node can reach the repository (its deploy key or token) and run the command again."),
                 _ => (FailureCategory.InvalidOperation, "Read the message, fix the cause and run the command again."),
             };
             return new ReleaseOpsException(id, category, $"{node}: {message}", fix, node);
@@ -379,10 +379,10 @@ namespace ReleaseOps.Core.Deploy
         /// <summary>The id of the error for a deploy whose step failed.</summary>
         public static string FailureId(string? step) => step switch
         {
-            "HealthCheck" => "HealthCheckFailed",
-            "Up" => "StackUpFailed",
-            "Migrate" => "MigrationFailed",
-            "Checkout" => "CheckoutFailed",
+            "HealthCheck" => ErrorIds.HealthCheckFailed,
+            "Up" => ErrorIds.StackUpFailed,
+            "Migrate" => ErrorIds.MigrationFailed,
+            "Checkout" => ErrorIds.CheckoutFailed,
             _ => "DeployFailed",
         };
 

@@ -416,7 +416,7 @@ namespace ReleaseOps.Core.Iac
             {
                 if (string.IsNullOrEmpty(r.ZoneId))
                 {
-                    throw new ReleaseOpsException("DnsZoneIdMissing", FailureCategory.InvalidData,
+                    throw new ReleaseOpsException(ErrorIds.DnsZoneIdMissing, FailureCategory.InvalidData,
                         $"The Cloudflare record {r.Name} ({r.Id}) has no zone id, which Terraform needs to import it.",
                         "Pipe the records from Get-DnsRecord -Provider Cloudflare, which reads the zone's id.", r);
                 }

@@ -193,7 +193,7 @@ namespace ReleaseOps.Core.Iac
         }
 
         private static ReleaseOpsException Invalid(string source, string why) =>
-            new("TerraformStateInvalid", FailureCategory.InvalidData, $"{source} cannot be read as Terraform state: {why}.",
+            new(ErrorIds.TerraformStateInvalid, FailureCategory.InvalidData, $"{source} cannot be read as Terraform state: {why}.",
                 "Pass a state file (terraform state pull > state.json) or the output of terraform show -json.", source);
 
         private static IEnumerable<JsonElement> Array(JsonElement e) => e.ValueKind == JsonValueKind.Array ? e.EnumerateArray() : Enumerable.Empty<JsonElement>();

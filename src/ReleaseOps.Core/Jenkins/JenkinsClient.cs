@@ -99,13 +99,13 @@ namespace ReleaseOps.Core.Jenkins
             var status = (int)response.StatusCode;
             if (status == 404)
             {
-                throw new ReleaseOpsException("JenkinsJobNotFound", FailureCategory.ObjectNotFound, $"Jenkins at {Connection.BaseUrl} has no job {job}.",
+                throw new ReleaseOpsException(ErrorIds.JenkinsJobNotFound, FailureCategory.ObjectNotFound, $"Jenkins at {Connection.BaseUrl} has no job {job}.",
                     "Check the job's name and folders (folder/name), and that the user may see it.", job);
             }
 
             if (status == 409)
             {
-                throw new ReleaseOpsException("JenkinsJobDisabled", FailureCategory.InvalidOperation, $"Jenkins refused to build {job}: the job is disabled (409).",
+                throw new ReleaseOpsException(ErrorIds.JenkinsJobDisabled, FailureCategory.InvalidOperation, $"Jenkins refused to build {job}: the job is disabled (409).",
                     "Enable the job in Jenkins, then run the command again.", job);
             }
 
@@ -119,7 +119,7 @@ namespace ReleaseOps.Core.Jenkins
                     : status == 400 || (status < 400 && parameters is null)
                         ? "If the job takes parameters, pass -Parameter (an empty hashtable uses their defaults)."
                         : "Check the job in Jenkins, then run the command again.";
-                throw new ReleaseOpsException("JenkinsTriggerFailed", FailureCategory.InvalidResult,
+                throw new ReleaseOpsException(ErrorIds.JenkinsTriggerFailed, FailureCategory.InvalidResult,
                     $"Jenkins did not queue {job}: it answered {status} {response.ReasonPhrase} without a queue item's Location.", hint, job);
             }
 
@@ -181,7 +181,7 @@ namespace ReleaseOps.Core.Jenkins
             var jobPath = JenkinsConnection.JobPath(job);
             job = JenkinsConnection.NormalizeJob(job);
             var which = number is int n ? n.ToString(CultureInfo.InvariantCulture) : "lastBuild";
-            var json = await GetJsonAsync(jobPath + which + "/api/json", job, () => new ReleaseOpsException("JenkinsBuildNotFound", FailureCategory.ObjectNotFound,
+            var json = await GetJsonAsync(jobPath + which + "/api/json", job, () => new ReleaseOpsException(ErrorIds.JenkinsBuildNotFound, FailureCategory.ObjectNotFound,
                 number is null ? $"Jenkins has no job {job}, or it has not been built yet." : $"Jenkins has no build #{number} of {job}.",
                 "Check the job's name (folder/name) and the build number; old builds may have been discarded.", job), reporter, token).ConfigureAwait(false);
             var build = ParseBuild(job, json);
@@ -207,7 +207,7 @@ namespace ReleaseOps.Core.Jenkins
             ThrowIfAuthFailed(response, target, "read");
             if (!response.IsSuccessStatusCode)
             {
-                throw new ReleaseOpsException("JenkinsRequestFailed", FailureCategory.InvalidResult,
+                throw new ReleaseOpsException(ErrorIds.JenkinsRequestFailed, FailureCategory.InvalidResult,
                     $"Jenkins answered {(int)response.StatusCode} {response.ReasonPhrase} to GET {path}.", "Check Jenkins' log, then run the command again.", target);
             }
 
@@ -219,7 +219,7 @@ namespace ReleaseOps.Core.Jenkins
             }
             catch (JsonException ex)
             {
-                throw new ReleaseOpsException("JenkinsInvalidResponse", FailureCategory.InvalidData,
+                throw new ReleaseOpsException(ErrorIds.JenkinsInvalidResponse, FailureCategory.InvalidData,
                     $"Jenkins' answer to GET {path} is not JSON (is {Connection.BaseUrl} the Jenkins root URL?).", "Check -JenkinsUrl or JENKINS_URL.", target, ex);
             }
         }
@@ -237,15 +237,15 @@ namespace ReleaseOps.Core.Jenkins
             return build.Result switch
             {
                 null or "SUCCESS" => null,
-                "FAILURE" => new ReleaseOpsException("JenkinsBuildFailed", FailureCategory.InvalidResult, $"{which} failed (FAILURE).{see}",
+                "FAILURE" => new ReleaseOpsException(ErrorIds.JenkinsBuildFailed, FailureCategory.InvalidResult, $"{which} failed (FAILURE).{see}",
                     "Read the console log (the information stream, or Get-JenkinsBuild -IncludeLog), fix the cause, and run the job again.", build),
-                "UNSTABLE" => new ReleaseOpsException("JenkinsBuildUnstable", FailureCategory.InvalidResult, $"{which} is UNSTABLE (tests failed or were flaky).{see}",
+                "UNSTABLE" => new ReleaseOpsException(ErrorIds.JenkinsBuildUnstable, FailureCategory.InvalidResult, $"{which} is UNSTABLE (tests failed or were flaky).{see}",
                     "Read the test report in Jenkins, fix the failing tests, and run the job again.", build),
-                "ABORTED" => new ReleaseOpsException("JenkinsBuildAborted", FailureCategory.OperationStopped, $"{which} was aborted in Jenkins.{see}",
+                "ABORTED" => new ReleaseOpsException(ErrorIds.JenkinsBuildAborted, FailureCategory.OperationStopped, $"{which} was aborted in Jenkins.{see}",
                     "Find out who or what aborted it (a timeout step, a newer build, a user), then run the job again.", build),
-                "NOT_BUILT" => new ReleaseOpsException("JenkinsBuildNotBuilt", FailureCategory.InvalidResult, $"{which} was not built (NOT_BUILT).{see}",
+                "NOT_BUILT" => new ReleaseOpsException(ErrorIds.JenkinsBuildNotBuilt, FailureCategory.InvalidResult, $"{which} was not built (NOT_BUILT).{see}",
                     "Check the job's conditions in Jenkins, then run it again.", build),
-                _ => new ReleaseOpsException("JenkinsBuildFailed", FailureCategory.InvalidResult, $"{which} ended with the result {build.Result}.{see}",
+                _ => new ReleaseOpsException(ErrorIds.JenkinsBuildFailed, FailureCategory.InvalidResult, $"{which} ended with the result {build.Result}.{see}",
                     "Read the console log, fix the cause, and run the job again.", build),
             };
         }
@@ -332,13 +332,13 @@ namespace ReleaseOps.Core.Jenkins
             {
                 CheckTimeout(watch, job, null, "waiting in the queue");
                 var item = await GetJsonAsync(path, job,
-                    () => new ReleaseOpsException("JenkinsQueueItemExpired", FailureCategory.ObjectNotFound,
+                    () => new ReleaseOpsException(ErrorIds.JenkinsQueueItemExpired, FailureCategory.ObjectNotFound,
                         $"Jenkins' queue item {queued.QueueId} for {job} is gone before its build was seen to start (queue items expire about 5 minutes after their build starts, and vanish when Jenkins restarts).",
                         $"Look for the build in Jenkins ({Connection.BaseUrl}{JenkinsConnection.JobPath(job)}), or use Get-JenkinsBuild -Job {job} -Last.", queued),
                     reporter, token).ConfigureAwait(false);
                 if (item.TryGetProperty("cancelled", out var cancelled) && cancelled.ValueKind == JsonValueKind.True)
                 {
-                    throw new ReleaseOpsException("JenkinsQueueItemCancelled", FailureCategory.OperationStopped,
+                    throw new ReleaseOpsException(ErrorIds.JenkinsQueueItemCancelled, FailureCategory.OperationStopped,
                         $"The queued build of {job} (queue item {queued.QueueId}) was cancelled in Jenkins before it started.",
                         "Find out who cancelled it in Jenkins, then trigger the job again.", queued);
                 }
@@ -387,7 +387,7 @@ namespace ReleaseOps.Core.Jenkins
                 if (logDone)
                 {
                     var json = await GetJsonAsync($"{jobPath}{number}/api/json", job,
-                        () => new ReleaseOpsException("JenkinsBuildNotFound", FailureCategory.ObjectNotFound, $"Build #{number} of {job} disappeared while it was followed.",
+                        () => new ReleaseOpsException(ErrorIds.JenkinsBuildNotFound, FailureCategory.ObjectNotFound, $"Build #{number} of {job} disappeared while it was followed.",
                             "Check Jenkins' build discarder, then run the command again.", job), reporter, token).ConfigureAwait(false);
                     var build = ParseBuild(job, json);
                     if (!build.Building && build.Result is not null)
@@ -429,14 +429,14 @@ namespace ReleaseOps.Core.Jenkins
             using var response = await GetWithRetryAsync(path, job, reporter, token).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                throw new ReleaseOpsException("JenkinsBuildNotFound", FailureCategory.ObjectNotFound, $"Jenkins has no build #{number} of {job}, or no log for it.",
+                throw new ReleaseOpsException(ErrorIds.JenkinsBuildNotFound, FailureCategory.ObjectNotFound, $"Jenkins has no build #{number} of {job}, or no log for it.",
                     "Check the job's name and the build number.", job);
             }
 
             ThrowIfAuthFailed(response, job, "read the log of");
             if (!response.IsSuccessStatusCode)
             {
-                throw new ReleaseOpsException("JenkinsRequestFailed", FailureCategory.InvalidResult,
+                throw new ReleaseOpsException(ErrorIds.JenkinsRequestFailed, FailureCategory.InvalidResult,
                     $"Jenkins answered {(int)response.StatusCode} {response.ReasonPhrase} to the console log of {job} #{number}.", "Check Jenkins' log, then run the command again.", job);
             }
 
@@ -474,7 +474,7 @@ namespace ReleaseOps.Core.Jenkins
             ThrowIfAuthFailed(response, job, "get a CSRF crumb to trigger");
             if (!response.IsSuccessStatusCode)
             {
-                throw new ReleaseOpsException("JenkinsRequestFailed", FailureCategory.InvalidResult,
+                throw new ReleaseOpsException(ErrorIds.JenkinsRequestFailed, FailureCategory.InvalidResult,
                     $"Jenkins answered {(int)response.StatusCode} {response.ReasonPhrase} for a CSRF crumb.", "Check Jenkins' log, then run the command again.", job);
             }
 
@@ -491,7 +491,7 @@ namespace ReleaseOps.Core.Jenkins
             }
             catch (JsonException ex)
             {
-                throw new ReleaseOpsException("JenkinsInvalidResponse", FailureCategory.InvalidData,
+                throw new ReleaseOpsException(ErrorIds.JenkinsInvalidResponse, FailureCategory.InvalidData,
                     "Jenkins' crumb issuer did not answer JSON (is the URL Jenkins' root URL?).", "Check -JenkinsUrl or JENKINS_URL.", job, ex);
             }
         }
@@ -500,7 +500,7 @@ namespace ReleaseOps.Core.Jenkins
         {
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
-                throw new ReleaseOpsException("JenkinsAuthFailed", FailureCategory.AuthenticationError,
+                throw new ReleaseOpsException(ErrorIds.JenkinsAuthFailed, FailureCategory.AuthenticationError,
                     Connection.Authenticated
                         ? $"Jenkins at {Connection.BaseUrl} refused the user {Connection.User} and its API token (401) when asked to {what} {target}."
                         : $"Jenkins at {Connection.BaseUrl} requires a login (401) to {what} {target}, and no user and API token were given.",
@@ -509,7 +509,7 @@ namespace ReleaseOps.Core.Jenkins
 
             if (response.StatusCode == HttpStatusCode.Forbidden)
             {
-                throw new ReleaseOpsException("JenkinsPermissionDenied", FailureCategory.PermissionDenied,
+                throw new ReleaseOpsException(ErrorIds.JenkinsPermissionDenied, FailureCategory.PermissionDenied,
                     $"Jenkins at {Connection.BaseUrl} forbade {(Connection.Authenticated ? "the user " + Connection.User : "anonymous access")} to {what} {target} (403).",
                     Connection.Authenticated
                         ? "Give the user the Job/Build and Job/Read permissions in Jenkins."
@@ -522,7 +522,7 @@ namespace ReleaseOps.Core.Jenkins
             if (watch.Elapsed > options.Timeout)
             {
                 var which = number is int n ? $"{job} #{n}" : job;
-                throw new ReleaseOpsException("JenkinsTimeout", FailureCategory.OperationTimeout,
+                throw new ReleaseOpsException(ErrorIds.JenkinsTimeout, FailureCategory.OperationTimeout,
                     $"{which} was still {doing} after {(int)options.Timeout.TotalSeconds} s; it was left running in Jenkins.",
                     $"Raise -Timeout, or follow it with Get-JenkinsBuild -Job {job}" + (number is null ? " -Last." : $" -Number {number}."), job);
             }
@@ -545,7 +545,7 @@ namespace ReleaseOps.Core.Jenkins
         }
 
         private ReleaseOpsException Unreachable(string target, Exception ex) =>
-            new("JenkinsUnreachable", ex is TaskCanceledException ? FailureCategory.OperationTimeout : FailureCategory.ConnectionError,
+            new(ErrorIds.JenkinsUnreachable, ex is TaskCanceledException ? FailureCategory.OperationTimeout : FailureCategory.ConnectionError,
                 ex is TaskCanceledException
                     ? $"Jenkins at {Connection.BaseUrl} did not answer in {(int)options.RequestTimeout.TotalSeconds} s."
                     : $"Jenkins at {Connection.BaseUrl} did not answer: {ex.Message}",
@@ -585,7 +585,7 @@ namespace ReleaseOps.Core.Jenkins
                 if (attempt >= options.MaxRetries)
                 {
                     // Unreachable: Jenkins never answered this client. Lost: it did, and then stopped answering.
-                    throw new ReleaseOpsException(answered ? "JenkinsConnectionLost" : "JenkinsUnreachable", FailureCategory.ConnectionError,
+                    throw new ReleaseOpsException(answered ? ErrorIds.JenkinsConnectionLost : ErrorIds.JenkinsUnreachable, FailureCategory.ConnectionError,
                         !answered
                             ? $"Jenkins at {Connection.BaseUrl} did not answer ({attempt + 1} tries): {why}."
                             : $"Lost the connection to Jenkins at {Connection.BaseUrl}: {attempt + 1} tries in a row failed ({why}).",

@@ -46,14 +46,14 @@ namespace ReleaseOps.Core.Jenkins
             url = string.IsNullOrWhiteSpace(url) ? environment(UrlVariable) : url;
             if (string.IsNullOrWhiteSpace(url))
             {
-                throw new ReleaseOpsException("JenkinsUrlMissing", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.JenkinsUrlMissing, FailureCategory.InvalidArgument,
                     "No Jenkins URL was given, and JENKINS_URL is not set.",
                     "Pass -JenkinsUrl https://jenkins.example.com/, or set the JENKINS_URL environment variable (Jenkins sets it for its own jobs).");
             }
 
             if (!Uri.TryCreate(url!.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || !string.IsNullOrEmpty(uri.UserInfo))
             {
-                throw new ReleaseOpsException("InvalidJenkinsUrl", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.InvalidJenkinsUrl, FailureCategory.InvalidArgument,
                     "The Jenkins URL is not an http(s) URL without credentials in it.",
                     "Pass the server's root URL, such as https://jenkins.example.com/ ; credentials go in -Credential or JENKINS_USER_ID and JENKINS_API_TOKEN.");
             }
@@ -84,7 +84,7 @@ namespace ReleaseOps.Core.Jenkins
             if (connection.Authenticated && root.Uri.Scheme != Uri.UriSchemeHttps && !root.Uri.IsLoopback)
             {
                 // Basic authentication over plain HTTP hands the API token to anyone on the path.
-                throw new ReleaseOpsException("JenkinsInsecureUrl", FailureCategory.SecurityError,
+                throw new ReleaseOpsException(ErrorIds.JenkinsInsecureUrl, FailureCategory.SecurityError,
                     $"The Jenkins URL {root.Uri} is plain http, and the Jenkins credentials are sent only over https (or to this machine's loopback address).",
                     "Use the server's https:// URL. A Jenkins on this machine may be reached as http://127.0.0.1:<port>/.", root.Uri.ToString());
             }
@@ -98,7 +98,7 @@ namespace ReleaseOps.Core.Jenkins
             var parts = (job ?? string.Empty).Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length == 0 || parts.Any(p => p == "." || p == ".."))
             {
-                throw new ReleaseOpsException("InvalidJenkinsJob", FailureCategory.InvalidArgument, $"'{job}' is not a Jenkins job path.",
+                throw new ReleaseOpsException(ErrorIds.InvalidJenkinsJob, FailureCategory.InvalidArgument, $"'{job}' is not a Jenkins job path.",
                     "Name the job with its folders, separated by /, such as cortico/e2e.", job);
             }
 

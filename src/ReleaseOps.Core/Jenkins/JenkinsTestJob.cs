@@ -29,12 +29,12 @@ namespace ReleaseOps.Core.Jenkins
                 using var client = new JenkinsClient(connection, new JenkinsWaitOptions { Timeout = timeout });
                 var queued = await client.TriggerAsync(job, parameters, reporter, token).ConfigureAwait(false);
                 var build = await client.WaitAsync(queued, onLogLine, reporter, token).ConfigureAwait(false);
-                step.Status = build.Result == "SUCCESS" ? "Passed" : "Failed";
+                step.Status = build.Result == "SUCCESS" ? StepStatus.Passed : StepStatus.Failed;
                 step.Detail = $"#{build.Number} {build.Result} with {NodeParameter}={nodeName}: {build.Url}";
             }
             catch (ReleaseOpsException ex)
             {
-                step.Status = "Failed";
+                step.Status = StepStatus.Failed;
                 step.Detail = $"{ex.ErrorId}: {ex.Message} {ex.RecommendedAction}";
             }
 

@@ -138,12 +138,12 @@ namespace ReleaseOps.Core.Providers
                 var state = i?.State?.Name?.Value;
                 if (state is "terminated" or "shutting-down" or "stopping")
                 {
-                    throw new ReleaseOpsException("NodeNotRunning", FailureCategory.InvalidResult, $"EC2 instance {name} ({id}) is {state}, not running: {i?.StateReason?.Message}",
+                    throw new ReleaseOpsException(ErrorIds.NodeNotRunning, FailureCategory.InvalidResult, $"EC2 instance {name} ({id}) is {state}, not running: {i?.StateReason?.Message}",
                         "Check the instance's state reason in the EC2 console; remove it and create it again.", id);
                 }
 
                 return state == "running" && !string.IsNullOrEmpty(i!.PublicIpAddress) ? i : null;
-            }, settings.CreateTimeout, settings.PollInterval, reporter, token, "NodeCreateTimeout",
+            }, settings.CreateTimeout, settings.PollInterval, reporter, token, ErrorIds.NodeCreateTimeout,
                 "The instance may still start. Run the same New-ProjectNode again: it finds the instance and waits for it.", name).ConfigureAwait(false);
             return ToNode(running);
         }
@@ -177,12 +177,12 @@ namespace ReleaseOps.Core.Providers
                 var i = d.Images?.FirstOrDefault();
                 if (i?.State == ImageState.Failed)
                 {
-                    throw new ReleaseOpsException("SnapshotFailed", FailureCategory.InvalidResult, $"EC2 reports that the image {name} of {node.Name} failed: {i.StateReason?.Message}",
+                    throw new ReleaseOpsException(ErrorIds.SnapshotFailed, FailureCategory.InvalidResult, $"EC2 reports that the image {name} of {node.Name} failed: {i.StateReason?.Message}",
                         "Check the image in the EC2 console, then take it again.", node);
                 }
 
                 return i?.State == ImageState.Available ? i : null;
-            }, settings.SnapshotTimeout, settings.PollInterval, reporter, token, "SnapshotTimeout", "The image may still complete; list it later with Get-NodeSnapshot.", node).ConfigureAwait(false);
+            }, settings.SnapshotTimeout, settings.PollInterval, reporter, token, ErrorIds.SnapshotTimeout, "The image may still complete; list it later with Get-NodeSnapshot.", node).ConfigureAwait(false);
             return ToSnapshot(image, node);
         }
 
@@ -256,7 +256,7 @@ namespace ReleaseOps.Core.Providers
                 .OrderByDescending(x => x.Major).ThenByDescending(x => x.Image.CreationDate, StringComparer.Ordinal)
                 .Select(x => x.Image)
                 .FirstOrDefault();
-            return best ?? throw new ReleaseOpsException("NoUbuntuImage", FailureCategory.ObjectNotFound, $"Canonical ({CanonicalOwner}) publishes no Ubuntu LTS AMI in {region} that this account can see.",
+            return best ?? throw new ReleaseOpsException(ErrorIds.NoUbuntuImage, FailureCategory.ObjectNotFound, $"Canonical ({CanonicalOwner}) publishes no Ubuntu LTS AMI in {region} that this account can see.",
                 "Check the region, or that the account may describe public images.", region);
         }
 
@@ -285,7 +285,7 @@ namespace ReleaseOps.Core.Providers
                     return credentials;
                 }
 
-                throw new ReleaseOpsException("ProviderCredentialsMissing", FailureCategory.AuthenticationError, $"There is no AWS profile '{profile}' in the shared credentials or config files.",
+                throw new ReleaseOpsException(ErrorIds.ProviderCredentialsMissing, FailureCategory.AuthenticationError, $"There is no AWS profile '{profile}' in the shared credentials or config files.",
                     "Create it with aws configure --profile, or pass another -AwsProfile.", profile);
             }
 
@@ -308,7 +308,7 @@ namespace ReleaseOps.Core.Providers
 
         private async Task<string> EnsureKeyAsync(IReadOnlyList<string> keys, CancellationToken token)
         {
-            var key = keys.Count > 0 ? PublicKey.Parse(keys[0]) : throw new ReleaseOpsException("NoPublicKey", FailureCategory.ObjectNotFound,
+            var key = keys.Count > 0 ? PublicKey.Parse(keys[0]) : throw new ReleaseOpsException(ErrorIds.NoPublicKey, FailureCategory.ObjectNotFound,
                 "No public key was given to import into EC2.", "Pass -PublicKey, or create a key with ssh-keygen -t ed25519.", null);
             var keyName = KeyNameFor(key);
             try
@@ -363,16 +363,16 @@ namespace ReleaseOps.Core.Providers
                 var what = $"EC2 answered {ex.ErrorCode} to {action} in {region} (request id {ex.RequestId}): {ex.Message}";
                 var failure = ex.ErrorCode switch
                 {
-                    "AuthFailure" or "UnrecognizedClientException" or "InvalidClientTokenId" or "SignatureDoesNotMatch" => new ReleaseOpsException("ProviderAuthenticationFailed", FailureCategory.AuthenticationError, what,
+                    "AuthFailure" or "UnrecognizedClientException" or "InvalidClientTokenId" or "SignatureDoesNotMatch" => new ReleaseOpsException(ErrorIds.ProviderAuthenticationFailed, FailureCategory.AuthenticationError, what,
                         "Check the AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or -Credential).", action, ex),
-                    "UnauthorizedOperation" => new ReleaseOpsException("ProviderPermissionDenied", FailureCategory.PermissionDenied, what, "Give the IAM identity the EC2 permission the message names.", action, ex),
-                    "InstanceLimitExceeded" or "VcpuLimitExceeded" or "ResourceLimitExceeded" => new ReleaseOpsException("ProviderQuotaExceeded", FailureCategory.LimitsExceeded, what,
+                    "UnauthorizedOperation" => new ReleaseOpsException(ErrorIds.ProviderPermissionDenied, FailureCategory.PermissionDenied, what, "Give the IAM identity the EC2 permission the message names.", action, ex),
+                    "InstanceLimitExceeded" or "VcpuLimitExceeded" or "ResourceLimitExceeded" => new ReleaseOpsException(ErrorIds.ProviderQuotaExceeded, FailureCategory.LimitsExceeded, what,
                         "Ask AWS for a higher limit (Service Quotas), or terminate instances that are no longer needed.", action, ex),
-                    "RequestLimitExceeded" or "Throttling" => new ReleaseOpsException("ProviderRateLimited", FailureCategory.LimitsExceeded, what, "Wait a few minutes, or run fewer operations at once.", action, ex),
-                    "IdempotentParameterMismatch" => new ReleaseOpsException("ProviderRequestRejected", FailureCategory.InvalidArgument, what,
+                    "RequestLimitExceeded" or "Throttling" => new ReleaseOpsException(ErrorIds.ProviderRateLimited, FailureCategory.LimitsExceeded, what, "Wait a few minutes, or run fewer operations at once.", action, ex),
+                    "IdempotentParameterMismatch" => new ReleaseOpsException(ErrorIds.ProviderRequestRejected, FailureCategory.InvalidArgument, what,
                         "An earlier request with the same client token asked for something else; remove the instance or change the request.", action, ex),
-                    _ when (int)ex.StatusCode >= 500 => new ReleaseOpsException("ProviderUnavailable", FailureCategory.ResourceUnavailable, what, "Check the AWS Health Dashboard and run the command again.", action, ex),
-                    _ => new ReleaseOpsException("ProviderRequestRejected", FailureCategory.InvalidArgument, what, "Correct the value that EC2 names, then run the command again.", action, ex),
+                    _ when (int)ex.StatusCode >= 500 => new ReleaseOpsException(ErrorIds.ProviderUnavailable, FailureCategory.ResourceUnavailable, what, "Check the AWS Health Dashboard and run the command again.", action, ex),
+                    _ => new ReleaseOpsException(ErrorIds.ProviderRequestRejected, FailureCategory.InvalidArgument, what, "Correct the value that EC2 names, then run the command again.", action, ex),
                 };
 
                 // EC2's Errors/Error/Code, which the SDK reads into ErrorCode.
@@ -381,23 +381,23 @@ namespace ReleaseOps.Core.Providers
             }
             catch (AmazonServiceException ex) when (ex.InnerException is System.Net.Http.HttpRequestException or System.Net.WebException)
             {
-                throw new ReleaseOpsException("ProviderUnreachable", FailureCategory.ConnectionError, $"EC2 in {region} could not be reached for {action}: {ex.InnerException!.Message}",
+                throw new ReleaseOpsException(ErrorIds.ProviderUnreachable, FailureCategory.ConnectionError, $"EC2 in {region} could not be reached for {action}: {ex.InnerException!.Message}",
                     "Check the network, a proxy, or AWS_ENDPOINT_URL_EC2.", action, ex);
             }
             catch (System.Net.Http.HttpRequestException ex)
             {
-                throw new ReleaseOpsException("ProviderUnreachable", FailureCategory.ConnectionError, $"EC2 in {region} could not be reached for {action}: {ex.Message}",
+                throw new ReleaseOpsException(ErrorIds.ProviderUnreachable, FailureCategory.ConnectionError, $"EC2 in {region} could not be reached for {action}: {ex.Message}",
                     "Check the network, a proxy, or AWS_ENDPOINT_URL_EC2.", action, ex);
             }
             catch (AmazonClientException ex)
             {
-                throw new ReleaseOpsException("ProviderCredentialsMissing", FailureCategory.AuthenticationError, $"The AWS SDK could not prepare {action}: {ex.Message}",
+                throw new ReleaseOpsException(ErrorIds.ProviderCredentialsMissing, FailureCategory.AuthenticationError, $"The AWS SDK could not prepare {action}: {ex.Message}",
                     "Set AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE) and a region (AWS_REGION).", action, ex);
             }
         }
 
         private static ReleaseOpsException Invalid(string what) =>
-            new("ProviderInvalidResponse", FailureCategory.InvalidResult, $"EC2: {what}.", "Retry; if it persists, report it with the request id.", what);
+            new(ErrorIds.ProviderInvalidResponse, FailureCategory.InvalidResult, $"EC2: {what}.", "Retry; if it persists, report it with the request id.", what);
 
         private ProjectNode ToNode(Instance i)
         {

@@ -38,7 +38,7 @@ namespace ReleaseOps.Core.Providers
         {
             if (Server is not { } server || string.IsNullOrWhiteSpace(server.Address))
             {
-                throw new ReleaseOpsException("ClientAddressMissing", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.ClientAddressMissing, FailureCategory.InvalidArgument,
                     "A client server is registered, not created: its address is needed.", "Pass -Address (and -User, -Port if not root and 22).", request.Name);
             }
 
@@ -51,7 +51,7 @@ namespace ReleaseOps.Core.Providers
                 {
                     if (existing.HostName != server.Address)
                     {
-                        throw new ReleaseOpsException("ClientNodeExists", FailureCategory.ResourceExists,
+                        throw new ReleaseOpsException(ErrorIds.ClientNodeExists, FailureCategory.ResourceExists,
                             $"{request.Name} is already registered at {existing.HostName}, not {server.Address}.", "Remove it with Remove-ProjectNode first, or use another client name.", request.Name);
                     }
 
@@ -124,7 +124,7 @@ namespace ReleaseOps.Core.Providers
         }
 
         internal static ReleaseOpsException NotHere(string what, ProjectNode node) =>
-            new("ProviderNotSupported", FailureCategory.NotImplemented, $"{node.Provider} nodes have no {what} at a provider that ReleaseOps drives.",
+            new(ErrorIds.ProviderNotSupported, FailureCategory.NotImplemented, $"{node.Provider} nodes have no {what} at a provider that ReleaseOps drives.",
                 node.Provider == HostingProvider.Client ? "Client servers are backed up by the client; ask them for a snapshot." : "Use a cloud provider for this.", node);
 
         private static List<ProjectNode> Read()
@@ -161,7 +161,7 @@ namespace ReleaseOps.Core.Providers
             }
             catch (Exception ex) when (ex is JsonException or InvalidOperationException)
             {
-                throw new ReleaseOpsException("ClientRegistryCorrupt", FailureCategory.InvalidData, $"The client server register {path} is not valid JSON: {ex.Message}",
+                throw new ReleaseOpsException(ErrorIds.ClientRegistryCorrupt, FailureCategory.InvalidData, $"The client server register {path} is not valid JSON: {ex.Message}",
                     "Fix or delete the file; it lists the client servers registered with New-ProjectNode -Provider Client.", path);
             }
         }

@@ -83,7 +83,7 @@ namespace ReleaseOps.Core.Providers
             }
 
             var found = await AllAsync($"zones?name={Uri.EscapeDataString(zone)}", token).ConfigureAwait(false);
-            id = found.Select(z => ProviderHttpClient.Str(z, "id")).FirstOrDefault() ?? throw new ReleaseOpsException("DnsZoneNotFound", FailureCategory.ObjectNotFound,
+            id = found.Select(z => ProviderHttpClient.Str(z, "id")).FirstOrDefault() ?? throw new ReleaseOpsException(ErrorIds.DnsZoneNotFound, FailureCategory.ObjectNotFound,
                 $"Cloudflare has no zone {zone} in this account.", "Check the zone's name, and that the API token may read it (Zone.DNS permission).", zone);
             zoneIds[zone] = id;
             return id;
@@ -93,7 +93,7 @@ namespace ReleaseOps.Core.Providers
         {
             if (body.TryGetProperty("success", out var ok) && ok.ValueKind == JsonValueKind.False)
             {
-                throw new ReleaseOpsException("ProviderRequestRejected", FailureCategory.InvalidArgument, "Cloudflare answered success: false.", "Check the record's values.", null);
+                throw new ReleaseOpsException(ErrorIds.ProviderRequestRejected, FailureCategory.InvalidArgument, "Cloudflare answered success: false.", "Check the record's values.", null);
             }
 
             return api.Need(body, "result", "Cloudflare result");

@@ -82,7 +82,7 @@ namespace ReleaseOps.Core.Providers
                 var created = await api.SendAsync(HttpMethod.Post, "v2/droplets", body, token, unsafeToRepeat: true).ConfigureAwait(false);
                 id = Id(api.Need(created.Body, "droplet", "POST /v2/droplets"));
             }
-            catch (ReleaseOpsException ex) when (ex.ErrorId is "ProviderUnavailable" or "ProviderTimeout" or "ProviderUnreachable")
+            catch (ReleaseOpsException ex) when (ex.ErrorId is ErrorIds.ProviderUnavailable or ErrorIds.ProviderTimeout or ErrorIds.ProviderUnreachable)
             {
                 // The request may have created the droplet. Look for it (lists lag behind creation) before trying again.
                 reporter.Warning($"DigitalOcean did not confirm the creation of {name} ({ex.ErrorId}); checking whether it was created.");
@@ -128,17 +128,17 @@ namespace ReleaseOps.Core.Providers
                 var status = Str(action, "status");
                 if (status == "errored")
                 {
-                    throw new ReleaseOpsException("SnapshotFailed", FailureCategory.InvalidResult, $"DigitalOcean reports that the snapshot {name} of {node.Name} failed (action {actionId}).",
+                    throw new ReleaseOpsException(ErrorIds.SnapshotFailed, FailureCategory.InvalidResult, $"DigitalOcean reports that the snapshot {name} of {node.Name} failed (action {actionId}).",
                         "Check the droplet in the DigitalOcean console, then take the snapshot again.", node);
                 }
 
                 return status == "completed" ? (object)status : null;
-            }, settings.SnapshotTimeout, settings.PollInterval, reporter, token, "SnapshotTimeout", "The snapshot may still complete; list it later with Get-NodeSnapshot.", node).ConfigureAwait(false);
+            }, settings.SnapshotTimeout, settings.PollInterval, reporter, token, ErrorIds.SnapshotTimeout, "The snapshot may still complete; list it later with Get-NodeSnapshot.", node).ConfigureAwait(false);
 
             // The action does not name the image; the droplet's snapshots do.
             var snapshots = await ListSnapshotsAsync(node, token).ConfigureAwait(false);
             return snapshots.Where(s => s.Name == name).OrderByDescending(s => s.Created).FirstOrDefault()
-                ?? throw new ReleaseOpsException("ProviderInvalidResponse", FailureCategory.InvalidResult,
+                ?? throw new ReleaseOpsException(ErrorIds.ProviderInvalidResponse, FailureCategory.InvalidResult,
                     $"The snapshot action {actionId} completed, but {node.Name} has no snapshot named {name}.", "List the snapshots with Get-NodeSnapshot; retry if it is missing.", node);
         }
 
@@ -212,7 +212,7 @@ namespace ReleaseOps.Core.Providers
                 .FirstOrDefault();
             if (best.Image.ValueKind == JsonValueKind.Undefined)
             {
-                throw new ReleaseOpsException("NoUbuntuImage", FailureCategory.ObjectNotFound, $"DigitalOcean offers no Ubuntu LTS distribution image in {region}.",
+                throw new ReleaseOpsException(ErrorIds.NoUbuntuImage, FailureCategory.ObjectNotFound, $"DigitalOcean offers no Ubuntu LTS distribution image in {region}.",
                     "Choose another region with -Region.", region);
             }
 
@@ -229,7 +229,7 @@ namespace ReleaseOps.Core.Providers
             if (match.ValueKind == JsonValueKind.Undefined || (match.TryGetProperty("available", out var a) && a.ValueKind == JsonValueKind.False))
             {
                 var available = regions.Where(r => !r.TryGetProperty("available", out var x) || x.ValueKind != JsonValueKind.False).Select(r => Str(r, "slug"));
-                throw new ReleaseOpsException("UnknownRegion", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.UnknownRegion, FailureCategory.InvalidArgument,
                     $"DigitalOcean has no available region '{region}'. Available: {string.Join(", ", available)}.",
                     $"Pass one of them with -Region; {DefaultRegion} (Toronto) keeps data in Canada.", region);
             }
@@ -239,7 +239,7 @@ namespace ReleaseOps.Core.Providers
         {
             if (keys.Count == 0)
             {
-                throw new ReleaseOpsException("NoPublicKey", FailureCategory.ObjectNotFound, "No public key was given to register at DigitalOcean.",
+                throw new ReleaseOpsException(ErrorIds.NoPublicKey, FailureCategory.ObjectNotFound, "No public key was given to register at DigitalOcean.",
                     "Pass -PublicKey, or create a key with ssh-keygen -t ed25519.", null);
             }
 
@@ -262,7 +262,7 @@ namespace ReleaseOps.Core.Providers
             // Registered meanwhile, or under another fingerprint format: find it in the list.
             var all = await PagesAsync("v2/account/keys?per_page=200", "ssh_keys", token).ConfigureAwait(false);
             var match = all.FirstOrDefault(k => Str(k, "fingerprint") == fingerprint || (Str(k, "public_key") ?? string.Empty).Contains(key.Base64));
-            return match.ValueKind != JsonValueKind.Undefined ? Id(match) : throw new ReleaseOpsException("ProviderRequestRejected", FailureCategory.InvalidArgument,
+            return match.ValueKind != JsonValueKind.Undefined ? Id(match) : throw new ReleaseOpsException(ErrorIds.ProviderRequestRejected, FailureCategory.InvalidArgument,
                 $"DigitalOcean refused the SSH key {fingerprint}: {Str(created.Body, "message")}", "Check the key in the DigitalOcean console (Settings, Security).", fingerprint);
         }
 
@@ -339,12 +339,12 @@ namespace ReleaseOps.Core.Providers
                 var status = Str(d, "status");
                 if (status is "off" or "archive")
                 {
-                    throw new ReleaseOpsException("NodeNotRunning", FailureCategory.InvalidResult, $"Droplet {name} ({id}) is {status}, not active.",
+                    throw new ReleaseOpsException(ErrorIds.NodeNotRunning, FailureCategory.InvalidResult, $"Droplet {name} ({id}) is {status}, not active.",
                         "Power it on in the DigitalOcean console, or remove it with Remove-ProjectNode and create it again.", id);
                 }
 
                 return status == "active" && PublicAddress(d, "v4") is not null ? (object)d : null;
-            }, settings.CreateTimeout, settings.PollInterval, reporter, token, "NodeCreateTimeout",
+            }, settings.CreateTimeout, settings.PollInterval, reporter, token, ErrorIds.NodeCreateTimeout,
                 "The droplet may still become active. Run the same New-ProjectNode again: it finds the droplet and waits for it.", name).ConfigureAwait(false);
             return ToNode((JsonElement)droplet);
         }
@@ -406,7 +406,7 @@ namespace ReleaseOps.Core.Providers
                 var list = api.Need(page, key, "GET /" + path);
                 if (list.ValueKind != JsonValueKind.Array)
                 {
-                    throw new ReleaseOpsException("ProviderInvalidResponse", FailureCategory.InvalidResult, $"DigitalOcean's '{key}' is not a list.", "Check the endpoint override.", path);
+                    throw new ReleaseOpsException(ErrorIds.ProviderInvalidResponse, FailureCategory.InvalidResult, $"DigitalOcean's '{key}' is not a list.", "Check the endpoint override.", path);
                 }
 
                 items.AddRange(list.EnumerateArray());
@@ -416,7 +416,7 @@ namespace ReleaseOps.Core.Providers
                     : null;
                 if (++pages > 10_000)
                 {
-                    throw new ReleaseOpsException("ProviderInvalidResponse", FailureCategory.InvalidResult, "DigitalOcean's pagination did not end.", "Report it with the request log.", path);
+                    throw new ReleaseOpsException(ErrorIds.ProviderInvalidResponse, FailureCategory.InvalidResult, "DigitalOcean's pagination did not end.", "Report it with the request log.", path);
                 }
             }
 

@@ -50,7 +50,7 @@ namespace ReleaseOps.Core.Providers
             var labels = full.Substring(0, full.Length - zone.Length - 1).Split('.');
             if (labels.Any(l => l != "*" && !DirectHostNames.IsDnsLabel(l.TrimStart('_'))))
             {
-                throw new ReleaseOpsException("InvalidRecordName", FailureCategory.InvalidArgument, $"'{name}' is not a valid record name in {zone}.",
+                throw new ReleaseOpsException(ErrorIds.InvalidRecordName, FailureCategory.InvalidArgument, $"'{name}' is not a valid record name in {zone}.",
                     "Give a name such as kmc, kmc-direct or @ (relative to the zone), or the full name.", name);
             }
 
@@ -72,7 +72,7 @@ namespace ReleaseOps.Core.Providers
             {
                 if (existing.Count == 0)
                 {
-                    throw new ReleaseOpsException("DnsRecordNotFound", FailureCategory.ObjectNotFound, $"{dns.Kind} has no {type} record {full} whose TTL could be set.",
+                    throw new ReleaseOpsException(ErrorIds.DnsRecordNotFound, FailureCategory.ObjectNotFound, $"{dns.Kind} has no {type} record {full} whose TTL could be set.",
                         "Give -Value to create the record, or check the name and zone with Get-DnsRecord.", full);
                 }
 

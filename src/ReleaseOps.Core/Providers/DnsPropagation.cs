@@ -43,7 +43,7 @@ namespace ReleaseOps.Core.Providers
 
             if (!IPAddress.TryParse(host, out var address) || port < 1 || port > 65535)
             {
-                throw new ReleaseOpsException("InvalidNameServer", FailureCategory.InvalidArgument, $"'{text}' is not a name server address (ip or ip:port).",
+                throw new ReleaseOpsException(ErrorIds.InvalidNameServer, FailureCategory.InvalidArgument, $"'{text}' is not a name server address (ip or ip:port).",
                     "Give name servers as addresses, such as 173.245.58.51 or 127.0.0.1:5353; leave -NameServer out to use the zone's NS records.", text);
             }
 
@@ -73,7 +73,7 @@ namespace ReleaseOps.Core.Providers
             }
             catch (DnsResponseException ex)
             {
-                throw new ReleaseOpsException("DnsUnreachable", FailureCategory.ConnectionError, $"The name servers of {zone} could not be found: {ex.Message}",
+                throw new ReleaseOpsException(ErrorIds.DnsUnreachable, FailureCategory.ConnectionError, $"The name servers of {zone} could not be found: {ex.Message}",
                     "Check the network, or pass -NameServer with the zone's name servers.", zone, ex);
             }
 
@@ -84,7 +84,7 @@ namespace ReleaseOps.Core.Providers
                 servers.AddRange(addresses.AddressList.Select(a => new IPEndPoint(a, 53)));
             }
 
-            return servers.Count > 0 ? servers : throw new ReleaseOpsException("DnsZoneNotFound", FailureCategory.ObjectNotFound, $"{zone} has no NS records.",
+            return servers.Count > 0 ? servers : throw new ReleaseOpsException(ErrorIds.DnsZoneNotFound, FailureCategory.ObjectNotFound, $"{zone} has no NS records.",
                 "Check that the zone is delegated to the DNS service (the registrar's name servers).", zone);
         }
 
@@ -93,7 +93,7 @@ namespace ReleaseOps.Core.Providers
         {
             if (!Enum.TryParse<QueryType>(type, true, out var queryType))
             {
-                throw new ReleaseOpsException("InvalidRecordType", FailureCategory.InvalidArgument, $"'{type}' is not a DNS record type.", "Use A, AAAA, CNAME, TXT or NS.", type);
+                throw new ReleaseOpsException(ErrorIds.InvalidRecordType, FailureCategory.InvalidArgument, $"'{type}' is not a DNS record type.", "Use A, AAAA, CNAME, TXT or NS.", type);
             }
 
             var results = new List<DnsCheckResult>();

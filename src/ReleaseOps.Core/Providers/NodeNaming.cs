@@ -37,7 +37,7 @@ namespace ReleaseOps.Core.Providers
         {
             if (role is not null && !DirectHostNames.IsDnsLabel(role))
             {
-                throw new ReleaseOpsException("InvalidRole", FailureCategory.InvalidArgument, $"'{role}' is not a valid role: it must be a DNS label.",
+                throw new ReleaseOpsException(ErrorIds.InvalidRole, FailureCategory.InvalidArgument, $"'{role}' is not a valid role: it must be a DNS label.",
                     "Use a short lower-case name such as staging or production.", role);
             }
         }

@@ -82,7 +82,7 @@ namespace ReleaseOps.Core.Providers
                     last = ex;
                     return null;
                 }
-            }, timeout, interval, reporter, token, "NodeSshTimeout",
+            }, timeout, interval, reporter, token, ErrorIds.NodeSshTimeout,
                 $"The node runs at the provider but SSH did not answer{(last is null ? string.Empty : " (" + last.ErrorId + ")")}. Run the same New-ProjectNode again to wait longer, or check the provider's console.", node).ConfigureAwait(false);
             node.HostKeyFingerprint = fingerprint;
             return node;
@@ -125,7 +125,7 @@ namespace ReleaseOps.Core.Providers
                     var records = await DnsEngine.PointingAtAsync(services, address, token).ConfigureAwait(false);
                     if (records.Count > 0)
                     {
-                        blockers.Add(new ReleaseOpsException("NodeServesTraffic", FailureCategory.InvalidOperation,
+                        blockers.Add(new ReleaseOpsException(ErrorIds.NodeServesTraffic, FailureCategory.InvalidOperation,
                             $"{node.Name} still serves traffic: {string.Join(", ", records.Select(r => $"{r.Name} ({r.Provider})"))} point{(records.Count == 1 ? "s" : string.Empty)} at {address}.",
                             "Point the records at the new node first (Set-DnsRecord, or Invoke-Migration), then remove the old one.", node));
                     }
@@ -142,7 +142,7 @@ namespace ReleaseOps.Core.Providers
             var stopped = NodeNaming.StackStopped(node.Tags);
             if (stopped is { } when && now - when < TimeSpan.FromDays(7) && !force)
             {
-                blockers.Add(new ReleaseOpsException("NodeStoppedRecently", FailureCategory.InvalidOperation,
+                blockers.Add(new ReleaseOpsException(ErrorIds.NodeStoppedRecently, FailureCategory.InvalidOperation,
                     $"{node.Name}'s stack was stopped on {when:yyyy-MM-dd HH:mm} UTC, less than seven days ago; the process keeps an old node for a week.",
                     $"Remove it after {when.AddDays(7):yyyy-MM-dd HH:mm} UTC, or pass -Force if the week is not needed.", node));
             }

@@ -93,13 +93,13 @@ namespace ReleaseOps.Core.Providers
             }
             catch (OperationCanceledException)
             {
-                throw new ReleaseOpsException("ProviderTimeout", FailureCategory.OperationTimeout,
+                throw new ReleaseOpsException(ErrorIds.ProviderTimeout, FailureCategory.OperationTimeout,
                     $"{Provider} did not answer {describe} within {retry.RequestTimeout.TotalSeconds:0} s.",
                     unsafeToRepeat ? "The request may have taken effect. Run the same command again: it finds what was created before creating anything." : "Check the provider's status page and run the command again.", describe);
             }
             catch (HttpRequestException ex)
             {
-                throw new ReleaseOpsException("ProviderUnreachable", FailureCategory.ConnectionError,
+                throw new ReleaseOpsException(ErrorIds.ProviderUnreachable, FailureCategory.ConnectionError,
                     $"{Provider} could not be reached at {BaseUri.GetLeftPart(UriPartial.Authority)} for {describe}: {ex.Message}",
                     "Check the network, a proxy, or the endpoint override; then run the command again.", describe);
             }
@@ -125,7 +125,7 @@ namespace ReleaseOps.Core.Providers
                     }
                     catch (JsonException ex)
                     {
-                        throw new ReleaseOpsException("ProviderInvalidResponse", FailureCategory.InvalidResult,
+                        throw new ReleaseOpsException(ErrorIds.ProviderInvalidResponse, FailureCategory.InvalidResult,
                             $"{Provider} answered {describe} with a body that is not JSON ({ex.Message}).", "Check the endpoint override points at the provider's API; retry later.", describe);
                     }
                 }
@@ -158,7 +158,7 @@ namespace ReleaseOps.Core.Providers
                 return v;
             }
 
-            throw new ReleaseOpsException("ProviderInvalidResponse", FailureCategory.InvalidResult,
+            throw new ReleaseOpsException(ErrorIds.ProviderInvalidResponse, FailureCategory.InvalidResult,
                 $"{Provider}'s answer for {what} has no '{name}'.", "The API may have changed or a proxy answered; check the endpoint and retry.", what);
         }
 
@@ -216,7 +216,7 @@ namespace ReleaseOps.Core.Providers
             if (!sameOrigin)
             {
                 response.Dispose();
-                throw new ReleaseOpsException("ProviderRedirectRefused", FailureCategory.SecurityError,
+                throw new ReleaseOpsException(ErrorIds.ProviderRedirectRefused, FailureCategory.SecurityError,
                     $"{Provider} answered {describe} with {status}, a redirect to {to.GetLeftPart(UriPartial.Authority)}, another host than {BaseUri.GetLeftPart(UriPartial.Authority)}; it was not followed, so the credentials were not sent there.",
                     "Check the endpoint override (or a proxy that rewrites the API's answers): it must be the provider's API itself.", describe);
             }
@@ -224,7 +224,7 @@ namespace ReleaseOps.Core.Providers
             if (hops >= 5 || (status is 301 or 302 or 303 && method != HttpMethod.Get))
             {
                 response.Dispose();
-                throw new ReleaseOpsException("ProviderRedirectRefused", FailureCategory.InvalidResult,
+                throw new ReleaseOpsException(ErrorIds.ProviderRedirectRefused, FailureCategory.InvalidResult,
                     $"{Provider} answered {describe} with {status} to {to.AbsolutePath}{(hops >= 5 ? " after 5 redirects" : ", which a " + method + " does not follow")}.",
                     "Check the endpoint override: it must be the API's base address.", describe);
             }
@@ -326,41 +326,41 @@ namespace ReleaseOps.Core.Providers
             var type = json is { ValueKind: JsonValueKind.Object } j ? (Str(j, "type") ?? Str(j, "id") ?? string.Empty) : string.Empty;
             if (status == 401 || type == "denied_authentication" || type == "unauthorized")
             {
-                return new ReleaseOpsException("ProviderAuthenticationFailed", FailureCategory.AuthenticationError, what,
+                return new ReleaseOpsException(ErrorIds.ProviderAuthenticationFailed, FailureCategory.AuthenticationError, what,
                     $"Check the {Provider} credentials ({credentialHint}); the token may be wrong, expired or revoked.", describe);
             }
 
             if (type.IndexOf("quota", StringComparison.Ordinal) >= 0 || (detail.IndexOf("limit", StringComparison.OrdinalIgnoreCase) >= 0 && status is 403 or 422))
             {
-                return new ReleaseOpsException("ProviderQuotaExceeded", FailureCategory.LimitsExceeded, what,
+                return new ReleaseOpsException(ErrorIds.ProviderQuotaExceeded, FailureCategory.LimitsExceeded, what,
                     $"Raise the quota in the {Provider} console, or remove nodes that are no longer needed.", describe);
             }
 
             if (status == 403)
             {
-                return new ReleaseOpsException("ProviderPermissionDenied", FailureCategory.PermissionDenied, what,
+                return new ReleaseOpsException(ErrorIds.ProviderPermissionDenied, FailureCategory.PermissionDenied, what,
                     $"Give the {Provider} token the scope it needs (read and write), or use another token.", describe);
             }
 
             if (status == 404)
             {
-                return new ReleaseOpsException("ProviderResourceNotFound", FailureCategory.ObjectNotFound, what,
+                return new ReleaseOpsException(ErrorIds.ProviderResourceNotFound, FailureCategory.ObjectNotFound, what,
                     "Check the name, id, region or zone; list what exists with the Get- cmdlets.", describe);
             }
 
             if (status == 429)
             {
-                return new ReleaseOpsException("ProviderRateLimited", FailureCategory.LimitsExceeded, $"{what} It was retried {retry.MaxRetries} times.",
+                return new ReleaseOpsException(ErrorIds.ProviderRateLimited, FailureCategory.LimitsExceeded, $"{what} It was retried {retry.MaxRetries} times.",
                     "Wait a few minutes, or run fewer operations at once; the provider's rate limit is per account.", describe);
             }
 
             if (status >= 500)
             {
-                return new ReleaseOpsException("ProviderUnavailable", FailureCategory.ResourceUnavailable, unsafeToRepeat ? what : $"{what} It was retried {retry.MaxRetries} times.",
+                return new ReleaseOpsException(ErrorIds.ProviderUnavailable, FailureCategory.ResourceUnavailable, unsafeToRepeat ? what : $"{what} It was retried {retry.MaxRetries} times.",
                     unsafeToRepeat ? "The request may have taken effect. Run the same command again: it finds what was created before creating anything." : "Check the provider's status page and run the command again later.", describe);
             }
 
-            return new ReleaseOpsException("ProviderRequestRejected", FailureCategory.InvalidArgument, what,
+            return new ReleaseOpsException(ErrorIds.ProviderRequestRejected, FailureCategory.InvalidArgument, what,
                 "Correct the value that the provider names (a region, size, image or name), then run the command again.", describe);
         }
 

@@ -40,7 +40,7 @@ namespace ReleaseOps.Core.Providers
         public string? RequestId { get; }
 
         /// <summary>The body, which must be there.</summary>
-        public JsonElement Body => Json ?? throw new ReleaseOpsException("ProviderInvalidResponse", FailureCategory.InvalidResult,
+        public JsonElement Body => Json ?? throw new ReleaseOpsException(ErrorIds.ProviderInvalidResponse, FailureCategory.InvalidResult,
             $"The provider answered {Status} with an empty body where a JSON document was expected.", "Retry; if it persists, report it with the request id.", RequestId);
     }
 }

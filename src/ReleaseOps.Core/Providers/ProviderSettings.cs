@@ -128,7 +128,7 @@ namespace ReleaseOps.Core.Providers
         }
 
         internal static ReleaseOpsException Missing(string provider, string variable, string parameter) =>
-            new("ProviderCredentialsMissing", FailureCategory.AuthenticationError,
+            new(ErrorIds.ProviderCredentialsMissing, FailureCategory.AuthenticationError,
                 $"No {provider} credentials: {variable} is not set and {parameter} was not given.",
                 $"Set {variable} (as the provider's own tools read it), or pass {parameter}.", provider);
 
@@ -148,7 +148,7 @@ namespace ReleaseOps.Core.Providers
 
             if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != "https" && uri.Scheme != "http"))
             {
-                throw new ReleaseOpsException("InvalidEndpoint", FailureCategory.InvalidArgument, $"{name} is '{value}', which is not an http or https URL.",
+                throw new ReleaseOpsException(ErrorIds.InvalidEndpoint, FailureCategory.InvalidArgument, $"{name} is '{value}', which is not an http or https URL.",
                     $"Set {name} to the API's base URL, such as https://api.example.com/, or unset it.", name);
             }
 

@@ -22,7 +22,7 @@ namespace ReleaseOps.Core.Providers
             if (fit is null)
             {
                 var largest = offered.OrderByDescending(s => s.MemoryGB).FirstOrDefault();
-                throw new ReleaseOpsException("NoFittingSize", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.NoFittingSize, FailureCategory.InvalidArgument,
                     $"No {provider} size in {region} has {memoryGB.ToString(CultureInfo.InvariantCulture)} GB of memory and {diskGB} GB of disk" +
                     (largest is null ? " (the region offers no sizes)." : $"; the largest is {largest.Name} ({largest.MemoryGB.ToString(CultureInfo.InvariantCulture)} GB, {largest.DiskGB?.ToString(CultureInfo.InvariantCulture) ?? "any"} GB)."),
                     "Ask for less with -MemoryGB and -DiskGB, name a size with -Size, or choose another region.", region);
@@ -39,7 +39,7 @@ namespace ReleaseOps.Core.Providers
             if (size is null || (size.Regions.Count > 0 && !size.Regions.Contains(region, StringComparer.OrdinalIgnoreCase)))
             {
                 var near = list.Select(s => s.Name).OrderBy(n => n, StringComparer.Ordinal).Take(8);
-                throw new ReleaseOpsException("UnknownSize", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.UnknownSize, FailureCategory.InvalidArgument,
                     $"{provider} has no size '{name}'{(size is null ? string.Empty : " in " + region)}. Sizes include: {string.Join(", ", near)}.",
                     "Pass a size from the list, or use -MemoryGB and -DiskGB and let ReleaseOps choose.", name);
             }

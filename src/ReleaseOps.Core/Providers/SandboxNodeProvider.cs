@@ -30,7 +30,7 @@ namespace ReleaseOps.Core.Providers
 
         /// <inheritdoc />
         public Task<ProjectNode> CreateAsync(NodeRequest request, CancellationToken token) => request.Role is not null
-            ? throw new ReleaseOpsException("ProviderNotSupported", FailureCategory.NotImplemented, "Sandbox nodes have no roles.", "Leave -Role out for sandbox nodes.", request.Name)
+            ? throw new ReleaseOpsException(ErrorIds.ProviderNotSupported, FailureCategory.NotImplemented, "Sandbox nodes have no roles.", "Leave -Role out for sandbox nodes.", request.Name)
             : SandboxProvider.CreateAsync(request.Project, request.Client, request.PublicKeys, knownHostsPath, reporter, token);
 
         /// <inheritdoc />
@@ -42,7 +42,7 @@ namespace ReleaseOps.Core.Providers
         {
             if (!SandboxProvider.Remove(node.Id, knownHostsPath))
             {
-                throw new ReleaseOpsException("NodeNotFound", FailureCategory.ObjectNotFound, $"There is no sandbox node {node.Id} ({node.Name}) in this process.",
+                throw new ReleaseOpsException(ErrorIds.NodeNotFound, FailureCategory.ObjectNotFound, $"There is no sandbox node {node.Id} ({node.Name}) in this process.",
                     "List the nodes with Get-ProjectNode -Provider Sandbox.", node);
             }
 

@@ -80,7 +80,7 @@ namespace ReleaseOps.Core.Providers
                     var created = await api.SendAsync(HttpMethod.Post, $"instance/v1/zones/{zone}/servers", body, token, unsafeToRepeat: true).ConfigureAwait(false);
                     id = Id(api.Need(created.Body, "server", "POST servers"));
                 }
-                catch (ReleaseOpsException ex) when (ex.ErrorId is "ProviderUnavailable" or "ProviderTimeout" or "ProviderUnreachable")
+                catch (ReleaseOpsException ex) when (ex.ErrorId is ErrorIds.ProviderUnavailable or ErrorIds.ProviderTimeout or ErrorIds.ProviderUnreachable)
                 {
                     reporter.Warning($"Scaleway did not confirm the creation of {name} ({ex.ErrorId}); checking whether it was created.");
                     JsonElement? found = null;
@@ -115,7 +115,7 @@ namespace ReleaseOps.Core.Providers
             {
                 var s = await TryGetAsync(zone, id, token).ConfigureAwait(false);
                 return s is { } x && Str(x, "state") == "running" && PublicAddress(x, "inet") is not null ? (object)x : null;
-            }, settings.CreateTimeout, settings.PollInterval, reporter, token, "NodeCreateTimeout",
+            }, settings.CreateTimeout, settings.PollInterval, reporter, token, ErrorIds.NodeCreateTimeout,
                 "The server may still start. Run the same New-ProjectNode again: it finds the server and waits for it.", name).ConfigureAwait(false);
             return ToNode((JsonElement)running, zone);
         }
@@ -183,7 +183,7 @@ namespace ReleaseOps.Core.Providers
             var root = Volumes(server).FirstOrDefault();
             if (root.Id is null)
             {
-                throw new ReleaseOpsException("NodeHasNoVolume", FailureCategory.InvalidData, $"Scaleway server {node.Name} has no volume to snapshot.", "Check the server in the Scaleway console.", node);
+                throw new ReleaseOpsException(ErrorIds.NodeHasNoVolume, FailureCategory.InvalidData, $"Scaleway server {node.Name} has no volume to snapshot.", "Check the server in the Scaleway console.", node);
             }
 
             var posted = await api.SendAsync(HttpMethod.Post, $"block/v1alpha1/zones/{zone}/snapshots",
@@ -194,11 +194,11 @@ namespace ReleaseOps.Core.Providers
                 var s = await api.GetAsync($"block/v1alpha1/zones/{zone}/snapshots/{id}", token).ConfigureAwait(false);
                 if (Str(s, "status") == "error")
                 {
-                    throw new ReleaseOpsException("SnapshotFailed", FailureCategory.InvalidResult, $"Scaleway reports that the snapshot {name} of {node.Name} failed.", "Check it in the Scaleway console, then take it again.", node);
+                    throw new ReleaseOpsException(ErrorIds.SnapshotFailed, FailureCategory.InvalidResult, $"Scaleway reports that the snapshot {name} of {node.Name} failed.", "Check it in the Scaleway console, then take it again.", node);
                 }
 
                 return Str(s, "status") == "available" ? (object)s : null;
-            }, settings.SnapshotTimeout, settings.PollInterval, reporter, token, "SnapshotTimeout", "The snapshot may still complete; list it later with Get-NodeSnapshot.", node).ConfigureAwait(false);
+            }, settings.SnapshotTimeout, settings.PollInterval, reporter, token, ErrorIds.SnapshotTimeout, "The snapshot may still complete; list it later with Get-NodeSnapshot.", node).ConfigureAwait(false);
             return ToSnapshot((JsonElement)done, node);
         }
 
@@ -300,7 +300,7 @@ namespace ReleaseOps.Core.Providers
                 }
             }
 
-            throw new ReleaseOpsException("NoUbuntuImage", FailureCategory.ObjectNotFound, $"Scaleway's Marketplace has no Ubuntu LTS image for {commercialType} in {zone}.",
+            throw new ReleaseOpsException(ErrorIds.NoUbuntuImage, FailureCategory.ObjectNotFound, $"Scaleway's Marketplace has no Ubuntu LTS image for {commercialType} in {zone}.",
                 "Choose another size with -Size, or another zone with -Region.", zone);
         }
 
@@ -330,7 +330,7 @@ namespace ReleaseOps.Core.Providers
         }
 
         private async Task<JsonElement> GetAsync(string zone, string id, CancellationToken token) =>
-            await TryGetAsync(zone, id, token).ConfigureAwait(false) ?? throw new ReleaseOpsException("NodeNotFound", FailureCategory.ObjectNotFound,
+            await TryGetAsync(zone, id, token).ConfigureAwait(false) ?? throw new ReleaseOpsException(ErrorIds.NodeNotFound, FailureCategory.ObjectNotFound,
                 $"Scaleway has no server {id} in {zone}.", "List the nodes with Get-ProjectNode -Provider Scaleway.", id);
 
         private async Task<JsonElement?> TryGetAsync(string zone, string id, CancellationToken token)

@@ -15,7 +15,7 @@ namespace ReleaseOps.Core.Release
         public static async Task<FeatureBranch> CreateAsync(string path, ReleaseOpsProject p, string branch, string baseBranch, bool push, bool checkout,
             IOperationReporter reporter, CancellationToken token)
         {
-            var root = Repository.Discover(path) ?? throw new ReleaseOpsException("NotAGitRepository", FailureCategory.ObjectNotFound,
+            var root = Repository.Discover(path) ?? throw new ReleaseOpsException(ErrorIds.NotAGitRepository, FailureCategory.ObjectNotFound,
                 $"'{path}' is not in a git repository.", "Run from the project's repository, or pass -Path.", path);
             string workdir;
             using (var repo = new Repository(root))
@@ -23,12 +23,12 @@ namespace ReleaseOps.Core.Release
                 workdir = repo.Info.WorkingDirectory ?? repo.Info.Path;
                 if (repo.Branches[branch] is not null)
                 {
-                    throw new ReleaseOpsException("BranchExists", FailureCategory.ResourceExists, $"{branch} already exists.", "Choose another name, or switch to it: git switch " + branch, branch);
+                    throw new ReleaseOpsException(ErrorIds.BranchExists, FailureCategory.ResourceExists, $"{branch} already exists.", "Choose another name, or switch to it: git switch " + branch, branch);
                 }
 
                 if (repo.Network.Remotes[p.Remote] is null)
                 {
-                    throw new ReleaseOpsException("UnknownRemote", FailureCategory.ObjectNotFound, $"The repository has no remote '{p.Remote}'.", $"Add it (git remote add {p.Remote} <url>).", p.Remote);
+                    throw new ReleaseOpsException(ErrorIds.UnknownRemote, FailureCategory.ObjectNotFound, $"The repository has no remote '{p.Remote}'.", $"Add it (git remote add {p.Remote} <url>).", p.Remote);
                 }
             }
 
@@ -37,8 +37,8 @@ namespace ReleaseOps.Core.Release
             if (fetch.ExitCode != 0)
             {
                 throw fetch.Error.Contains("couldn't find remote ref")
-                    ? new ReleaseOpsException("BranchNotFound", FailureCategory.ObjectNotFound, $"The remote {p.Remote} has no branch '{baseBranch}'.", "Create develop first.", baseBranch)
-                    : new ReleaseOpsException("FetchFailed", FailureCategory.ConnectionError, $"git fetch {p.Remote} failed: {fetch.Error.Trim()}", "Check the remote and your access to it.", p.Remote);
+                    ? new ReleaseOpsException(ErrorIds.BranchNotFound, FailureCategory.ObjectNotFound, $"The remote {p.Remote} has no branch '{baseBranch}'.", "Create develop first.", baseBranch)
+                    : new ReleaseOpsException(ErrorIds.FetchFailed, FailureCategory.ConnectionError, $"git fetch {p.Remote} failed: {fetch.Error.Trim()}", "Check the remote and your access to it.", p.Remote);
             }
 
             var result = new FeatureBranch { Name = branch, BasedOn = $"{p.Remote}/{baseBranch}" };
@@ -47,7 +47,7 @@ namespace ReleaseOps.Core.Release
                 var develop = repo.Branches[$"{p.Remote}/{baseBranch}"].Tip;
                 if (checkout && repo.RetrieveStatus(new StatusOptions { IncludeUntracked = false }).IsDirty)
                 {
-                    throw new ReleaseOpsException("DirtyWorktree", FailureCategory.InvalidOperation, "The worktree has uncommitted changes, so the new branch cannot be checked out.", "Commit or stash them, or leave out -Checkout.", workdir);
+                    throw new ReleaseOpsException(ErrorIds.DirtyWorktree, FailureCategory.InvalidOperation, "The worktree has uncommitted changes, so the new branch cannot be checked out.", "Commit or stash them, or leave out -Checkout.", workdir);
                 }
 
                 var created = repo.Branches.Add(branch, develop);
@@ -64,7 +64,7 @@ namespace ReleaseOps.Core.Release
                 var r = await GitCli.RunAsync(workdir, new[] { "push", "-u", p.Remote, $"refs/heads/{branch}:refs/heads/{branch}" }, token).ConfigureAwait(false);
                 if (r.ExitCode != 0)
                 {
-                    throw new ReleaseOpsException("PushFailed", FailureCategory.ConnectionError, $"git push of {branch} failed: {r.Error.Trim()}. The local branch exists.",
+                    throw new ReleaseOpsException(ErrorIds.PushFailed, FailureCategory.ConnectionError, $"git push of {branch} failed: {r.Error.Trim()}. The local branch exists.",
                         "Check your access to the remote, then push it: git push -u " + p.Remote + " " + branch, p.Remote);
                 }
 

@@ -134,7 +134,7 @@ namespace ReleaseOps.Core.Release
             }
             catch (System.ComponentModel.Win32Exception ex)
             {
-                throw new ReleaseOpsException("GitNotInstalled", FailureCategory.NotInstalled, "The git program is not on the PATH; ReleaseOps uses it to fetch and push.",
+                throw new ReleaseOpsException(ErrorIds.GitNotInstalled, FailureCategory.NotInstalled, "The git program is not on the PATH; ReleaseOps uses it to fetch and push.",
                     "Install git (apt-get install git, or Git for Windows).", null, ex);
             }
 

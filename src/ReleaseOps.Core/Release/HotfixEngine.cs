@@ -26,7 +26,7 @@ namespace ReleaseOps.Core.Release
                 $"+refs/heads/{p.ReleaseBranch}:refs/remotes/{p.Remote}/{p.ReleaseBranch}" }, token).ConfigureAwait(false);
             if (fetch.ExitCode != 0)
             {
-                throw ReleaseEngine.MissingBranchOr(fetch.Error, p, "FetchFailed", $"git fetch {p.Remote} failed: {fetch.Error.Trim()}", "Check the remote and your access to it.");
+                throw ReleaseEngine.MissingBranchOr(fetch.Error, p, ErrorIds.FetchFailed, $"git fetch {p.Remote} failed: {fetch.Error.Trim()}", "Check the remote and your access to it.");
             }
 
             // The hotfix branch: the local one (where the fix was committed), else the remote's.
@@ -37,14 +37,14 @@ namespace ReleaseOps.Core.Release
             using (var repo = new Repository(root))
             {
                 var fix = (repo.Branches[branch] ?? repo.Branches[$"{p.Remote}/{branch}"])?.Tip
-                    ?? throw new ReleaseOpsException("BranchNotFound", FailureCategory.ObjectNotFound, $"There is no branch {branch}, here or on {p.Remote}.",
+                    ?? throw new ReleaseOpsException(ErrorIds.BranchNotFound, FailureCategory.ObjectNotFound, $"There is no branch {branch}, here or on {p.Remote}.",
                         $"Start it with Start-Hotfix -Name {name}, commit the fix, and run again.", branch);
                 var master = repo.Branches[$"{p.Remote}/{p.ReleaseBranch}"]?.Tip ?? throw ReleaseEngine.Missing(p.ReleaseBranch, p);
                 var develop = repo.Branches[$"{p.Remote}/{p.DevelopBranch}"]?.Tip ?? throw ReleaseEngine.Missing(p.DevelopBranch, p);
                 var commits = repo.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = fix, ExcludeReachableFrom = master }).ToList();
                 if (commits.Count == 0)
                 {
-                    throw new ReleaseOpsException("NothingToHotfix", FailureCategory.InvalidOperation, $"{branch} has no commits that {p.ReleaseBranch} lacks.",
+                    throw new ReleaseOpsException(ErrorIds.NothingToHotfix, FailureCategory.InvalidOperation, $"{branch} has no commits that {p.ReleaseBranch} lacks.",
                         $"Commit the fix on {branch} first.", branch);
                 }
 
@@ -65,7 +65,7 @@ namespace ReleaseOps.Core.Release
                 var merged = repo.ObjectDatabase.MergeCommits(master, fix, new MergeTreeOptions { FailOnConflict = true, SkipReuc = true });
                 if (merged.Status != MergeTreeStatus.Succeeded)
                 {
-                    throw new ReleaseOpsException("MergeConflict", FailureCategory.InvalidOperation, $"{branch} does not merge cleanly into {p.ReleaseBranch}. Nothing was changed.",
+                    throw new ReleaseOpsException(ErrorIds.MergeConflict, FailureCategory.InvalidOperation, $"{branch} does not merge cleanly into {p.ReleaseBranch}. Nothing was changed.",
                         $"Rebase {branch} on {p.Remote}/{p.ReleaseBranch}, resolve the conflicts, and run again.", branch);
                 }
 
@@ -114,7 +114,7 @@ namespace ReleaseOps.Core.Release
             GitCli.RunAsync(workdir, new[] { "push", "--atomic", "--porcelain", p.Remote }.Concat(refs), token);
 
         private static ReleaseOpsException PushError((int ExitCode, string Output, string Error) r, ReleaseOpsProject p, ReleaseInfo info) =>
-            new("PushRejected", FailureCategory.InvalidOperation, $"{p.Remote} rejected the hotfix push ({r.Error.Trim()}). Nothing was pushed.",
+            new(ErrorIds.PushRejected, FailureCategory.InvalidOperation, $"{p.Remote} rejected the hotfix push ({r.Error.Trim()}). Nothing was pushed.",
                 "Run Complete-Hotfix again: it fetches and plans from the new state.", info.Tag);
 
         private static ReleaseInfo Finish(string root, ReleaseOpsProject p, ReleaseInfo info, string releaseSha, string tagSha, string? developSha)

@@ -25,7 +25,7 @@ namespace ReleaseOps.Core.Release
             var admin = string.IsNullOrWhiteSpace(adminUrl) ? Environment.GetEnvironmentVariable(JenkinsConnection.UrlVariable) : adminUrl;
             if (string.IsNullOrWhiteSpace(admin))
             {
-                throw new ReleaseOpsException("JenkinsUrlUntrusted", FailureCategory.SecurityError,
+                throw new ReleaseOpsException(ErrorIds.JenkinsUrlUntrusted, FailureCategory.SecurityError,
                     string.IsNullOrWhiteSpace(projectUrl)
                         ? "releaseops.psd1 names a JenkinsJob, but no Jenkins URL was given: neither -JenkinsUrl nor JENKINS_URL is set."
                         : $"releaseops.psd1 names the Jenkins server {projectUrl}, but it comes from the repository (whoever pushes to develop writes it), and the Jenkins credentials are not sent to a server that only the repository names.",
@@ -42,14 +42,14 @@ namespace ReleaseOps.Core.Release
                 }
                 catch (ReleaseOpsException ex)
                 {
-                    throw new ReleaseOpsException("JenkinsUrlMismatch", FailureCategory.SecurityError,
+                    throw new ReleaseOpsException(ErrorIds.JenkinsUrlMismatch, FailureCategory.SecurityError,
                         $"releaseops.psd1 names the Jenkins server '{projectUrl}', which is not the admin's {adminRoot}.",
                         "Make JenkinsUrl in releaseops.psd1 name the same server as -JenkinsUrl or JENKINS_URL, or remove it from releaseops.psd1.", settingsPath, ex);
                 }
 
                 if (Uri.Compare(projectRoot, adminRoot, UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
                 {
-                    throw new ReleaseOpsException("JenkinsUrlMismatch", FailureCategory.SecurityError,
+                    throw new ReleaseOpsException(ErrorIds.JenkinsUrlMismatch, FailureCategory.SecurityError,
                         $"releaseops.psd1 names the Jenkins server {projectRoot}, but the admin's is {adminRoot} (-JenkinsUrl or JENKINS_URL). The file comes from develop, so the credentials go only to the admin's server.",
                         "Make JenkinsUrl in releaseops.psd1 name the same server as -JenkinsUrl or JENKINS_URL, or remove it from releaseops.psd1.", settingsPath);
                 }
@@ -86,7 +86,7 @@ namespace ReleaseOps.Core.Release
                 else
                 {
                     var json = await client.GetJsonAsync(jobPath + "lastCompletedBuild/api/json", job,
-                        () => new ReleaseOpsException("JenkinsJobNotFound", FailureCategory.ObjectNotFound,
+                        () => new ReleaseOpsException(ErrorIds.JenkinsJobNotFound, FailureCategory.ObjectNotFound,
                             $"Jenkins has no job {job}, or it has no completed build.", "Check JenkinsJob in releaseops.psd1, and run the job once.", job),
                         reporter, token).ConfigureAwait(false);
                     build = JenkinsClient.ParseBuild(JenkinsConnection.NormalizeJob(job), json);

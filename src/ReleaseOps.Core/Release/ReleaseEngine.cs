@@ -42,7 +42,7 @@ namespace ReleaseOps.Core.Release
                         $"+refs/heads/{p.ReleaseBranch}:refs/remotes/{p.Remote}/{p.ReleaseBranch}" }, token, options.GitEnvironment()).ConfigureAwait(false);
                     if (r.ExitCode != 0)
                     {
-                        throw MissingBranchOr(r.Error, p, "FetchFailed", $"git fetch {p.Remote} failed: {r.Error.Trim()}", "Check the remote's URL and your access to it.");
+                        throw MissingBranchOr(r.Error, p, ErrorIds.FetchFailed, $"git fetch {p.Remote} failed: {r.Error.Trim()}", "Check the remote's URL and your access to it.");
                     }
 
                     plan.Durations["Fetch"] = fetch.Elapsed;
@@ -137,7 +137,7 @@ namespace ReleaseOps.Core.Release
                     info.Gates = results.ToArray();
                     if (!jenkins.Passed)
                     {
-                        throw new ReleaseOpsException("ReleaseGateFailed", FailureCategory.InvalidResult,
+                        throw new ReleaseOpsException(ErrorIds.ReleaseGateFailed, FailureCategory.InvalidResult,
                             $"The Jenkins gate failed ({jenkins.OutputTail}); nothing was merged, tagged or pushed.",
                             $"Make {p.JenkinsJob} pass on {p.DevelopBranch}, then run Start-Release again.", p.JenkinsJob);
                     }
@@ -151,7 +151,7 @@ namespace ReleaseOps.Core.Release
                     info.Gates = results.ToArray();
                     if (!gate.Passed)
                     {
-                        throw new ReleaseOpsException("ReleaseGateFailed", FailureCategory.InvalidResult,
+                        throw new ReleaseOpsException(ErrorIds.ReleaseGateFailed, FailureCategory.InvalidResult,
                             $"The end-to-end gate failed ({(gate.ExitCode is int c ? "exit " + c : "timed out")}); nothing was merged, tagged or pushed. Output ends with:\n{gate.OutputTail}",
                             "Fix develop (or staging) until the end-to-end tests pass, then run Start-Release again.", p.EndToEndTestCommand);
                     }
@@ -178,7 +178,7 @@ namespace ReleaseOps.Core.Release
                     var result = repo.ObjectDatabase.MergeCommits(master, develop, new MergeTreeOptions { FailOnConflict = true, SkipReuc = true });
                     if (result.Status != MergeTreeStatus.Succeeded)
                     {
-                        throw new ReleaseOpsException("MergeConflict", FailureCategory.InvalidOperation,
+                        throw new ReleaseOpsException(ErrorIds.MergeConflict, FailureCategory.InvalidOperation,
                             $"{p.DevelopBranch} does not merge cleanly into {p.ReleaseBranch}: {string.Join(", ", (result.Conflicts ?? Enumerable.Empty<Conflict>()).Take(5).Select(c => (c.Ours ?? c.Theirs ?? c.Ancestor).Path))}. Nothing was changed.",
                             $"Merge {p.ReleaseBranch} into {p.DevelopBranch}, resolve the conflicts there, push develop, and run Start-Release again.", p.ReleaseBranch);
                     }
@@ -202,10 +202,10 @@ namespace ReleaseOps.Core.Release
             {
                 var text = r.Output + r.Error;
                 throw text.Contains("non-fast-forward") || text.Contains("fetch first") || text.Contains("[rejected]") || text.Contains("already exists")
-                    ? new ReleaseOpsException("PushRejected", FailureCategory.InvalidOperation,
+                    ? new ReleaseOpsException(ErrorIds.PushRejected, FailureCategory.InvalidOperation,
                         $"{p.Remote} rejected the push ({r.Error.Trim()}): someone pushed to {p.ReleaseBranch}, or {info.Tag} exists there. Nothing was pushed, and local branches are as they were.",
                         "Run Start-Release again: it fetches and plans from the new state.", p.Remote)
-                    : new ReleaseOpsException("PushFailed", FailureCategory.ConnectionError,
+                    : new ReleaseOpsException(ErrorIds.PushFailed, FailureCategory.ConnectionError,
                         $"git push to {p.Remote} failed: {r.Error.Trim()}. Nothing was pushed (the push is atomic).", "Check your access to the remote, then run Start-Release again.", p.Remote);
             }
 
@@ -248,7 +248,7 @@ namespace ReleaseOps.Core.Release
         internal static async Task<(string Root, string Workdir, string GitDir)> CheckRepositoryAsync(string path, ReleaseOpsProject p, CancellationToken token)
         {
             string workdir, gitDir;
-            var root = Repository.Discover(path) ?? throw new ReleaseOpsException("NotAGitRepository", FailureCategory.ObjectNotFound,
+            var root = Repository.Discover(path) ?? throw new ReleaseOpsException(ErrorIds.NotAGitRepository, FailureCategory.ObjectNotFound,
                 $"'{path}' is not in a git repository.", "Run from the project's repository, or pass -Path.", path);
             using (var repo = new Repository(root))
             {
@@ -263,14 +263,14 @@ namespace ReleaseOps.Core.Release
                     gitDir = repo.Info.Path;
                     if (repo.Info.IsHeadDetached)
                     {
-                        throw new ReleaseOpsException("DetachedHead", FailureCategory.InvalidOperation, $"The repository at {workdir} has a detached HEAD.",
+                        throw new ReleaseOpsException(ErrorIds.DetachedHead, FailureCategory.InvalidOperation, $"The repository at {workdir} has a detached HEAD.",
                             "Check out a branch (git switch develop) and run again; a release runs from a normal clone.", workdir);
                     }
                 }
 
                 if (repo.Network.Remotes[p.Remote] is null)
                 {
-                    throw new ReleaseOpsException("UnknownRemote", FailureCategory.ObjectNotFound, $"The repository has no remote '{p.Remote}'.",
+                    throw new ReleaseOpsException(ErrorIds.UnknownRemote, FailureCategory.ObjectNotFound, $"The repository has no remote '{p.Remote}'.",
                         $"Add it (git remote add {p.Remote} <url>) or set Remote in releaseops.psd1.", p.Remote);
                 }
             }
@@ -282,7 +282,7 @@ namespace ReleaseOps.Core.Release
                 var changed = status.Output.Split('\n').Where(l => l.Length > 3).Select(l => l.Substring(3)).ToList();
                 if (status.ExitCode != 0 || changed.Count > 0)
                 {
-                    throw new ReleaseOpsException("DirtyWorktree", FailureCategory.InvalidOperation,
+                    throw new ReleaseOpsException(ErrorIds.DirtyWorktree, FailureCategory.InvalidOperation,
                         $"The repository at {workdir} has uncommitted changes ({string.Join(", ", changed.Take(3))}{(changed.Count > 3 ? ", ..." : string.Empty)}{status.Error.Trim()}).",
                         "Commit or stash them, or release from a clean clone.", workdir);
                 }
@@ -402,7 +402,7 @@ namespace ReleaseOps.Core.Release
         }
 
         internal static ReleaseOpsException Missing(string branch, ReleaseOpsProject p) =>
-            new("BranchNotFound", FailureCategory.ObjectNotFound, $"The remote {p.Remote} has no branch '{branch}'.",
+            new(ErrorIds.BranchNotFound, FailureCategory.ObjectNotFound, $"The remote {p.Remote} has no branch '{branch}'.",
                 $"Push {branch} to {p.Remote}, or set DevelopBranch/ReleaseBranch in releaseops.psd1.", branch);
 
         internal static ReleaseOpsException MissingBranchOr(string error, ReleaseOpsProject p, string id, string message, string fix)

@@ -121,7 +121,7 @@ namespace ReleaseOps.Core.Release
 
         private static Repository Open(string path)
         {
-            var root = Repository.Discover(path) ?? throw new ReleaseOpsException("NotAGitRepository", FailureCategory.ObjectNotFound,
+            var root = Repository.Discover(path) ?? throw new ReleaseOpsException(ErrorIds.NotAGitRepository, FailureCategory.ObjectNotFound,
                 $"'{path}' is not in a git repository.", "Run from the project's repository, or pass -Path.", path);
             return new Repository(root);
         }

@@ -47,7 +47,7 @@ namespace ReleaseOps.Core.Release
                     var stale = host == Environment.MachineName && int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && !IsRunning(id);
                     if (!stale && !breakLock)
                     {
-                        throw new ReleaseOpsException("ReleaseLocked", FailureCategory.ResourceUnavailable,
+                        throw new ReleaseOpsException(ErrorIds.ReleaseLocked, FailureCategory.ResourceUnavailable,
                             $"Another release of this repository is running (process {pid} on {host}, since {Field(text, "started")}); lock: {path}.",
                             "Wait for it to finish. If that process is gone, run again with -BreakLock.", path);
                     }
@@ -59,7 +59,7 @@ namespace ReleaseOps.Core.Release
                 }
             }
 
-            throw new ReleaseOpsException("ReleaseLocked", FailureCategory.ResourceUnavailable, $"Could not take the release lock {path}.", "Run again.", path);
+            throw new ReleaseOpsException(ErrorIds.ReleaseLocked, FailureCategory.ResourceUnavailable, $"Could not take the release lock {path}.", "Run again.", path);
         }
 
         public void Dispose()

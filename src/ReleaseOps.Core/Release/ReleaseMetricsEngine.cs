@@ -50,7 +50,7 @@ namespace ReleaseOps.Core.Release
             var revList = await GitCli.RunAsync(dir, new[] { "rev-list", "--parents", "--timestamp", master.Sha, develop.Sha }, token).ConfigureAwait(false);
             if (revList.ExitCode != 0)
             {
-                throw new ReleaseOpsException("GitHistoryUnreadable", FailureCategory.InvalidData, $"git rev-list could not read the history of '{dir}': {revList.Error.Trim()}",
+                throw new ReleaseOpsException(ErrorIds.GitHistoryUnreadable, FailureCategory.InvalidData, $"git rev-list could not read the history of '{dir}': {revList.Error.Trim()}",
                     "Check the repository with git fsck; a shallow clone needs git fetch --unshallow.", path);
             }
 
@@ -448,7 +448,7 @@ namespace ReleaseOps.Core.Release
 
         private static Repository Open(string path)
         {
-            var root = Repository.Discover(path) ?? throw new ReleaseOpsException("NotAGitRepository", FailureCategory.ObjectNotFound,
+            var root = Repository.Discover(path) ?? throw new ReleaseOpsException(ErrorIds.NotAGitRepository, FailureCategory.ObjectNotFound,
                 $"'{path}' is not in a git repository.", "Run from the project's repository, or pass -Path.", path);
             return new Repository(root);
         }

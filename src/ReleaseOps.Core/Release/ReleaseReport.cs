@@ -41,7 +41,7 @@ namespace ReleaseOps.Core.Release
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new ReleaseOpsException("ReportWriteFailed", FailureCategory.PermissionDenied, $"The report could not be written to '{path}': {ex.Message}",
+                throw new ReleaseOpsException(ErrorIds.ReportWriteFailed, FailureCategory.PermissionDenied, $"The report could not be written to '{path}': {ex.Message}",
                     "Write it to a folder of yours (-Path ./release-report.html).", path, ex);
             }
         }

@@ -99,7 +99,7 @@ namespace ReleaseOps.Core.Release
                 }
 
                 default:
-                    throw new ReleaseOpsException("InvalidScheduleMethod", FailureCategory.InvalidArgument, $"'{method}' is not a schedule method.", "Use Auto, SystemdTimer, Cron or ScheduledTask.", method);
+                    throw new ReleaseOpsException(ErrorIds.InvalidScheduleMethod, FailureCategory.InvalidArgument, $"'{method}' is not a schedule method.", "Use Auto, SystemdTimer, Cron or ScheduledTask.", method);
             }
 
             result.Files = files.ToArray();
@@ -237,7 +237,7 @@ namespace ReleaseOps.Core.Release
             }
             catch (System.ComponentModel.Win32Exception ex)
             {
-                throw new ReleaseOpsException("SchedulerNotInstalled", FailureCategory.NotInstalled, "Neither systemd nor crontab is available.", "Install cron (apt-get install cron), or use -OutputDirectory and install the files yourself.", null, ex);
+                throw new ReleaseOpsException(ErrorIds.SchedulerNotInstalled, FailureCategory.NotInstalled, "Neither systemd nor crontab is available.", "Install cron (apt-get install cron), or use -OutputDirectory and install the files yourself.", null, ex);
             }
         }
 
@@ -267,14 +267,14 @@ namespace ReleaseOps.Core.Release
                 p.WaitForExit();
                 if (p.ExitCode != 0 && !allowFailure)
                 {
-                    throw new ReleaseOpsException("ScheduleFailed", FailureCategory.InvalidOperation, $"{file} {string.Join(" ", args)} failed: {err.Trim()}", "Check that you may install jobs for this user, or use -OutputDirectory.", file);
+                    throw new ReleaseOpsException(ErrorIds.ScheduleFailed, FailureCategory.InvalidOperation, $"{file} {string.Join(" ", args)} failed: {err.Trim()}", "Check that you may install jobs for this user, or use -OutputDirectory.", file);
                 }
 
                 return p.ExitCode;
             }
             catch (System.ComponentModel.Win32Exception ex)
             {
-                throw new ReleaseOpsException("SchedulerNotInstalled", FailureCategory.NotInstalled, $"{file} is not available.", "Install the scheduler, or use -OutputDirectory and install the files yourself.", file, ex);
+                throw new ReleaseOpsException(ErrorIds.SchedulerNotInstalled, FailureCategory.NotInstalled, $"{file} is not available.", "Install the scheduler, or use -OutputDirectory and install the files yourself.", file, ex);
             }
         }
 

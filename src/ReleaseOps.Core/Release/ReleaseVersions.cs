@@ -73,7 +73,7 @@ namespace ReleaseOps.Core.Release
         }
 
         private static ReleaseOpsException UnknownScheme(string scheme) =>
-            new("InvalidTagScheme", FailureCategory.InvalidArgument, $"Tag scheme '{scheme}' is not known.",
+            new(ErrorIds.InvalidTagScheme, FailureCategory.InvalidArgument, $"Tag scheme '{scheme}' is not known.",
                 "Use CalVer (v2026.48.0) or SemVer (v1.4.2), in releaseops.psd1 (TagScheme) or with -TagScheme.", scheme);
 
         /// <summary>The pull request a commit merged: "Merge pull request #12 from ..." or a squash merge ending in "(#12)".</summary>

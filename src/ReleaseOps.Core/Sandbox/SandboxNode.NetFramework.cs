@@ -36,7 +36,7 @@ namespace ReleaseOps.Core.Sandbox
         public static string? NotSupportedReason() => "Sandbox nodes need Linux namespaces and PowerShell 7; this is Windows PowerShell.";
 
         public static Task<SandboxNode> StartAsync(SandboxNodeOptions options, IOperationReporter reporter, CancellationToken token) =>
-            throw new ReleaseOpsException("SandboxNotSupported", FailureCategory.NotInstalled, NotSupportedReason()!,
+            throw new ReleaseOpsException(ErrorIds.SandboxNotSupported, FailureCategory.NotInstalled, NotSupportedReason()!,
                 "Run PowerShell 7 as root on Linux, or use a real provider.", options?.Name);
 
         public void Stop()

@@ -108,13 +108,13 @@ namespace ReleaseOps.Core.Sandbox
             var reason = NotSupportedReason();
             if (reason is not null)
             {
-                throw new ReleaseOpsException("SandboxNotSupported", FailureCategory.NotInstalled, reason,
+                throw new ReleaseOpsException(ErrorIds.SandboxNotSupported, FailureCategory.NotInstalled, reason,
                     "Run as root on Linux with openssh-server installed, or use a real provider.", options.Name);
             }
 
             if (!DirectHostNames.IsDnsLabel(options.Name))
             {
-                throw new ReleaseOpsException("InvalidNodeName", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.InvalidNodeName, FailureCategory.InvalidArgument,
                     $"'{options.Name}' is not a DNS label.", "Use lower-case letters, digits and hyphens, such as cortico or cortico-clientname.", options.Name);
             }
 
@@ -266,7 +266,7 @@ namespace ReleaseOps.Core.Sandbox
         }
 
         private ReleaseOpsException Failed(string what) =>
-            new("SandboxStartFailed", FailureCategory.ResourceUnavailable,
+            new(ErrorIds.SandboxStartFailed, FailureCategory.ResourceUnavailable,
                 $"Sandbox node {Name} {what}. sshd said: {Log.Trim()}",
                 "Check that openssh-server is installed and that the port is free.", Name);
 
@@ -335,7 +335,7 @@ namespace ReleaseOps.Core.Sandbox
                 psi.ArgumentList.Add(a);
             }
 
-            var process = Process.Start(psi) ?? throw new ReleaseOpsException("SandboxStartFailed", FailureCategory.ResourceUnavailable,
+            var process = Process.Start(psi) ?? throw new ReleaseOpsException(ErrorIds.SandboxStartFailed, FailureCategory.ResourceUnavailable,
                 "unshare did not start.", "Check that util-linux is installed.");
             process.StandardInput.Close();
             return process;
@@ -355,7 +355,7 @@ namespace ReleaseOps.Core.Sandbox
             await p.WaitForExitAsync(token).ConfigureAwait(false);
             if (p.ExitCode != 0)
             {
-                throw new ReleaseOpsException("SandboxStartFailed", FailureCategory.ResourceUnavailable,
+                throw new ReleaseOpsException(ErrorIds.SandboxStartFailed, FailureCategory.ResourceUnavailable,
                     $"{file} failed: {(await err.ConfigureAwait(false)).Trim()}", "Check that openssh-client is installed.");
             }
         }

@@ -82,7 +82,7 @@ namespace ReleaseOps.Core.Sandbox
             // The client is a DNS label of its own (no leading or trailing '-', no blank), not only a part of the name.
             if (!DirectHostNames.IsDnsLabel(project) || !DirectHostNames.IsDnsLabel(name) || (client is not null && client.Length > 0 && !DirectHostNames.IsDnsLabel(client)))
             {
-                throw new ReleaseOpsException("InvalidProjectSlug", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.InvalidProjectSlug, FailureCategory.InvalidArgument,
                     $"'{name}' is not a valid node name: the project slug and client name must form a DNS label.",
                     "Use lower-case letters, digits and hyphens, 63 at most in all, such as cortico or cortico-clientname.", name);
             }

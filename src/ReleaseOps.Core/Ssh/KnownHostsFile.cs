@@ -51,7 +51,7 @@ namespace ReleaseOps.Core.Ssh
         {
             if (path is null || string.IsNullOrWhiteSpace(path))
             {
-                throw new ReleaseOpsException("KnownHostsInvalidPath", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.KnownHostsInvalidPath, FailureCategory.InvalidArgument,
                     "The known_hosts path is empty.", "Pass the path of a known_hosts file, such as ~/.ssh/known_hosts.", path);
             }
 
@@ -69,7 +69,7 @@ namespace ReleaseOps.Core.Ssh
             }
             catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException or System.Security.SecurityException)
             {
-                throw new ReleaseOpsException("KnownHostsInvalidPath", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.KnownHostsInvalidPath, FailureCategory.InvalidArgument,
                     $"'{path}' is not a valid file path: {e.Message}", "Pass the path of a known_hosts file, such as ~/.ssh/known_hosts.", path, e);
             }
         }
@@ -140,7 +140,7 @@ namespace ReleaseOps.Core.Ssh
                 var revoked = entries.FirstOrDefault(e => e.Marker == Marker.Revoked && SameBytes(e.Blob, keyBlob));
                 if (revoked is not null)
                 {
-                    throw new ReleaseOpsException("KnownHostsKeyRevoked", FailureCategory.SecurityError,
+                    throw new ReleaseOpsException(ErrorIds.KnownHostsKeyRevoked, FailureCategory.SecurityError,
                         $"The {type} key {Fingerprint(keyBlob)} is revoked in {Path} (line {revoked.Line}); it is not added for {pattern}.",
                         "Do not trust this key. Find out why it was revoked and get the host's current key from its administrator.", pattern);
                 }
@@ -154,7 +154,7 @@ namespace ReleaseOps.Core.Ssh
                 if (found.Status == HostKeyStatus.Changed)
                 {
                     // Checked under the writers' lock, so a check-then-record race cannot trust two keys for one host.
-                    throw new ReleaseOpsException("HostKeyMismatch", FailureCategory.SecurityError,
+                    throw new ReleaseOpsException(ErrorIds.HostKeyMismatch, FailureCategory.SecurityError,
                         $"{pattern} is already recorded in {Path}{(found.Line is int l ? ":" + l.ToString(CultureInfo.InvariantCulture) : string.Empty)} with {string.Join(", ", found.KnownFingerprints)}; its {type} key {found.PresentedFingerprint} is not added beside it.",
                         $"Find out why the host presents another key. If the host was rebuilt, remove the old entry (ssh-keygen -R '{pattern}' -f {Path}) and connect again.", pattern);
                 }
@@ -280,7 +280,7 @@ namespace ReleaseOps.Core.Ssh
         {
             if (port < 1 || port > 65535)
             {
-                throw new ReleaseOpsException("KnownHostsInvalidPort", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.KnownHostsInvalidPort, FailureCategory.InvalidArgument,
                     $"{port} is not a TCP port.", "Pass a port from 1 to 65535 (SSH uses 22).", port);
             }
 
@@ -292,7 +292,7 @@ namespace ReleaseOps.Core.Ssh
 
             if (name.Length == 0 || name.Length > 255 || !name.All(IsHostChar))
             {
-                throw new ReleaseOpsException("KnownHostsInvalidHost", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.KnownHostsInvalidHost, FailureCategory.InvalidArgument,
                     $"'{host}' is not a host name or address that can go in known_hosts.",
                     "Pass a plain host name or IP address (letters, digits, '.', '-', '_', ':' and '%'), without patterns or a port.", host);
             }
@@ -341,7 +341,7 @@ namespace ReleaseOps.Core.Ssh
             var encoded = keyBlob is null ? null : EncodedKeyType(keyBlob);
             if (encoded is null)
             {
-                throw new ReleaseOpsException("KnownHostsInvalidKey", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.KnownHostsInvalidKey, FailureCategory.InvalidArgument,
                     "The host key is not an SSH public key blob (a length-prefixed key type, then the key).",
                     "Pass the raw host key as the server sent it (for example HostKeyEventArgs.HostKey in SSH.NET), not a fingerprint or a .pub line.", keyType);
             }
@@ -355,7 +355,7 @@ namespace ReleaseOps.Core.Ssh
 
             if (given.Length > 0 && !string.Equals(given, encoded, StringComparison.Ordinal))
             {
-                throw new ReleaseOpsException("KnownHostsInvalidKey", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.KnownHostsInvalidKey, FailureCategory.InvalidArgument,
                     $"The key type '{keyType}' does not match the key, which is {encoded}.",
                     "Pass the key type the server presented together with its key.", keyType);
             }
@@ -580,7 +580,7 @@ namespace ReleaseOps.Core.Ssh
                 "Check that the file and its directory are writable by this user.", Path, e);
 
         private ReleaseOpsException Locked(TimeSpan timeout, Exception? inner) =>
-            new("KnownHostsLocked", FailureCategory.ResourceUnavailable,
+            new(ErrorIds.KnownHostsLocked, FailureCategory.ResourceUnavailable,
                 $"Another writer held {Path} for more than {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s" +
                 (inner is null ? "." : $": {inner.Message}"),
                 $"Retry. If it persists, look for a process holding {LockPath()} (for example a hung ssh or ReleaseOps run).", Path, inner);

@@ -71,8 +71,8 @@ namespace ReleaseOps.Core.Ssh
             string? failure = null;
             if (first != execute)
             {
-                failure = token.IsCancellationRequested ? "CommandStopped" : "CommandTimedOut";
-                reporter.Verbose($"{session.Name}: {(failure == "CommandTimedOut" ? "timed out" : "stopping")}; killing the remote command.");
+                failure = token.IsCancellationRequested ? ErrorIds.CommandStopped : ErrorIds.CommandTimedOut;
+                reporter.Verbose($"{session.Name}: {(failure == ErrorIds.CommandTimedOut ? "timed out" : "stopping")}; killing the remote command.");
                 await KillAsync(session, marker, request.Sudo && !session.IsRoot).ConfigureAwait(false);
                 if (await Task.WhenAny(execute, Task.Delay(5000, CancellationToken.None)).ConfigureAwait(false) != execute)
                 {
@@ -92,11 +92,11 @@ namespace ReleaseOps.Core.Ssh
             var exit = failure is null ? command.ExitStatus : null;
             if (failure is null && exit is null)
             {
-                failure = "CommandKilled";
+                failure = ErrorIds.CommandKilled;
             }
             else if (failure is null && exit != 0)
             {
-                failure = request.Sudo && exit == 1 && stderr.ToString().Contains("sudo:") ? "SudoFailed" : "NonZeroExit";
+                failure = request.Sudo && exit == 1 && stderr.ToString().Contains("sudo:") ? ErrorIds.SudoFailed : ErrorIds.NonZeroExit;
             }
 
             return new NodeCommandResult

@@ -39,7 +39,7 @@ namespace ReleaseOps.Core.Ssh
         {
             if (string.IsNullOrWhiteSpace(name))
             {
-                throw new ReleaseOpsException("InvalidHostName", FailureCategory.InvalidArgument, "The host name is empty.", "Pass a host name, an address or an ssh_config alias.");
+                throw new ReleaseOpsException(ErrorIds.InvalidHostName, FailureCategory.InvalidArgument, "The host name is empty.", "Pass a host name, an address or an ssh_config alias.");
             }
 
             var config = options.ConfigFile is null ? SshConfig.LoadDefault() : SshConfig.Load(options.ConfigFile);
@@ -141,7 +141,7 @@ namespace ReleaseOps.Core.Ssh
                 client.Dispose();
                 keys.OfType<IDisposable>().ToList().ForEach(k => k.Dispose());
                 var failure = Translate(ex, name, settings, trusted ? null : check, known.Path, keys.Count);
-                if (viaHost is not null && failure is ReleaseOpsException { ErrorId: "HostKeyUnknown" } unknown)
+                if (viaHost is not null && failure is ReleaseOpsException { ErrorId: ErrorIds.HostKeyUnknown } unknown)
                 {
                     failure = new ReleaseOpsException(unknown.ErrorId, unknown.Category,
                         unknown.Message + " It was reached through a jump host, where a new key is never accepted on first use: the jump host could present any key.",
@@ -163,7 +163,7 @@ namespace ReleaseOps.Core.Ssh
             {
                 client.Dispose();
                 keys.OfType<IDisposable>().ToList().ForEach(k => k.Dispose());
-                throw new ReleaseOpsException("HostKeyUnverified", FailureCategory.SecurityError,
+                throw new ReleaseOpsException(ErrorIds.HostKeyUnverified, FailureCategory.SecurityError,
                     $"{name} did not present a host key.", "Check the node's sshd.", name);
             }
 
@@ -197,17 +197,17 @@ namespace ReleaseOps.Core.Ssh
                 switch (check.Status)
                 {
                     case HostKeyStatus.Unknown:
-                        return new ReleaseOpsException("HostKeyUnknown", FailureCategory.SecurityError,
+                        return new ReleaseOpsException(ErrorIds.HostKeyUnknown, FailureCategory.SecurityError,
                             $"The host key of {name} ({where}) is not known: {check.PresentedFingerprint}.",
                             $"Check the fingerprint against the provider's console or the node itself, then run again with -HostKeyPolicy AcceptNew to record it in {knownPath}, or add it there yourself (ssh-keyscan -p {s.Port} {s.HostName}).",
                             name, ex);
                     case HostKeyStatus.Changed:
-                        return new ReleaseOpsException("HostKeyMismatch", FailureCategory.SecurityError,
+                        return new ReleaseOpsException(ErrorIds.HostKeyMismatch, FailureCategory.SecurityError,
                             $"The host key of {name} ({where}) has CHANGED. It presented {check.PresentedFingerprint}, but {knownPath}{(check.Line is int l ? ":" + l : string.Empty)} records {string.Join(", ", check.KnownFingerprints)}. Someone may be intercepting the connection, or the node was rebuilt.",
                             $"Find out why the key changed. If the node was rebuilt, remove the old entry (ssh-keygen -R '{where}' -f {knownPath}) and connect again.",
                             name, ex);
                     case HostKeyStatus.Revoked:
-                        return new ReleaseOpsException("HostKeyRevoked", FailureCategory.SecurityError,
+                        return new ReleaseOpsException(ErrorIds.HostKeyRevoked, FailureCategory.SecurityError,
                             $"The host key of {name} ({where}), {check.PresentedFingerprint}, is marked @revoked in {knownPath}.",
                             "Do not connect. Give the node a new host key and record it.", name, ex);
                 }
@@ -215,16 +215,16 @@ namespace ReleaseOps.Core.Ssh
 
             return ex switch
             {
-                SshAuthenticationException => new ReleaseOpsException("AuthenticationFailed", FailureCategory.AuthenticationError,
+                SshAuthenticationException => new ReleaseOpsException(ErrorIds.AuthenticationFailed, FailureCategory.AuthenticationError,
                     $"{s.User}@{name} refused all {keyCount} key(s) offered: {ex.Message}",
                     $"Install your public key for {s.User} on the node (Add-NodeSshKey, or the provider's console), or pass -IdentityFile and -User.", name, ex),
-                SocketException or SshOperationTimeoutException or OperationCanceledException or TimeoutException => new ReleaseOpsException("NodeUnreachable", FailureCategory.ConnectionError,
+                SocketException or SshOperationTimeoutException or OperationCanceledException or TimeoutException => new ReleaseOpsException(ErrorIds.NodeUnreachable, FailureCategory.ConnectionError,
                     $"Cannot reach {name} at {s.HostName}:{s.Port}: {ex.Message}",
                     "Check the address, the port, the firewall and that sshd runs; for a jump host, check ProxyJump.", name, ex),
-                SshConnectionException => new ReleaseOpsException("SshConnectionFailed", FailureCategory.ConnectionError,
+                SshConnectionException => new ReleaseOpsException(ErrorIds.SshConnectionFailed, FailureCategory.ConnectionError,
                     $"The SSH connection to {name} ({s.HostName}:{s.Port}) failed: {ex.Message}", "Check that the node runs an SSH server on that port.", name, ex),
                 ReleaseOpsException r => r,
-                _ => new ReleaseOpsException("SshConnectionFailed", FailureCategory.ConnectionError,
+                _ => new ReleaseOpsException(ErrorIds.SshConnectionFailed, FailureCategory.ConnectionError,
                     $"The SSH connection to {name} ({s.HostName}:{s.Port}) failed: {ex.Message}", "Check the node and your SSH settings.", name, ex),
             };
         }
@@ -234,7 +234,7 @@ namespace ReleaseOps.Core.Ssh
             var explicitFiles = options.IdentityFiles.Select(Expand).ToList();
             foreach (var f in explicitFiles.Where(f => !File.Exists(f)))
             {
-                throw new ReleaseOpsException("IdentityFileNotFound", FailureCategory.ObjectNotFound,
+                throw new ReleaseOpsException(ErrorIds.IdentityFileNotFound, FailureCategory.ObjectNotFound,
                     $"The identity file {f} does not exist.", "Pass the path of a private key (ed25519, ecdsa or rsa).", f);
             }
 
@@ -273,19 +273,19 @@ namespace ReleaseOps.Core.Ssh
                 }
                 catch (SshPassPhraseNullOrEmptyException ex)
                 {
-                    throw new ReleaseOpsException("PassphraseRequired", FailureCategory.AuthenticationError,
+                    throw new ReleaseOpsException(ErrorIds.PassphraseRequired, FailureCategory.AuthenticationError,
                         $"The key {file} is encrypted and no passphrase was given.", "Pass -Passphrase (Read-Host -AsSecureString, or from a secret store).", file, ex);
                 }
                 catch (SshException ex) when (passphrase is not null && IsEncrypted(file))
                 {
-                    throw new ReleaseOpsException("PassphraseIncorrect", FailureCategory.AuthenticationError,
+                    throw new ReleaseOpsException(ErrorIds.PassphraseIncorrect, FailureCategory.AuthenticationError,
                         $"The passphrase does not open the key {file}.", "Check the passphrase for this key.", file, ex);
                 }
                 catch (Exception ex) when (ex is SshException or InvalidOperationException or ArgumentException or FormatException or NotSupportedException)
                 {
                     if (explicitFiles.Contains(file))
                     {
-                        throw new ReleaseOpsException("IdentityFileInvalid", FailureCategory.InvalidData,
+                        throw new ReleaseOpsException(ErrorIds.IdentityFileInvalid, FailureCategory.InvalidData,
                             $"{file} is not a private key that SSH.NET can read: {ex.Message}", "Pass an OpenSSH private key (ed25519, ecdsa or rsa).", file, ex);
                     }
                 }
@@ -294,7 +294,7 @@ namespace ReleaseOps.Core.Ssh
             keys.InsertRange(Math.Min(explicitFiles.Count, keys.Count), agentKeys);
             if (keys.Count == 0)
             {
-                throw new ReleaseOpsException("NoIdentityFile", FailureCategory.AuthenticationError,
+                throw new ReleaseOpsException(ErrorIds.NoIdentityFile, FailureCategory.AuthenticationError,
                     $"No private key was found to log in to {name} as {settings.User}.",
                     "Create a key (ssh-keygen -t ed25519), name one with -IdentityFile, set IdentityFile in ~/.ssh/config, or load a key into ssh-agent (SSH_AUTH_SOCK).", name);
             }

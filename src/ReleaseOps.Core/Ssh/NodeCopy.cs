@@ -76,7 +76,7 @@ namespace ReleaseOps.Core.Ssh
             var root = RemotePath(sftp, remotePath);
             if (!sftp.Exists(root))
             {
-                throw new ReleaseOpsException("RemotePathNotFound", FailureCategory.ObjectNotFound, $"{session.Name}: {remotePath} does not exist.", "Check the path on the node.", remotePath);
+                throw new ReleaseOpsException(ErrorIds.RemotePathNotFound, FailureCategory.ObjectNotFound, $"{session.Name}: {remotePath} does not exist.", "Check the path on the node.", remotePath);
             }
 
             var rootAttributes = sftp.GetAttributes(root);
@@ -111,7 +111,7 @@ namespace ReleaseOps.Core.Ssh
                     // rename(2) replaces the name itself: a link at the target is replaced, never written through.
                     if (Directory.Exists(target) && !Core.LocalFiles.IsLink(target))
                     {
-                        throw new ReleaseOpsException("LocalPathExists", FailureCategory.ResourceExists, $"{target} is a folder; the file {file} is not put in its place.",
+                        throw new ReleaseOpsException(ErrorIds.LocalPathExists, FailureCategory.ResourceExists, $"{target} is a folder; the file {file} is not put in its place.",
                             "Choose another -LocalPath, or remove the folder.", target);
                     }
 #if NET
@@ -149,7 +149,7 @@ namespace ReleaseOps.Core.Ssh
             var r = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = script, Arguments = arguments, Timeout = TimeSpan.FromMinutes(1) }, null, reporter, token).ConfigureAwait(false);
             if (!r.Succeeded)
             {
-                throw new ReleaseOpsException("CopyFailed", FailureCategory.PermissionDenied, $"{session.Name}: {r.Error.Trim()}", "Check the destination folder's permissions and run the same command again.", arguments[arguments.Count - 1]);
+                throw new ReleaseOpsException(ErrorIds.CopyFailed, FailureCategory.PermissionDenied, $"{session.Name}: {r.Error.Trim()}", "Check the destination folder's permissions and run the same command again.", arguments[arguments.Count - 1]);
             }
         }
 
@@ -231,7 +231,7 @@ namespace ReleaseOps.Core.Ssh
         }
 
         private static ReleaseOpsException Unsafe(string name, string node) =>
-            new("RemoteNameUnsafe", FailureCategory.SecurityError,
+            new(ErrorIds.RemoteNameUnsafe, FailureCategory.SecurityError,
                 $"{node} sent the name '{name.Replace("\0", "\\0")}', which would put a file outside the download's destination; nothing more is downloaded.",
                 "Do not trust this node: check its SFTP server. A real file system has no such names.", node);
 
@@ -282,7 +282,7 @@ namespace ReleaseOps.Core.Ssh
                     .Select(f => (f, new FileInfo(f).Length)).ToList();
             }
 
-            throw new ReleaseOpsException("LocalPathNotFound", FailureCategory.ObjectNotFound, $"{path} does not exist.", "Pass an existing file or folder.", path);
+            throw new ReleaseOpsException(ErrorIds.LocalPathNotFound, FailureCategory.ObjectNotFound, $"{path} does not exist.", "Pass an existing file or folder.", path);
         }
 
         private static void EnsureRemoteDirectory(SftpClient sftp, string path)

@@ -29,7 +29,7 @@ namespace ReleaseOps.Core.Ssh
                 }
             }
 
-            return new ReleaseOpsException("NodeOperationFailed", FailureCategory.ConnectionError, $"{context}: {ex.Message}", recommendedAction, target, ex);
+            return new ReleaseOpsException(ErrorIds.NodeOperationFailed, FailureCategory.ConnectionError, $"{context}: {ex.Message}", recommendedAction, target, ex);
         }
     }
 }

@@ -60,7 +60,7 @@ namespace ReleaseOps.Core.Ssh
                     });
                     if (target.Session is { } open)
                     {
-                        session = open.Client.IsConnected ? open : throw new ReleaseOpsException("NodeSessionBroken", FailureCategory.ConnectionError,
+                        session = open.Client.IsConnected ? open : throw new ReleaseOpsException(ErrorIds.NodeSessionBroken, FailureCategory.ConnectionError,
                             $"The session to {target} is no longer connected{(open.ConnectionError is { } cause ? ": " + cause.Message : ".")}",
                             "Close it with Remove-NodeSession and open a new one with New-NodeSession.", target.ToString());
                     }

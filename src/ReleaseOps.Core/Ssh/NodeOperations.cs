@@ -74,8 +74,8 @@ done";
             {
                 throw result.ExitCode switch
                 {
-                    3 => new ReleaseOpsException("NodeUserNotFound", FailureCategory.ObjectNotFound, $"{session.Name}: there is no user {user}.", "Create the user first (Add-NodeUser), or pass an existing -ForUser.", session.Name),
-                    4 => new ReleaseOpsException("UnsafeKeyFile", FailureCategory.SecurityError, $"{session.Name}: refused to install the key for {user}: {result.Error.Trim().Replace("releaseops: ", string.Empty)}.",
+                    3 => new ReleaseOpsException(ErrorIds.NodeUserNotFound, FailureCategory.ObjectNotFound, $"{session.Name}: there is no user {user}.", "Create the user first (Add-NodeUser), or pass an existing -ForUser.", session.Name),
+                    4 => new ReleaseOpsException(ErrorIds.UnsafeKeyFile, FailureCategory.SecurityError, $"{session.Name}: refused to install the key for {user}: {result.Error.Trim().Replace("releaseops: ", string.Empty)}.",
                         $"Log in to the node and check {user}'s ~/.ssh by hand: it must be a real folder and file owned by {user}.", session.Name),
                     _ => Failed(session, result, "install the key"),
                 };
@@ -179,10 +179,10 @@ done";
         }
 
         private static ReleaseOpsException Failed(NodeSession session, NodeCommandResult result, string what) =>
-            result.FailureId == "SudoFailed"
-                ? new ReleaseOpsException("SudoFailed", FailureCategory.PermissionDenied, $"{session.Name}: {session.User} cannot {what} without passwordless sudo: {result.Error.Trim()}",
+            result.FailureId == ErrorIds.SudoFailed
+                ? new ReleaseOpsException(ErrorIds.SudoFailed, FailureCategory.PermissionDenied, $"{session.Name}: {session.User} cannot {what} without passwordless sudo: {result.Error.Trim()}",
                     "Log in as root, or give the user passwordless sudo on the node.", session.Name)
-                : new ReleaseOpsException("NodeCommandFailed", FailureCategory.InvalidResult, $"{session.Name}: could not {what} (exit {result.ExitCode}): {result.Error.Trim()}",
+                : new ReleaseOpsException(ErrorIds.NodeCommandFailed, FailureCategory.InvalidResult, $"{session.Name}: could not {what} (exit {result.ExitCode}): {result.Error.Trim()}",
                     "Read the error; run the same step with Invoke-NodeCommand to see more.", session.Name);
     }
 }

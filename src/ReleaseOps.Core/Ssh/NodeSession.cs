@@ -50,7 +50,7 @@ namespace ReleaseOps.Core.Ssh
                 return null;
             }
 
-            return new ReleaseOpsException("NodeConnectionLost", FailureCategory.ConnectionError,
+            return new ReleaseOpsException(ErrorIds.NodeConnectionLost, FailureCategory.ConnectionError,
                 $"The SSH connection to {Name} ({Endpoint}){via} {lost.Describe()}.",
                 "Check the node, its sshd and the network, then run the same command again.", Name, lost.Cause ?? symptom);
         }
@@ -96,9 +96,9 @@ namespace ReleaseOps.Core.Ssh
             {
                 sftp.Dispose();
                 throw seen is not null && seen != HostKeyFingerprint
-                    ? new ReleaseOpsException("HostKeyMismatch", FailureCategory.SecurityError,
+                    ? new ReleaseOpsException(ErrorIds.HostKeyMismatch, FailureCategory.SecurityError,
                         $"The host key of {Name} changed between connections: {HostKeyFingerprint}, then {seen}.", "Find out why the node's key changed before you connect again.", Name, ex)
-                    : new ReleaseOpsException("SftpUnavailable", FailureCategory.ResourceUnavailable,
+                    : new ReleaseOpsException(ErrorIds.SftpUnavailable, FailureCategory.ResourceUnavailable,
                         $"{Name}: the SFTP subsystem is not available: {ex.Message}", "Enable 'Subsystem sftp' in the node's sshd_config.", Name, ex);
             }
         }

@@ -74,7 +74,7 @@ namespace ReleaseOps.Core.Ssh
         private static ReleaseOpsException Invalid(string? text, string why)
         {
             var shown = text is null ? string.Empty : (text.Length > 60 ? text.Substring(0, 60) + "..." : text);
-            return new ReleaseOpsException("InvalidPublicKey", FailureCategory.InvalidArgument,
+            return new ReleaseOpsException(ErrorIds.InvalidPublicKey, FailureCategory.InvalidArgument,
                 $"'{shown}' is not a valid public key: {why}.", "Pass the contents of a .pub file, such as (Get-Content ~/.ssh/id_ed25519.pub).", text);
         }
     }

@@ -152,7 +152,7 @@ namespace ReleaseOps.Core.Ssh
                     'p' => port.ToString(CultureInfo.InvariantCulture),
                     'r' => user,
                     'u' => Context.UserName,
-                    'i' => Context.UserId ?? throw new ReleaseOpsException("SshConfigUnsupported", FailureCategory.NotImplemented,
+                    'i' => Context.UserId ?? throw new ReleaseOpsException(ErrorIds.SshConfigUnsupported, FailureCategory.NotImplemented,
                         "The %i token (local user id) is not available on this platform.",
                         "Use a path without %i in IdentityFile or UserKnownHostsFile."),
                     'C' => sha ??= ConnectionHash(Context.LocalHostName + host + port.ToString(CultureInfo.InvariantCulture) + user),

@@ -135,7 +135,7 @@ namespace ReleaseOps.Core.Ssh
             var full = System.IO.Path.GetFullPath(path);
             if (!File.Exists(full))
             {
-                throw new ReleaseOpsException("SshConfigNotFound", FailureCategory.ObjectNotFound,
+                throw new ReleaseOpsException(ErrorIds.SshConfigNotFound, FailureCategory.ObjectNotFound,
                     $"The SSH configuration file '{full}' does not exist.",
                     "Pass the path of an existing ssh_config file, or use LoadDefault for ~/.ssh/config.", full);
             }
@@ -154,7 +154,7 @@ namespace ReleaseOps.Core.Ssh
             var destination = ParseDestination(host);
             if (port is not null && (port < 1 || port > 65535))
             {
-                throw new ReleaseOpsException("InvalidPort", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.InvalidPort, FailureCategory.InvalidArgument,
                     $"Port {port} is outside 1-65535.", "Pass a TCP port from 1 to 65535.", port);
             }
 
@@ -270,15 +270,15 @@ namespace ReleaseOps.Core.Ssh
         }
 
         private static ReleaseOpsException InvalidHost(string input, string message) =>
-            new("InvalidHostName", FailureCategory.InvalidArgument, message,
+            new(ErrorIds.InvalidHostName, FailureCategory.InvalidArgument, message,
                 "Pass a host name or alias such as web1 or web1.example.com, optionally as user@host.", input);
 
         internal static ReleaseOpsException Invalid(Location where, string message, Exception? inner = null) =>
-            new("SshConfigInvalid", FailureCategory.InvalidData, $"{where}: {message}",
+            new(ErrorIds.SshConfigInvalid, FailureCategory.InvalidData, $"{where}: {message}",
                 "Fix the line in the SSH configuration; `ssh -G -F <file> <host>` shows how ssh reads it.", where.ToString(), inner);
 
         internal static ReleaseOpsException Unsupported(Location where, string message) =>
-            new("SshConfigUnsupported", FailureCategory.NotImplemented, $"{where}: {message}",
+            new(ErrorIds.SshConfigUnsupported, FailureCategory.NotImplemented, $"{where}: {message}",
                 "Rewrite the block with Host or Match host/originalhost/user/localuser/all, or pass the settings explicitly.",
                 where.ToString());
 

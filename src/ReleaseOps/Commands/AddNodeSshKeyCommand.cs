@@ -48,7 +48,7 @@ namespace ReleaseOps.Commands
                     var path = GetUnresolvedProviderPathFromPSPath(f);
                     if (!File.Exists(path))
                     {
-                        throw new ReleaseOpsException("PublicKeyFileNotFound", FailureCategory.ObjectNotFound, $"{path} does not exist.", "Pass a .pub file, such as ~/.ssh/id_ed25519.pub.", path);
+                        throw new ReleaseOpsException(ErrorIds.PublicKeyFileNotFound, FailureCategory.ObjectNotFound, $"{path} does not exist.", "Pass a .pub file, such as ~/.ssh/id_ed25519.pub.", path);
                     }
 
                     return File.ReadAllLines(path);
@@ -57,7 +57,7 @@ namespace ReleaseOps.Commands
             keys = lines.Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith("#", StringComparison.Ordinal)).Select(Core.Ssh.PublicKey.Parse).ToList();
             if (!string.IsNullOrEmpty(ForUser) && ForUser!.Any(c => !(char.IsLetterOrDigit(c) || c == '_' || c == '-' || c == '.')))
             {
-                throw new ReleaseOpsException("InvalidUserName", FailureCategory.InvalidArgument, $"'{ForUser}' is not a valid user name.", "Use a login name such as alice.", ForUser);
+                throw new ReleaseOpsException(ErrorIds.InvalidUserName, FailureCategory.InvalidArgument, $"'{ForUser}' is not a valid user name.", "Use a login name such as alice.", ForUser);
             }
         }
 

@@ -50,7 +50,7 @@ namespace ReleaseOps.Commands
             local = GetUnresolvedProviderPathFromPSPath(ParameterSetName == UploadSet ? Path : LocalPath);
             if (ParameterSetName == UploadSet && !File.Exists(local) && !Directory.Exists(local))
             {
-                throw new ReleaseOpsException("LocalPathNotFound", FailureCategory.ObjectNotFound, $"{local} does not exist.", "Pass an existing file or folder.", local);
+                throw new ReleaseOpsException(ErrorIds.LocalPathNotFound, FailureCategory.ObjectNotFound, $"{local} does not exist.", "Pass an existing file or folder.", local);
             }
         }
 

@@ -91,7 +91,7 @@ namespace ReleaseOps.Commands
                 {
                     if (stopOnFirst && Volatile.Read(ref failures) > 0)
                     {
-                        throw new ReleaseOpsException("DeployNotStarted", FailureCategory.OperationStopped,
+                        throw new ReleaseOpsException(ErrorIds.DeployNotStarted, FailureCategory.OperationStopped,
                             $"{session.Name}: not deployed, because another node failed and -StopOnFirstFailure was given.",
                             "Fix the failed node, then run the command again; nodes that are already live are a fast no-op.", session.Name);
                     }

@@ -78,7 +78,7 @@ namespace ReleaseOps.Commands
 
                 var psi = new ProcessStartInfo(ssh) { UseShellExecute = false };
                 psi.Arguments = string.Join(" ", args.Select(WindowsQuote));
-                using var process = Process.Start(psi) ?? throw new ReleaseOpsException("SshClientFailed", FailureCategory.ResourceUnavailable, "ssh did not start.", "Check the OpenSSH client installation.");
+                using var process = Process.Start(psi) ?? throw new ReleaseOpsException(ErrorIds.SshClientFailed, FailureCategory.ResourceUnavailable, "ssh did not start.", "Check the OpenSSH client installation.");
                 process.WaitForExit();
                 if (PassThru)
                 {
@@ -172,7 +172,7 @@ namespace ReleaseOps.Commands
                 }
             }
 
-            throw new ReleaseOpsException("SshClientNotFound", FailureCategory.NotInstalled, "The OpenSSH client (ssh) is not on the PATH.",
+            throw new ReleaseOpsException(ErrorIds.SshClientNotFound, FailureCategory.NotInstalled, "The OpenSSH client (ssh) is not on the PATH.",
                 "Install the OpenSSH client (apt-get install openssh-client; on Windows, the OpenSSH Client feature).");
         }
 

@@ -57,7 +57,7 @@ namespace ReleaseOps.Commands
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                ThrowFailure(new ReleaseOpsException("ExportWriteFailed", FailureCategory.PermissionDenied, $"The inventory could not be written to {Path}: {ex.Message}",
+                ThrowFailure(new ReleaseOpsException(ErrorIds.ExportWriteFailed, FailureCategory.PermissionDenied, $"The inventory could not be written to {Path}: {ex.Message}",
                     "Choose a folder that you own and can write, with no link in its path.", Path), Path);
             }
         }

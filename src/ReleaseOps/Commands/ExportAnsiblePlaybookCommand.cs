@@ -51,7 +51,7 @@ namespace ReleaseOps.Commands
                 var duplicate = team.GroupBy(m => m.Login).FirstOrDefault(g => g.Count() > 1);
                 if (duplicate is not null)
                 {
-                    throw new ReleaseOpsException("DuplicateLogin", FailureCategory.InvalidArgument, $"The login {duplicate.Key} appears twice in -Team.", "Give each admin one entry with all their keys.", duplicate.Key);
+                    throw new ReleaseOpsException(ErrorIds.DuplicateLogin, FailureCategory.InvalidArgument, $"The login {duplicate.Key} appears twice in -Team.", "Give each admin one entry with all their keys.", duplicate.Key);
                 }
 
                 var path = GetUnresolvedProviderPathFromPSPath(Path);
@@ -70,7 +70,7 @@ namespace ReleaseOps.Commands
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                ThrowFailure(new ReleaseOpsException("ExportWriteFailed", FailureCategory.PermissionDenied, $"The playbook could not be written to {Path}: {ex.Message}",
+                ThrowFailure(new ReleaseOpsException(ErrorIds.ExportWriteFailed, FailureCategory.PermissionDenied, $"The playbook could not be written to {Path}: {ex.Message}",
                     "Choose a folder that you own and can write, with no link in its path.", Path), Path);
             }
         }

@@ -48,7 +48,7 @@ namespace ReleaseOps.Commands
                 var projects = input.Where(m => string.Equals(m.Period, "Overall", StringComparison.OrdinalIgnoreCase)).ToList();
                 if (projects.Count == 0)
                 {
-                    throw new ReleaseOpsException("NoReleaseMetrics", FailureCategory.InvalidArgument,
+                    throw new ReleaseOpsException(ErrorIds.NoReleaseMetrics, FailureCategory.InvalidArgument,
                         input.Count == 0 ? "No release metrics came in, so there is nothing to report." : "None of the release metrics that came in is an Overall row, and the page is made of those.",
                         "Pipe Get-ReleaseMetrics into Export-ReleaseReport (with -Period Overall, the default, among its periods).", path);
                 }

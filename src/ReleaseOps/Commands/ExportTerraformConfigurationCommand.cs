@@ -50,7 +50,7 @@ namespace ReleaseOps.Commands
                         records.Add(record);
                         break;
                     default:
-                        WriteError(ToErrorRecord(new ReleaseOpsException("UnsupportedInput", FailureCategory.InvalidArgument,
+                        WriteError(ToErrorRecord(new ReleaseOpsException(ErrorIds.UnsupportedInput, FailureCategory.InvalidArgument,
                             $"Export-TerraformConfiguration takes nodes and DNS records, not {item?.BaseObject?.GetType().Name ?? "null"}.",
                             "Pipe the output of Get-ProjectNode and Get-DnsRecord.", item), item));
                         break;
@@ -112,12 +112,12 @@ namespace ReleaseOps.Commands
             }
             catch (FileNotFoundException ex)
             {
-                ThrowFailure(new ReleaseOpsException("PublicKeyNotFound", FailureCategory.ObjectNotFound, $"The public key file {ex.FileName} does not exist.",
+                ThrowFailure(new ReleaseOpsException(ErrorIds.PublicKeyNotFound, FailureCategory.ObjectNotFound, $"The public key file {ex.FileName} does not exist.",
                     "Pass the .pub file of the key that New-ProjectNode registered, such as ~/.ssh/id_ed25519.pub.", ex.FileName), ex.FileName);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                ThrowFailure(new ReleaseOpsException("ExportWriteFailed", FailureCategory.PermissionDenied, $"The configuration could not be written to {Path}: {ex.Message}",
+                ThrowFailure(new ReleaseOpsException(ErrorIds.ExportWriteFailed, FailureCategory.PermissionDenied, $"The configuration could not be written to {Path}: {ex.Message}",
                     "Choose a folder that you own and can write, with no link in its path.", Path), Path);
             }
         }

@@ -48,7 +48,7 @@ namespace ReleaseOps.Commands
                 }
                 catch (ArgumentException ex)
                 {
-                    throw new ReleaseOpsException("InvalidPattern", FailureCategory.InvalidArgument, $"-Match '{Match}' is not a regular expression: {ex.Message}", "Pass a .NET regular expression.", Match, ex);
+                    throw new ReleaseOpsException(ErrorIds.InvalidPattern, FailureCategory.InvalidArgument, $"-Match '{Match}' is not a regular expression: {ex.Message}", "Pass a .NET regular expression.", Match, ex);
                 }
             }
         }

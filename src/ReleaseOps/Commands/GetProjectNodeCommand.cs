@@ -85,7 +85,7 @@ namespace ReleaseOps.Commands
                 }
                 catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException)
                 {
-                    throw new ReleaseOpsException("TerraformStateNotFound", FailureCategory.ObjectNotFound, $"The Terraform state {path} cannot be read: {ex.Message}",
+                    throw new ReleaseOpsException(ErrorIds.TerraformStateNotFound, FailureCategory.ObjectNotFound, $"The Terraform state {path} cannot be read: {ex.Message}",
                         "Write it first: terraform state pull > state.json, or terraform show -json > state.json.", path);
                 }
 

@@ -53,7 +53,7 @@ namespace ReleaseOps.Commands
                 {
                     if (!System.IO.Directory.Exists(path))
                     {
-                        throw new ReleaseOpsException("ProjectPathNotFound", FailureCategory.ObjectNotFound, $"The folder '{path}' does not exist.",
+                        throw new ReleaseOpsException(ErrorIds.ProjectPathNotFound, FailureCategory.ObjectNotFound, $"The folder '{path}' does not exist.",
                             "Pass the folder of a project's repository with -Path, or pipe folders from Get-ChildItem -Directory.", path);
                     }
 
@@ -67,7 +67,7 @@ namespace ReleaseOps.Commands
                     };
                     if (options.Since >= options.Until)
                     {
-                        throw new ReleaseOpsException("InvalidDateRange", FailureCategory.InvalidArgument, $"-Since ({options.Since:u}) is not before -Until ({options.Until:u}).",
+                        throw new ReleaseOpsException(ErrorIds.InvalidDateRange, FailureCategory.InvalidArgument, $"-Since ({options.Since:u}) is not before -Until ({options.Until:u}).",
                             "Give a -Since earlier than -Until.", path);
                     }
 

@@ -45,7 +45,7 @@ namespace ReleaseOps.Commands
 
             if (!Directory.Exists(path))
             {
-                throw new ReleaseOpsException("ProjectPathNotFound", FailureCategory.ObjectNotFound,
+                throw new ReleaseOpsException(ErrorIds.ProjectPathNotFound, FailureCategory.ObjectNotFound,
                     $"'{path}' does not exist.", "Pass the project's repository folder or its releaseops.psd1.", path);
             }
 
@@ -64,7 +64,7 @@ namespace ReleaseOps.Commands
                 }
             }
 
-            throw new ReleaseOpsException("ProjectSettingsNotFound", FailureCategory.ObjectNotFound,
+            throw new ReleaseOpsException(ErrorIds.ProjectSettingsNotFound, FailureCategory.ObjectNotFound,
                 $"No {ProjectSettings.FileName} was found in '{path}' or above it in its repository.",
                 $"Create {ProjectSettings.FileName} at the repository's root, for example @{{ Slug = 'cortico' }}, or pass -Path.", path);
         }

@@ -128,7 +128,7 @@ namespace ReleaseOps.Commands
                 var duplicate = team.GroupBy(m => m.Login).FirstOrDefault(g => g.Count() > 1);
                 if (duplicate is not null)
                 {
-                    throw new ReleaseOpsException("DuplicateLogin", FailureCategory.InvalidArgument, $"The login {duplicate.Key} appears twice in -Team.", "Give each admin one entry with all their keys.", duplicate.Key);
+                    throw new ReleaseOpsException(ErrorIds.DuplicateLogin, FailureCategory.InvalidArgument, $"The login {duplicate.Key} appears twice in -Team.", "Give each admin one entry with all their keys.", duplicate.Key);
                 }
             }
             catch (ReleaseOpsException ex)
@@ -155,8 +155,8 @@ namespace ReleaseOps.Commands
                     {
                         var host = session.Settings.HostName;
                         var nodeName = nodeNames.TryGetValue(session.Name, out var n) ? n : session.Name;
-                        var test = CheckOnly || steps.Any(s => s.Status == "Failed")
-                            ? new NodeStepResult { HostName = host, Step = JenkinsTestJob.StepName(TestJob), Status = "Skipped",
+                        var test = CheckOnly || steps.Any(s => s.Status == StepStatus.Failed)
+                            ? new NodeStepResult { HostName = host, Step = JenkinsTestJob.StepName(TestJob), Status = StepStatus.Skipped,
                                 Detail = CheckOnly ? $"-WhatIf: would run {TestJob} with NODE={nodeName}" : "the bootstrap failed" }
                             : await JenkinsTestJob.RunAsync(jenkins, TestJob, nodeName, host, TestJobTimeout,
                                 line => post(() => WriteInformation($"[{nodeName}] {line}", JenkinsCmdlet.LogTags)), reporter, ct).ConfigureAwait(false);
@@ -182,13 +182,13 @@ namespace ReleaseOps.Commands
                         return;
                     }
 
-                    foreach (var step in result.Steps.Where(s => s.Status != "Failed"))
+                    foreach (var step in result.Steps.Where(s => s.Status != StepStatus.Failed))
                     {
                         WriteVerbose($"{step.HostName}: {step.Step}: {step.Status} ({step.Detail})");
                     }
 
-                    StepWriter.Write(this, result.Steps.Where(s => s.Status == "Failed").ToList());
-                    if (result.Steps.All(s => s.Status != "Failed"))
+                    StepWriter.Write(this, result.Steps.Where(s => s.Status == StepStatus.Failed).ToList());
+                    if (result.Steps.All(s => s.Status != StepStatus.Failed))
                     {
                         WriteObject(result.Node);
                     }

@@ -68,7 +68,7 @@ namespace ReleaseOps.Commands
                 var path = GetUnresolvedProviderPathFromPSPath(FilePath);
                 if (!File.Exists(path))
                 {
-                    throw new ReleaseOpsException("ScriptNotFound", FailureCategory.ObjectNotFound, $"The script {path} does not exist.", "Pass the path of a local shell script.", path);
+                    throw new ReleaseOpsException(ErrorIds.ScriptNotFound, FailureCategory.ObjectNotFound, $"The script {path} does not exist.", "Pass the path of a local shell script.", path);
                 }
 
                 request.Command = "sh -s -- \"$@\"";
@@ -90,14 +90,14 @@ namespace ReleaseOps.Commands
                     {
                         WriteError(new ErrorRecord(
                             new InvalidOperationException($"{result.HostName}: '{result.Command}' {Describe(result)}"),
-                            result.FailureId ?? "NonZeroExit", result.FailureId == "CommandTimedOut" ? ErrorCategory.OperationTimeout : ErrorCategory.InvalidResult, result.HostName)
+                            result.FailureId ?? ErrorIds.NonZeroExit, result.FailureId == ErrorIds.CommandTimedOut ? ErrorCategory.OperationTimeout : ErrorCategory.InvalidResult, result.HostName)
                         {
                             ErrorDetails = new ErrorDetails($"{result.HostName}: '{result.Command}' {Describe(result)}")
                             {
                                 RecommendedAction = result.FailureId switch
                                 {
-                                    "CommandTimedOut" => "Raise -Timeout, or find out why the command hangs; it was killed on the node.",
-                                    "SudoFailed" => "Give the user passwordless sudo on the node (a sudoers drop-in), or log in as root.",
+                                    ErrorIds.CommandTimedOut => "Raise -Timeout, or find out why the command hangs; it was killed on the node.",
+                                    ErrorIds.SudoFailed => "Give the user passwordless sudo on the node (a sudoers drop-in), or log in as root.",
                                     _ => "Read the result's Error and Output for the cause.",
                                 },
                             },
@@ -109,9 +109,9 @@ namespace ReleaseOps.Commands
 
         private static string Describe(NodeCommandResult r) => r.FailureId switch
         {
-            "CommandTimedOut" => $"timed out after {r.Duration.TotalSeconds:0.#} s and was killed.",
-            "CommandStopped" => "was stopped.",
-            "SudoFailed" => $"could not run through sudo: {r.Error.Trim()}",
+            ErrorIds.CommandTimedOut => $"timed out after {r.Duration.TotalSeconds:0.#} s and was killed.",
+            ErrorIds.CommandStopped => "was stopped.",
+            ErrorIds.SudoFailed => $"could not run through sudo: {r.Error.Trim()}",
             _ => $"exited with {r.ExitCode}.{(r.Error.Length > 0 ? " " + Tail(r.Error) : string.Empty)}",
         };
 

@@ -182,7 +182,7 @@ namespace ReleaseOps.Commands
             var keys = lines.Where(l => l.Trim().Length > 0).Select(l => Core.Ssh.PublicKey.Parse(l).Line).ToList();
             if (keys.Count == 0)
             {
-                throw new ReleaseOpsException("NoPublicKey", FailureCategory.ObjectNotFound, "No public key was given and none was found in ~/.ssh.",
+                throw new ReleaseOpsException(ErrorIds.NoPublicKey, FailureCategory.ObjectNotFound, "No public key was given and none was found in ~/.ssh.",
                     "Pass -PublicKey (a .pub file or its contents), or create a key with ssh-keygen -t ed25519.", Project);
             }
 

@@ -95,7 +95,7 @@ namespace ReleaseOps.Commands
         {
             if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9._-]{0,99}$"))
             {
-                throw new ReleaseOpsException("InvalidScheduleName", FailureCategory.InvalidArgument, $"'{name}' is not a valid job name.", "Use lower-case letters, digits and hyphens, 100 characters at most.", name);
+                throw new ReleaseOpsException(ErrorIds.InvalidScheduleName, FailureCategory.InvalidArgument, $"'{name}' is not a valid job name.", "Use lower-case letters, digits and hyphens, 100 characters at most.", name);
             }
         }
     }

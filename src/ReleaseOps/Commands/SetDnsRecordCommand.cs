@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using ReleaseOps.Core.Providers;
+using ReleaseOps.Core;
 
 namespace ReleaseOps.Commands
 {
@@ -48,7 +49,7 @@ namespace ReleaseOps.Commands
                 var apply = ShouldProcess($"{full} {Type.ToUpperInvariant()} ({Provider})", change);
                 if (values is null && Ttl == 0)
                 {
-                    throw new Core.ReleaseOpsException("NothingToSet", Core.FailureCategory.InvalidArgument, "Neither -Value nor -Ttl was given.",
+                    throw new Core.ReleaseOpsException(ErrorIds.NothingToSet, Core.FailureCategory.InvalidArgument, "Neither -Value nor -Ttl was given.",
                         "Give the values the record must hold, a TTL, or both.", full);
                 }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using ReleaseOps.Core;
 
 namespace ReleaseOps.Commands
 {
@@ -12,10 +13,10 @@ namespace ReleaseOps.Commands
             foreach (var step in steps)
             {
                 cmdlet.WriteObject(step);
-                if (step.Status == "Failed")
+                if (step.Status == StepStatus.Failed)
                 {
                     cmdlet.WriteError(new ErrorRecord(new InvalidOperationException($"{step.HostName}: {step.Step} failed: {step.Detail}"),
-                        step.ErrorId ?? "NodeStepFailed", step.ErrorId is null ? ErrorCategory.InvalidResult : ErrorCategory.SecurityError, step.HostName)
+                        step.ErrorId ?? ErrorIds.NodeStepFailed, step.ErrorId is null ? ErrorCategory.InvalidResult : ErrorCategory.SecurityError, step.HostName)
                     {
                         ErrorDetails = new ErrorDetails($"{step.HostName}: {step.Step} failed: {step.Detail}")
                         {

@@ -68,10 +68,10 @@ namespace ReleaseOps.Commands
                         {
                             last = await DnsPropagation.CheckAsync(full, Type, expected, servers, token).ConfigureAwait(false);
                             return last.All(r => r.Matches) ? last : null;
-                        }, Timeout, interval, reporter, token, "DnsNotPropagated",
+                        }, Timeout, interval, reporter, token, ErrorIds.DnsNotPropagated,
                             "Check the record with Get-DnsRecord, and that the zone is served by the DNS service; then wait again.", full).ConfigureAwait(false);
                     }
-                    catch (ReleaseOpsException ex) when (ex.ErrorId == "DnsNotPropagated" && last is not null)
+                    catch (ReleaseOpsException ex) when (ex.ErrorId == ErrorIds.DnsNotPropagated && last is not null)
                     {
                         var stale = string.Join("; ", last.Where(r => !r.Matches).Select(r => $"{r.NameServer} answers {(r.Error ?? string.Join(", ", r.Answer))}"));
                         throw new ReleaseOpsException(ex.ErrorId, ex.Category, $"{ex.Message} {stale}", ex.RecommendedAction, full);

@@ -55,7 +55,7 @@ namespace ReleaseOps.Commands
                 var errors = findings.Count(f => f.Severity == "Error");
                 if (FailOnViolation && errors > 0)
                 {
-                    throw new ReleaseOpsException("ReleasePolicyViolated", FailureCategory.InvalidData,
+                    throw new ReleaseOpsException(ErrorIds.ReleasePolicyViolated, FailureCategory.InvalidData,
                         $"{errors} commit(s) on master break the release process: {string.Join("; ", findings.Where(f => f.Severity == "Error").Take(3).Select(f => f.Rule + " " + f.Commit.Substring(0, 10)))}.",
                         "Merge into develop, never into master; use Start-Hotfix and Complete-Hotfix for urgent fixes.", path);
                 }
