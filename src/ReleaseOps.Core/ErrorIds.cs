@@ -81,6 +81,9 @@ namespace ReleaseOps.Core
         /// <summary>Unexpected verification output: '…'.</summary>
         public const string DatabaseVerificationFailed = nameof(DatabaseVerificationFailed);
 
+        /// <summary>A deploy failed at a step that has no id of its own.</summary>
+        public const string DeployFailed = nameof(DeployFailed);
+
         /// <summary>DeployLocked</summary>
         public const string DeployLocked = nameof(DeployLocked);
 

@@ -245,7 +245,7 @@ namespace ReleaseOps
         }
 
         /// <summary>Maps an engine failure to an ErrorRecord with its id, category, target and recommended action.</summary>
-        protected static ErrorRecord ToErrorRecord(ReleaseOpsException ex, object? target)
+        internal static ErrorRecord ToErrorRecord(ReleaseOpsException ex, object? target)
         {
             if (ex is null)
             {

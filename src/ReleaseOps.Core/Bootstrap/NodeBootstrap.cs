@@ -186,6 +186,19 @@ namespace ReleaseOps.Core.Bootstrap
             return steps;
         }
 
+        /// <summary>The error that a failed step reports: its refusal id (a SecurityError), or NodeStepFailed.</summary>
+        public static ReleaseOpsException StepFailure(NodeStepResult step)
+        {
+            if (step is null)
+            {
+                throw new ArgumentNullException(nameof(step));
+            }
+
+            return new ReleaseOpsException(step.ErrorId ?? ErrorIds.NodeStepFailed, step.ErrorId is null ? FailureCategory.InvalidResult : FailureCategory.SecurityError,
+                $"{step.HostName}: {step.Step} failed: {step.Detail}",
+                "Fix the cause and run the same command again: the steps that are done report Unchanged, and the rest complete.", step.HostName);
+        }
+
         // bootstrap.sh's statuses are StepStatus names; a word it should never print counts as a failure.
         private static StepStatus ParseStatus(string word) =>
             Enum.TryParse<StepStatus>(word, ignoreCase: false, out var status) && Enum.IsDefined(typeof(StepStatus), status) && !int.TryParse(word, out _)

@@ -383,8 +383,13 @@ namespace ReleaseOps.Core.Deploy
             "Up" => ErrorIds.StackUpFailed,
             "Migrate" => ErrorIds.MigrationFailed,
             "Checkout" => ErrorIds.CheckoutFailed,
-            _ => "DeployFailed",
+            _ => ErrorIds.DeployFailed,
         };
+
+        /// <summary>The error that a deploy which failed (or was rolled back) reports after its result.</summary>
+        public static ReleaseOpsException DeployFailure(DeploymentInfo info) =>
+            new(FailureId(info?.FailedStep), FailureCategory.InvalidResult, FailureMessage(info!),
+                "Run the deploy with -Verbose to see the output of the stack's commands (or read the stack's logs on the node), fix the cause and deploy again.", info);
 
         /// <summary>What went wrong on a node whose deploy failed, with both refs.</summary>
         public static string FailureMessage(DeploymentInfo info)

@@ -29,6 +29,42 @@ namespace ReleaseOps.Core.Ssh
             + (request.Arguments.Count > 0 ? " -- " + ShellQuote.Join(request.Arguments) : string.Empty);
 
         /// <summary>
+        /// The error that a failed command reports (Invoke-NodeCommand writes it after the result): its FailureId
+        /// (NonZeroExit when there is none), the command, why it failed and what to do.
+        /// </summary>
+        public static ReleaseOpsException Failure(NodeCommandResult result)
+        {
+            if (result is null)
+            {
+                throw new ArgumentNullException(nameof(result));
+            }
+
+            var message = $"{result.HostName}: '{result.Command}' {Describe(result)}";
+            var action = result.FailureId switch
+            {
+                ErrorIds.CommandTimedOut => "Raise -Timeout, or find out why the command hangs; it was killed on the node.",
+                ErrorIds.SudoFailed => "Give the user passwordless sudo on the node (a sudoers drop-in), or log in as root.",
+                _ => "Read the result's Error and Output for the cause.",
+            };
+            return new ReleaseOpsException(result.FailureId ?? ErrorIds.NonZeroExit,
+                result.FailureId == ErrorIds.CommandTimedOut ? FailureCategory.OperationTimeout : FailureCategory.InvalidResult, message, action, result.HostName);
+        }
+
+        private static string Describe(NodeCommandResult r) => r.FailureId switch
+        {
+            ErrorIds.CommandTimedOut => $"timed out after {r.Duration.TotalSeconds:0.#} s and was killed.",
+            ErrorIds.CommandStopped => "was stopped.",
+            ErrorIds.SudoFailed => $"could not run through sudo: {r.Error.Trim()}",
+            _ => $"exited with {r.ExitCode}.{(r.Error.Length > 0 ? " " + TailOf(r.Error) : string.Empty)}",
+        };
+
+        private static string TailOf(string text)
+        {
+            var t = text.Trim();
+            return t.Length > 300 ? "..." + t.Substring(t.Length - 300) : t;
+        }
+
+        /// <summary>
         /// Runs the command on an open session. onLine receives each line of output (isError for stderr) as it arrives.
         /// A non-zero exit is a result, not an exception; a timeout or a stop kills the remote process group.
         /// </summary>

@@ -120,14 +120,7 @@ namespace ReleaseOps.Commands
                     WriteObject(info);
                     if (info.Status is "RolledBack" or "Failed")
                     {
-                        var message = StackDeploy.FailureMessage(info);
-                        WriteError(new ErrorRecord(new InvalidOperationException(message), StackDeploy.FailureId(info.FailedStep), ErrorCategory.InvalidResult, info)
-                        {
-                            ErrorDetails = new ErrorDetails(message)
-                            {
-                                RecommendedAction = "Run the deploy with -Verbose to see the output of the stack's commands (or read the stack's logs on the node), fix the cause and deploy again.",
-                            },
-                        });
+                        WriteError(ToErrorRecord(StackDeploy.DeployFailure(info), info));
                     }
                 },
                 reporter, post, token);

@@ -88,37 +88,10 @@ namespace ReleaseOps.Commands
                     WriteObject(result);
                     if (!result.Succeeded)
                     {
-                        WriteError(new ErrorRecord(
-                            new InvalidOperationException($"{result.HostName}: '{result.Command}' {Describe(result)}"),
-                            result.FailureId ?? ErrorIds.NonZeroExit, result.FailureId == ErrorIds.CommandTimedOut ? ErrorCategory.OperationTimeout : ErrorCategory.InvalidResult, result.HostName)
-                        {
-                            ErrorDetails = new ErrorDetails($"{result.HostName}: '{result.Command}' {Describe(result)}")
-                            {
-                                RecommendedAction = result.FailureId switch
-                                {
-                                    ErrorIds.CommandTimedOut => "Raise -Timeout, or find out why the command hangs; it was killed on the node.",
-                                    ErrorIds.SudoFailed => "Give the user passwordless sudo on the node (a sudoers drop-in), or log in as root.",
-                                    _ => "Read the result's Error and Output for the cause.",
-                                },
-                            },
-                        });
+                        WriteError(ToErrorRecord(NodeCommandRunner.Failure(result), result.HostName));
                     }
                 },
                 reporter, post, token);
-        }
-
-        private static string Describe(NodeCommandResult r) => r.FailureId switch
-        {
-            ErrorIds.CommandTimedOut => $"timed out after {r.Duration.TotalSeconds:0.#} s and was killed.",
-            ErrorIds.CommandStopped => "was stopped.",
-            ErrorIds.SudoFailed => $"could not run through sudo: {r.Error.Trim()}",
-            _ => $"exited with {r.ExitCode}.{(r.Error.Length > 0 ? " " + Tail(r.Error) : string.Empty)}",
-        };
-
-        private static string Tail(string text)
-        {
-            var t = text.Trim();
-            return t.Length > 300 ? "..." + t.Substring(t.Length - 300) : t;
         }
     }
 }

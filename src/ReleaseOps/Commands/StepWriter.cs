@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using ReleaseOps.Core;
+using ReleaseOps.Core.Bootstrap;
 
 namespace ReleaseOps.Commands
 {
@@ -15,14 +16,7 @@ namespace ReleaseOps.Commands
                 cmdlet.WriteObject(step);
                 if (step.Status == StepStatus.Failed)
                 {
-                    cmdlet.WriteError(new ErrorRecord(new InvalidOperationException($"{step.HostName}: {step.Step} failed: {step.Detail}"),
-                        step.ErrorId ?? ErrorIds.NodeStepFailed, step.ErrorId is null ? ErrorCategory.InvalidResult : ErrorCategory.SecurityError, step.HostName)
-                    {
-                        ErrorDetails = new ErrorDetails($"{step.HostName}: {step.Step} failed: {step.Detail}")
-                        {
-                            RecommendedAction = "Fix the cause and run the same command again: the steps that are done report Unchanged, and the rest complete.",
-                        },
-                    });
+                    cmdlet.WriteError(ReleaseOpsCmdlet.ToErrorRecord(NodeBootstrap.StepFailure(step), step.HostName));
                 }
             }
         }
