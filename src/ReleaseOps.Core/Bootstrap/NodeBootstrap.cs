@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using ReleaseOps.Core.RemoteScripts;
 using ReleaseOps.Core.Ssh;
 
 namespace ReleaseOps.Core.Bootstrap
@@ -57,16 +58,8 @@ namespace ReleaseOps.Core.Bootstrap
         public const string DefaultDotfilesUrl = "https://github.com/countable-web/dotfiles";
 
         private static readonly Regex LoginPattern = new("^[a-z_][a-z0-9_-]{0,31}$", RegexOptions.CultureInvariant);
-        private static readonly Lazy<string> ScriptText = new(() =>
-        {
-            using var stream = typeof(NodeBootstrap).Assembly.GetManifestResourceStream("ReleaseOps.Core.Bootstrap.bootstrap.sh")
-                ?? throw new InvalidOperationException("bootstrap.sh is not embedded.");
-            using var reader = new StreamReader(stream);
-            return reader.ReadToEnd();
-        });
-
         /// <summary>The script, for tests and for admins who want to read exactly what runs.</summary>
-        public static string Script => ScriptText.Value;
+        public static string Script => RemoteScript.Bootstrap.Text;
 
         /// <summary>Checks a roster entry: the login, the name and every key, before any node is touched.</summary>
         public static TeamMember Validate(TeamMember member)
@@ -152,7 +145,7 @@ namespace ReleaseOps.Core.Bootstrap
         public static async Task<IReadOnlyList<NodeUser>> ListUsersAsync(NodeSession session, IOperationReporter reporter, CancellationToken token)
         {
             var result = await Run(session, ListUsersMode, false, string.Empty, string.Empty, Array.Empty<string>(), reporter, token).ConfigureAwait(false);
-            return result.Output.Split('\n').Where(l => l.StartsWith("USER\t", StringComparison.Ordinal)).Select(l => l.Split('\t')).Where(f => f.Length >= 7)
+            return result.Rows.Where(f => f.Length >= 7 && f[0] == "user")
                 .Select(f => new NodeUser
                 {
                     HostName = session.Name,
@@ -168,9 +161,10 @@ namespace ReleaseOps.Core.Bootstrap
         private static async Task<IReadOnlyList<NodeStepResult>> RunAsync(NodeSession session, string mode, bool check, string features, string dotfiles,
             IReadOnlyList<string> userArguments, IOperationReporter reporter, CancellationToken token)
         {
-            var result = await Run(session, mode, check, features, dotfiles, userArguments, reporter, token).ConfigureAwait(false);
-            var steps = result.Output.Split('\n').Select(l => l.Split('\t')).Where(f => f.Length is 3 or 4)
-                .Select(f => new NodeStepResult { HostName = session.Name, Step = f[0], Status = ParseStatus(f[1]), Detail = ParseStatus(f[1]) == StepStatus.Failed && f[1] != nameof(StepStatus.Failed) ? $"unknown status {f[1]}: {f[2]}" : f[2], ErrorId = f.Length == 4 && f[3].Length > 0 ? f[3] : null }).ToList();
+            var script = await Run(session, mode, check, features, dotfiles, userArguments, reporter, token).ConfigureAwait(false);
+            var result = script.Command;
+            var steps = script.Steps
+                .Select(f => new NodeStepResult { HostName = session.Name, Step = f.Name, Status = ParseStatus(f.Status), Detail = ParseStatus(f.Status) == StepStatus.Failed && f.Status != nameof(StepStatus.Failed) ? $"unknown status {f.Status}: {f.Detail}" : f.Detail, ErrorId = f.ErrorId }).ToList();
             if (!result.Succeeded && !steps.Any(s => s.Status == StepStatus.Failed))
             {
                 steps.Add(new NodeStepResult
@@ -205,14 +199,13 @@ namespace ReleaseOps.Core.Bootstrap
                 ? status
                 : StepStatus.Failed;
 
-        private static Task<NodeCommandResult> Run(NodeSession session, string mode, bool check, string features, string dotfiles,
+        private static Task<RemoteScriptResult> Run(NodeSession session, string mode, bool check, string features, string dotfiles,
             IReadOnlyList<string> userArguments, IOperationReporter reporter, CancellationToken token)
         {
             var arguments = new List<string> { check ? "1" : "0", mode, features, dotfiles };
             arguments.AddRange(userArguments);
-            var request = new NodeCommandRequest { Command = Script, Arguments = arguments, Sudo = !session.IsRoot, Timeout = TimeSpan.FromMinutes(30) };
             reporter.Verbose($"{session.Name}: running the {mode} script as root{(check ? " in check mode" : string.Empty)}.");
-            return NodeCommandRunner.RunAsync(session, request, null, reporter, token);
+            return RemoteScript.Bootstrap.RunAsync(session, arguments, !session.IsRoot, TimeSpan.FromMinutes(30), null, null, reporter, token);
         }
     }
 }

@@ -1,15 +1,16 @@
 # ReleaseOps node bootstrap. Run as root by "sh -c <this> releaseops-<id> <arguments>", every argument quoted.
-# Prints one line per step: step<TAB>Changed|Unchanged|WouldChange|Failed<TAB>detail. Idempotent: a rerun after a
+# Prints one step record per step (the protocol of RemoteScripts/protocol.sh, which runs before this):
+# step<TAB>name<TAB>Changed|Unchanged|WouldChange|Skipped|Failed<TAB>detail[<TAB>error id]. Idempotent: a rerun after a
 # failure or a dropped connection completes the node, and a second run reports only Unchanged.
 # Arguments: check(0|1) mode(bootstrap|adduser|removeuser|listusers) options dotfiles-url, then per user:
 #   login name replace-fingerprint key-count key...
+# shellcheck disable=SC2016 # single-quoted code for another shell (sh -c, su -c, git): its $ expands there, and values reach it as positional arguments, never spliced into the text
 set -u
 umask 022
 check="$1"; mode="$2"; options="$3"; dotfiles="$4"; shift 4
-tab=$(printf '\t')
-report() { printf '%s\t%s\t%s\n' "$1" "$2" "$3"; }
+report() { step "$1" "$2" "$3"; }
 fail() { report "$1" Failed "$2"; exit 1; }
-refuse() { printf '%s\tFailed\t%s\t%s\n' "$1" "$3" "$2"; exit 1; } # step id detail: refused for a reason with a stable id
+refuse() { step "$1" Failed "$3" "$2"; exit 1; } # step id detail: refused for a reason with a stable id
 has() { case ",$options," in *",$1,"*) return 0;; esac; return 1; }
 changed() { if [ "$check" = 1 ]; then report "$1" WouldChange "$2"; else report "$1" Changed "$2"; fi; }
 fingerprint() { printf '%s\n' "$1" | ssh-keygen -lf - 2>/dev/null | awk '{print $2}'; }
@@ -124,6 +125,7 @@ ensure_keys() { # login replace count key...
     changed "Keys $login" "$count key(s) to install"; return 0
   fi
   out=$(as_user "$login" sh -c "$user_keys" keys "$check" "$replace" "$count" "$@" 2>&1) || refuse "Keys $login" UnsafeKeyFile "$(printf '%s' "$out" | sed 's/^error //' | tr '\n' ' ')"
+  # shellcheck disable=SC2086 # split on purpose: "added N removed N fixed..." into positional words
   set -- $out
   added="$2"; removed="$4"; fixed=$(printf '%s' "$out" | sed 's/.*fixed//' | tr '-' ' ')
   if [ "$added" -gt 0 ] || [ "$removed" -gt 0 ] || [ -n "$fixed" ]; then
@@ -141,6 +143,7 @@ ensure_file() { # step path mode content [validator]
   if [ "$check" != 1 ]; then
     tmp="$path.releaseops.$$"
     mkdir -p "$(dirname "$path")" || fail "$step" "cannot create the folder of $path"
+    # shellcheck disable=SC2015 # a failure of either command is the failure
     printf '%s\n' "$content" > "$tmp" && chmod "$mode" "$tmp" || fail "$step" "cannot write $tmp"
     if [ -n "$validate" ] && ! $validate "$tmp" >/dev/null 2>&1; then rm -f "$tmp"; fail "$step" "$validate refused $path"; fi
     mv -f "$tmp" "$path" || fail "$step" "cannot install $path"
@@ -320,6 +323,7 @@ APT::Periodic::Unattended-Upgrade "1";'
   fi
   if [ "$check" = 1 ]; then changed "Firewall" "ufw: allow $port/tcp, 80/tcp, 443/tcp; deny other incoming"; return 0; fi
   command -v ufw >/dev/null 2>&1 || apt_install "Firewall" ufw
+  # shellcheck disable=SC2015 # a failure of any ufw command is the failure
   ufw allow "$port/tcp" >/dev/null && ufw allow 80/tcp >/dev/null && ufw allow 443/tcp >/dev/null \
     && ufw default deny incoming >/dev/null && ufw --force enable >/dev/null || fail "Firewall" "ufw failed"
   changed "Firewall" "ufw allows $port, 80 and 443 only$(docker_note)"
@@ -402,7 +406,7 @@ list_users() {
     pw=$(getent shadow "$login" | cut -d: -f2); exp=$(getent shadow "$login" | cut -d: -f8)
     locked=0; case "$pw" in '!'*) locked=1;; esac; [ "$exp" = 1 ] && locked=1
     fps=$(as_user "$login" sh -c '[ -f "$HOME/.ssh/authorized_keys" ] && [ ! -L "$HOME/.ssh/authorized_keys" ] && ssh-keygen -lf "$HOME/.ssh/authorized_keys"' 2>/dev/null | awk '{print $2}' | paste -sd, -)
-    printf 'USER\t%s\t%s\t%s\t%s\t%s\t%s\n' "$login" "$name" "$(id -nG "$login" | tr ' ' ',')" "$fps" "$locked" "$home"
+    printf 'row\tuser\t%s\t%s\t%s\t%s\t%s\t%s\n' "$login" "$name" "$(id -nG "$login" | tr ' ' ',')" "$fps" "$locked" "$home"
   done
 }
 
@@ -424,6 +428,7 @@ case "$mode" in
     if has jenkins; then ensure_jenkins; fi
     if has harden; then
       # The roster's logins, for the check that an admin can still get in.
+      # shellcheck disable=SC2086 # split on purpose: logins are validated names without spaces
       ensure_hardening $logins
     fi
     ;;

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using ReleaseOps.Core.RemoteScripts;
 using ReleaseOps.Core.Ssh;
 
 namespace ReleaseOps.Core.Deploy
@@ -72,16 +73,7 @@ namespace ReleaseOps.Core.Deploy
     {
         private static readonly Regex RemotePattern = new("^[A-Za-z0-9_][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
 
-        private static readonly Lazy<string> ScriptText = new(() =>
-        {
-            using var stream = typeof(StackDeploy).Assembly.GetManifestResourceStream("ReleaseOps.Core.Deploy.deploy.sh")
-                ?? throw new InvalidOperationException("deploy.sh is not embedded.");
-            using var reader = new StreamReader(stream);
-            return reader.ReadToEnd();
-        });
-
-        /// <summary>The script, for tests and for admins who want to read exactly what runs.</summary>
-        public static string Script => ScriptText.Value;
+        public static string Script => RemoteScript.Deploy.Text;
 
         /// <summary>
         /// Checks the request before any node is reached. A ref that git would refuse as a name (one starting with '-',
@@ -246,67 +238,38 @@ namespace ReleaseOps.Core.Deploy
                 StartTime = started,
             };
             var starts = new Dictionary<string, TimeSpan>();
-            string? errorId = null, errorMessage = null;
-            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-            void OnLine(string line, bool isError)
+            void OnStep(RemoteScriptStep step)
             {
-                if (isError)
+                if (step.Status == "start")
                 {
-                    // The output of git and of the project's commands (up, migrations, health check).
-                    reporter.Verbose($"{session.Name}: {line}");
+                    lock (starts)
+                    {
+                        starts[step.Name] = watch.Elapsed;
+                    }
+
                     return;
                 }
 
-                var f = line.Split('\t');
-                switch (f[0])
+                TimeSpan took;
+                lock (starts)
                 {
-                    case "step" when f.Length >= 4:
-                        if (f[2] == "start")
-                        {
-                            lock (starts)
-                            {
-                                starts[f[1]] = watch.Elapsed;
-                            }
-
-                            return;
-                        }
-
-                        TimeSpan took;
-                        lock (starts)
-                        {
-                            took = starts.TryGetValue(f[1], out var s) ? watch.Elapsed - s : TimeSpan.Zero;
-                        }
-
-                        SetDuration(info, f[1], took);
-                        onStep?.Invoke($"{f[1]} {f[2]}: {f[3]} ({took.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)");
-                        break;
-                    case "field" when f.Length >= 3:
-                        lock (fields)
-                        {
-                            fields[f[1]] = f[2];
-                        }
-
-                        break;
-                    case "warning" when f.Length >= 2:
-                        reporter.Warning($"{session.Name}: {f[1]}");
-                        break;
-                    case "error" when f.Length >= 3:
-                        errorId = f[1];
-                        errorMessage = f[2];
-                        break;
+                    took = starts.TryGetValue(step.Name, out var s) ? watch.Elapsed - s : TimeSpan.Zero;
                 }
+
+                SetDuration(info, step.Name, took);
+                onStep?.Invoke($"{step.Name} {step.Status}: {step.Detail} ({took.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)");
             }
 
-            var command = new NodeCommandRequest { Command = Script, Arguments = Arguments(request), Sudo = request.Sudo, Input = SplitCredentials(request.RepositoryUrl).Input };
             reporter.Verbose($"{session.Name}: {(request.Rollback ? "rolling back" : "deploying " + request.Ref)} in {request.StackPath}.");
-            var result = await NodeCommandRunner.RunAsync(session, command, OnLine, reporter, token).ConfigureAwait(false);
+            var script = await RemoteScript.Deploy.RunAsync(session, Arguments(request), request.Sudo, null, SplitCredentials(request.RepositoryUrl).Input, OnStep, reporter, token).ConfigureAwait(false);
+            var result = script.Command;
             info.Duration = watch.Elapsed;
-            if (errorId is not null)
+            if (script.ErrorId is not null)
             {
-                throw Failure(session.Name, errorId, errorMessage ?? string.Empty, request);
+                throw Failure(session.Name, script.ErrorId, script.ErrorMessage ?? string.Empty, request);
             }
 
-            string? Get(string key) => fields.TryGetValue(key, out var v) && v.Length > 0 ? v : null;
+            string? Get(string key) => script.Field(key);
             if (Get("status") is null)
             {
                 var why = result.FailureId == ErrorIds.SudoFailed ? $"{session.User} has no passwordless sudo: {result.Error.Trim()}"

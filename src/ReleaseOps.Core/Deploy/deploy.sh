@@ -1,12 +1,14 @@
 # ReleaseOps stack deploy. Run by "sh -c <this> releaseops-<id> <arguments>", every argument quoted.
 # One run per node: lock, fetch, checkout, stack up, migrations, health check, and a rollback when a step fails.
-# Protocol on stdout, one line each (the commands' own output goes to stderr):
+# The protocol of RemoteScripts/protocol.sh (which runs before this, and defines step, field, warn and die) on
+# stdout, one line each (the commands' own output goes to stderr):
 #   step<TAB>Name<TAB>start|ok|failed<TAB>detail     field<TAB>key<TAB>value
 #   warning<TAB>message                               error<TAB>ErrorId<TAB>message (nothing was changed; exit 2)
 # Arguments: mode(deploy|rollback) stack remote ref force(0|1) up-command update(Build|Pull) migrate-command
 #   health-url health-status health-command health-timeout repository-url credential-host
 # When credential-host is set, standard input holds the repository's user and token, a line each: they reach git only
 # through a credential helper that answers for that host, never a command line, .git/config or a file.
+# shellcheck disable=SC2016 # single-quoted code for another shell (sh -c, su -c, git): its $ expands there, and values reach it as positional arguments, never spliced into the text
 set -u
 umask 022
 mode="$1"; stack="$2"; remote="$3"; ref="$4"; force="$5"; up_command="$6"; update="$7"; migrate="$8"; health_url="$9"
@@ -58,11 +60,6 @@ above_safe() { # path -> prints why not, and returns 1
 }
 unsafe() { die UnsafeCheckout "$1; a deploy as $(id -un) would run another account's files with its rights. Deploy as the owner, or make $(id -un) the owner of the whole checkout"; }
 
-one() { printf '%s' "$1" | tr '\t\n\r' '   '; }
-step() { printf 'step\t%s\t%s\t%s\n' "$1" "$2" "$(one "$3")"; }
-field() { printf 'field\t%s\t%s\n' "$1" "$(one "$2")"; }
-warn() { printf 'warning\t%s\n' "$(one "$1")"; }
-die() { printf 'error\t%s\t%s\n' "$1" "$(one "$2")"; exit 2; }
 last_line() { [ -f "$1" ] && grep -v '^[[:space:]]*$' "$1" | tail -n 1 | cut -c 1-300; }
 alive() { [ -d "/proc/$1" ] || kill -0 "$1" 2>/dev/null; }
 
@@ -74,6 +71,7 @@ if [ -L "$stack" ] && [ "$(stat -c %u "$stack")" != "$me" ]; then unsafe "$stack
 why=$(above_safe "$stack") || unsafe "$why"
 real=$(cd -P -- "$(dirname -- "$stack")" 2>/dev/null && pwd -P) && { why=$(above_safe "$real/x") || unsafe "$why"; }
 if [ ! -e "$stack/.git" ]; then
+  # shellcheck disable=SC2015 # either test failing is the failure
   [ "$mode" = deploy ] && [ -n "$repo_url" ] || die StackNotFound "$stack is not a git checkout on this node"
   parent=$(dirname -- "$stack")
   if [ -e "$parent" ] && ! own_dir "$parent" && [ "$(stat -c %u "$parent")" != 0 ]; then unsafe "the folder $parent belongs to $(stat -c %U "$parent")"; fi
@@ -105,6 +103,7 @@ own_dir "$stack/.git" || unsafe "$stack/.git is not a folder of $(id -un) (a lin
 # config (core.fsmonitor, core.hooksPath) with this user's rights.
 # (find fails closed: an error is a refusal, never an empty answer.)
 groups_ok=""; for g in 0 $my_gid $admin_gids; do groups_ok="$groups_ok ! -group $g"; done
+# shellcheck disable=SC2086 # $groups_ok is empty or a list of find operands, split on purpose
 bad=$(find "$stack/.git" \( ! -user "$me" -o \( ! -type l \( -perm -0002 -o \( -perm -0020 $groups_ok \) \) \) \) -print -quit 2>&1) || bad="${bad:-$stack/.git} (find failed)"
 [ -z "$bad" ] || unsafe "$bad belongs to $(stat -c %U -- "$bad" 2>/dev/null || echo another account), or another account may write it"
 state_dir="$stack/.git/releaseops"

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using ReleaseOps.Core.RemoteScripts;
 using ReleaseOps.Core.Ssh;
 
 namespace ReleaseOps.Core.Migration
@@ -40,14 +41,6 @@ namespace ReleaseOps.Core.Migration
     /// </summary>
     public static class NodeRedirect
     {
-        private static readonly Lazy<string> ScriptText = new(() =>
-        {
-            using var stream = typeof(NodeRedirect).Assembly.GetManifestResourceStream("ReleaseOps.Core.Migration.redirect.sh")
-                ?? throw new InvalidOperationException("The redirect script is missing from the engine.");
-            using var reader = new StreamReader(stream);
-            return reader.ReadToEnd();
-        });
-
         /// <summary>Checks the request before any node is touched.</summary>
         public static void Validate(RedirectRequest request)
         {
@@ -102,29 +95,11 @@ namespace ReleaseOps.Core.Migration
         /// <summary>Sets or removes the redirect on one node.</summary>
         public static async Task<NodeRedirectResult> ApplyAsync(NodeSession session, RedirectRequest request, bool remove, IOperationReporter reporter, CancellationToken token)
         {
-            string? status = null, errorId = null, errorMessage = null;
-            void OnLine(string line, bool isError)
-            {
-                if (isError)
-                {
-                    reporter.Verbose($"{session.Name}: {line}");
-                    return;
-                }
-
-                var f = line.Split('\t');
-                if (f[0] == "status" && f.Length >= 2)
-                {
-                    status = f[1];
-                }
-                else if (f[0] == "error" && f.Length >= 3)
-                {
-                    errorId = f[1];
-                    errorMessage = f[2];
-                }
-            }
-
-            var command = new NodeCommandRequest { Command = ScriptText.Value, Arguments = Arguments(request, remove), Sudo = true, Timeout = TimeSpan.FromMinutes(2) };
-            var result = await NodeCommandRunner.RunAsync(session, command, OnLine, reporter, token).ConfigureAwait(false);
+            var script = await RemoteScript.Redirect.RunAsync(session, Arguments(request, remove), true, TimeSpan.FromMinutes(2), null, null, reporter, token).ConfigureAwait(false);
+            var result = script.Command;
+            var status = script.Field("status");
+            var errorId = script.ErrorId;
+            var errorMessage = script.ErrorMessage;
             if (errorId is not null)
             {
                 var action = errorId switch

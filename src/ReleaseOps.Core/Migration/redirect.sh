@@ -1,6 +1,7 @@
 # ReleaseOps: the old node's redirect to the new one, with HAProxy (Set-NodeRedirect, Remove-NodeRedirect).
 # Arguments: action (set|remove) target mode (tcp|http301) listen ports(comma) redirect_host dry(0|1).
-# Lines out: "status<TAB>Changed|Unchanged|WouldChange", "error<TAB>Id<TAB>message". Its own config and pid file;
+# Lines out, in the protocol of RemoteScripts/protocol.sh (which runs before this): "field<TAB>status<TAB>Changed|
+# Unchanged|WouldChange", "error<TAB>Id<TAB>message". Its own config and pid file;
 # the distribution's haproxy.cfg and service are left alone.
 set -u
 action=$1 target=$2 mode=$3 listen=$4 ports=$5 redirect_host=$6 dry=$7
@@ -8,27 +9,25 @@ dir=/etc/releaseops
 state=/var/lib/releaseops
 cfg=$dir/redirect.cfg
 pidfile=$state/redirect.pid
-say() { printf '%s\t%s\n' "$1" "$2"; }
-fail() { printf 'error\t%s\t%s\n' "$1" "$2"; exit "$3"; }
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null; }
 
 if [ "$action" = remove ]; then
     if running; then
-        if [ "$dry" = 1 ]; then say status WouldChange; exit 0; fi
+        if [ "$dry" = 1 ]; then field status WouldChange; exit 0; fi
         kill "$(cat "$pidfile")"
         i=0
         while running && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
         rm -f "$cfg" "$pidfile"
-        say status Changed
+        field status Changed
     else
         [ "$dry" = 1 ] || rm -f "$cfg" "$pidfile"
-        say status Unchanged
+        field status Unchanged
     fi
     exit 0
 fi
 
-command -v haproxy >/dev/null 2>&1 || fail HaproxyNotInstalled "haproxy is not installed on this node" 3
-new=$(mktemp) || fail RedirectFailed "cannot create a temporary file" 4
+command -v haproxy >/dev/null 2>&1 || die HaproxyNotInstalled "haproxy is not installed on this node" 3
+new=$(mktemp) || die RedirectFailed "cannot create a temporary file" 4
 {
     printf 'global\n    maxconn 4000\n\ndefaults\n    timeout connect 5s\n    timeout client 1h\n    timeout server 1h\n    timeout tunnel 1h\n'
     old_ifs=$IFS
@@ -47,16 +46,16 @@ new=$(mktemp) || fail RedirectFailed "cannot create a temporary file" 4
 
 if ! check=$(haproxy -c -f "$new" 2>&1); then
     rm -f "$new"
-    fail RedirectConfigInvalid "haproxy -c refused the configuration: $(printf '%s' "$check" | tail -n 3 | tr '\n\t' '  ')" 5
+    die RedirectConfigInvalid "haproxy -c refused the configuration: $(printf '%s' "$check" | tail -n 3 | tr '\n\t' '  ')" 5
 fi
 if [ -f "$cfg" ] && cmp -s "$new" "$cfg" && running; then
     rm -f "$new"
-    say status Unchanged
+    field status Unchanged
     exit 0
 fi
 if [ "$dry" = 1 ]; then
     rm -f "$new"
-    say status WouldChange
+    field status WouldChange
     exit 0
 fi
 
@@ -77,7 +76,7 @@ rc=$?
 if [ $rc -ne 0 ] || [ ! -s "$pidfile.new" ]; then
     rm -f "$pidfile.new"
     if [ -f "$cfg.previous" ]; then mv "$cfg.previous" "$cfg"; else rm -f "$cfg"; fi
-    fail RedirectStartFailed "haproxy did not start: $(printf '%s' "$out" | tail -n 3 | tr '\n\t' '  ')" 6
+    die RedirectStartFailed "haproxy did not start: $(printf '%s' "$out" | tail -n 3 | tr '\n\t' '  ')" 6
 fi
 mv "$pidfile.new" "$pidfile"
-say status Changed
+field status Changed
