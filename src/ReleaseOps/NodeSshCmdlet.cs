@@ -18,7 +18,7 @@ namespace ReleaseOps
     public abstract class NodeSshCmdlet : SshOptionsCmdlet
     {
         /// <summary>Reads a node from a ProjectNode-like object or a "[user@]host[:port]" string.</summary>
-        protected static NodeTarget ToTarget(PSObject value, string parameter)
+        protected internal static NodeTarget ToTarget(PSObject value, string parameter)
         {
             if (value.BaseObject is string text)
             {
