@@ -18,7 +18,7 @@ namespace ReleaseOps
         /// Deployed, Unchanged (the ref was already live), RolledBack (a step failed and the previous commit is live
         /// again), Failed (a step failed and nothing could be rolled back), or WouldDeploy (-WhatIf).
         /// </summary>
-        public string Status { get; set; } = string.Empty;
+        public DeploymentStatus Status { get; set; }
 
         /// <summary>The ref that was asked for: a branch, a tag or a commit.</summary>
         public string Ref { get; set; } = string.Empty;

@@ -16,7 +16,7 @@ namespace ReleaseOps
         public int? Number { get; set; }
 
         /// <summary>Queued, Building or Completed.</summary>
-        public string State { get; set; } = string.Empty;
+        public JenkinsBuildState State { get; set; }
 
         /// <summary>SUCCESS, UNSTABLE, FAILURE, NOT_BUILT or ABORTED once completed; null before.</summary>
         public string? Result { get; set; }
@@ -49,6 +49,6 @@ namespace ReleaseOps
         public string? Log { get; set; }
 
         /// <inheritdoc />
-        public override string ToString() => Number is int n ? $"{Job} #{n}: {Result ?? State}" : $"{Job}: {State}";
+        public override string ToString() => Number is int n ? $"{Job} #{n}: {Result ?? State.ToString()}" : $"{Job}: {State}";
     }
 }

@@ -28,7 +28,7 @@ namespace ReleaseOps
         public DateTimeOffset Opened { get; set; }
 
         /// <summary>Opened, Broken (the connection dropped) or Closed.</summary>
-        public string State { get; set; } = "Opened";
+        public NodeSessionState State { get; set; } = NodeSessionState.Opened;
 
         /// <inheritdoc />
         public override string ToString() => $"{SessionId}: {User}@{Endpoint}";

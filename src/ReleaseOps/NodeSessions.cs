@@ -57,13 +57,13 @@ namespace ReleaseOps
             }
 
             entry.Session.Dispose();
-            entry.Info.State = "Closed";
+            entry.Info.State = NodeSessionState.Closed;
             return entry.Info;
         }
 
         private static NodeSessionInfo Refresh(NodeSessionInfo info, NodeSession session)
         {
-            info.State = session.IsConnected ? "Opened" : "Broken";
+            info.State = session.IsConnected ? NodeSessionState.Opened : NodeSessionState.Broken;
             return info;
         }
     }

@@ -82,7 +82,7 @@ public class JenkinsClientTests
         var b = JenkinsClient.ParseBuild("fish", doc.RootElement);
         Assert.Equal(10, b.Number);
         Assert.Equal("SUCCESS", b.Result);
-        Assert.Equal("Completed", b.State);
+        Assert.Equal(JenkinsBuildState.Completed, b.State);
         Assert.Equal(TimeSpan.FromMilliseconds(60750), b.Duration);
         Assert.Equal(73L, b.QueueId);
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1461091892486), b.Timestamp);
@@ -90,7 +90,7 @@ public class JenkinsClientTests
         Assert.Equal("salmon", b.Parameters["fish"]);
         Assert.Equal("0123abcd", b.Commit);
         using var running = JsonDocument.Parse("""{"building":true,"result":null,"number":11}""");
-        Assert.Equal("Building", JenkinsClient.ParseBuild("fish", running.RootElement).State);
+        Assert.Equal(JenkinsBuildState.Building, JenkinsClient.ParseBuild("fish", running.RootElement).State);
     }
 
     [Theory]
@@ -101,7 +101,7 @@ public class JenkinsClientTests
     [InlineData("NOT_BUILT", "JenkinsBuildNotBuilt")]
     public void Maps_each_result_to_a_stable_error_id(string result, string? id)
     {
-        var build = new JenkinsBuild { Job = "cortico/e2e", Number = 5, Result = result, State = "Completed" };
+        var build = new JenkinsBuild { Job = "cortico/e2e", Number = 5, Result = result, State = JenkinsBuildState.Completed };
         var error = JenkinsClient.ResultError(build);
         Assert.Equal(id, error?.ErrorId);
         if (error is not null)
@@ -149,7 +149,7 @@ public class JenkinsClientTests
         });
         var connection = JenkinsConnection.Resolve($"http://127.0.0.1:{port}/", null, null, Env());
         using var client = new JenkinsClient(connection);
-        var queued = new JenkinsBuild { Job = "cortico/e2e", State = "Queued", QueueId = 1 };
+        var queued = new JenkinsBuild { Job = "cortico/e2e", State = JenkinsBuildState.Queued, QueueId = 1 };
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.WaitAsync(queued, null, NullReporter.Instance, cts.Token));
         Assert.True(polls >= 3);
 

@@ -278,7 +278,8 @@ namespace ReleaseOps.Core.Deploy
                     $"{session.Name}: {why}", "Read the message; run the same command again once the cause is fixed (the node keeps its live commit).", session.Name);
             }
 
-            info.Status = Get("status")!;
+            // deploy.sh prints a DeploymentStatus name; a word it should never print counts as a failure.
+            info.Status = Enum.TryParse<DeploymentStatus>(Get("status"), ignoreCase: false, out var status) && Enum.IsDefined(typeof(DeploymentStatus), status) && status != DeploymentStatus.None ? status : DeploymentStatus.Failed;
             info.Commit = Get("commit");
             info.PreviousCommit = Get("previous_commit");
             info.PreviousRef = Get("previous_ref");
@@ -363,7 +364,7 @@ namespace ReleaseOps.Core.Deploy
             }
 
             return $"{info.HostName}: {StepName(info.FailedStep)} failed{(info.HealthResult is null ? string.Empty : " (" + info.HealthResult + ")")}; "
-                + (info.RolledBack && info.Status == "RolledBack"
+                + (info.RolledBack && info.Status == DeploymentStatus.RolledBack
                     ? $"rolled back from {Short(info.Commit)} ({info.Ref}) to {Short(info.PreviousCommit)} ({info.PreviousRef})."
                     : info.RolledBack ? $"the rollback to {Short(info.PreviousCommit)} ({info.PreviousRef}) failed too; {Short(info.LiveCommit)} is checked out."
                     : $"there was no previous commit to return to, so {Short(info.LiveCommit)} ({info.Ref}) stays checked out.");
@@ -380,9 +381,9 @@ namespace ReleaseOps.Core.Deploy
             var seconds = info.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
             return info.Status switch
             {
-                "Unchanged" => $"{info.Ref} ({Short(info.Commit)}) is already live; nothing to do.",
-                "Deployed" => $"{(info.Rollback ? "rolled back to" : "deployed")} {info.Ref} ({Short(info.Commit)}), previously {Short(info.PreviousCommit)}, in {seconds} s.",
-                "RolledBack" => $"{StepName(info.FailedStep)} failed; rolled back to {Short(info.PreviousCommit)} ({info.PreviousRef}) in {seconds} s.",
+                DeploymentStatus.Unchanged => $"{info.Ref} ({Short(info.Commit)}) is already live; nothing to do.",
+                DeploymentStatus.Deployed => $"{(info.Rollback ? "rolled back to" : "deployed")} {info.Ref} ({Short(info.Commit)}), previously {Short(info.PreviousCommit)}, in {seconds} s.",
+                DeploymentStatus.RolledBack => $"{StepName(info.FailedStep)} failed; rolled back to {Short(info.PreviousCommit)} ({info.PreviousRef}) in {seconds} s.",
                 _ => $"{StepName(info.FailedStep)} failed; {Short(info.LiveCommit)} is checked out.",
             };
         }

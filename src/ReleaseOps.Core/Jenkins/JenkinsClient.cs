@@ -127,7 +127,7 @@ namespace ReleaseOps.Core.Jenkins
             return new JenkinsBuild
             {
                 Job = job,
-                State = "Queued",
+                State = JenkinsBuildState.Queued,
                 QueueId = queueId,
                 QueueUrl = new Uri(Connection.BaseUrl, $"queue/item/{queueId}/").ToString(),
                 Parameters = parameters is null
@@ -271,7 +271,7 @@ namespace ReleaseOps.Core.Jenkins
                 Duration = TimeSpan.FromMilliseconds(Int(json, "duration") ?? 0),
                 Timestamp = Int(json, "timestamp") is long ms && ms > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
             };
-            build.State = build.Building || build.Result is null ? "Building" : "Completed";
+            build.State = build.Building || build.Result is null ? JenkinsBuildState.Building : JenkinsBuildState.Completed;
             if (json.TryGetProperty("actions", out var actions) && actions.ValueKind == JsonValueKind.Array)
             {
                 foreach (var action in actions.EnumerateArray())

@@ -195,7 +195,7 @@ namespace ReleaseOps.Core.Release
             }
 
             reporter.Verbose($"Measured {deliveries.Count} deliveries and {violations.Count} violations in {watch.ElapsedMilliseconds} ms.");
-            var deploys = o.Deployments.Where(x => x.Status is not "WouldDeploy" and not "Unchanged" && x.Commit is { Length: > 0 } sha && Contains(repo, sha)).OrderBy(x => x.StartTime).ToList();
+            var deploys = o.Deployments.Where(x => x.Status is not DeploymentStatus.WouldDeploy and not DeploymentStatus.Unchanged && x.Commit is { Length: > 0 } sha && Contains(repo, sha)).OrderBy(x => x.StartTime).ToList();
             var migrations = o.Migrations.Where(m => string.Equals(m.Project, p.Slug, StringComparison.OrdinalIgnoreCase) && MigrationTime(m) is not null).OrderBy(m => MigrationTime(m)).ToList();
             reporter.CompleteProgress(ProgressId, "Get-ReleaseMetrics");
 

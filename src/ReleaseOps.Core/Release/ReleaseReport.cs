@@ -297,7 +297,7 @@ namespace ReleaseOps.Core.Release
                 foreach (var d in m.DeploymentRecords)
                 {
                     var x = TimeX(m, d.StartTime, Left);
-                    var kind = d.RolledBack || d.Rollback ? "rollback" : d.Status == "Failed" ? "failed" : "deploy";
+                    var kind = d.RolledBack || d.Rollback ? "rollback" : d.Status == DeploymentStatus.Failed ? "failed" : "deploy";
                     var h = kind == "deploy" ? 110 : 150;
                     Rect(sb, kind, x - 3, y0 - h, 6, h, $"{d.StartTime.UtcDateTime:yyyy-MM-dd HH:mm} {d.HostName} {d.Ref} {d.Status}");
                 }

@@ -101,7 +101,7 @@ namespace ReleaseOps.Commands
                     try
                     {
                         var info = await StackDeploy.DeployAsync(session, request, line => post(() => Say(name, line)), reporter, ct).ConfigureAwait(false);
-                        if (info.Status is "RolledBack" or "Failed")
+                        if (info.Status is DeploymentStatus.RolledBack or DeploymentStatus.Failed)
                         {
                             Interlocked.Increment(ref failures);
                         }
@@ -118,7 +118,7 @@ namespace ReleaseOps.Commands
                 {
                     Say(info.HostName, StackDeploy.Summary(info));
                     WriteObject(info);
-                    if (info.Status is "RolledBack" or "Failed")
+                    if (info.Status is DeploymentStatus.RolledBack or DeploymentStatus.Failed)
                     {
                         WriteError(ToErrorRecord(StackDeploy.DeployFailure(info), info));
                     }
