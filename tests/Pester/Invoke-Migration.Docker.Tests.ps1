@@ -147,8 +147,8 @@ Describe 'Invoke-Migration of a docker-compose stack, interrupted at every step'
         $id = (Get-Migration -Project shop).Id
         $run = Start-MigrationProcess "Resume-Migration -Id $id -Force @ssh"
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (-not (Test-NodeRuns $old 'tar') -and -not $run.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-        Test-NodeRuns $old 'tar' | Should -BeTrue -Because 'the uploads are streaming from the old node'
+        while (-not (Test-NodeRuns $old 'rsync') -and -not $run.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        Test-NodeRuns $old 'rsync' | Should -BeTrue -Because 'the uploads are streaming from the old node'
         Stop-NodeSshSession $old | Should -BeGreaterThan 0
         $run.Process.WaitForExit(60000) | Should -BeTrue
         $run.Process.ExitCode | Should -Not -Be 0
