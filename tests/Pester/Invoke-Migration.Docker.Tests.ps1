@@ -137,6 +137,10 @@ Describe 'Invoke-Migration of a docker-compose stack, interrupted at every step'
         $j = Get-Migration -Project shop
         ($j.Steps | Where-Object Name -EQ 'PrepareTarget').State | Should -Be 'Done'
         ($j.Steps | Where-Object Name -EQ 'Freeze').State | Should -Be 'Pending'
+        # Until the cutover the new node runs the database alone: the web service (and any worker or cron job) with
+        # the copied .env would run on both nodes at once.
+        $running = @((Invoke-NodeCompose $new 'ps --services --filter status=running') -split "`n" | ForEach-Object Trim | Where-Object { $_ -in 'db', 'web' })
+        $running | Should -Be @('db')
         (Test-DnsRecord -Zone countable.ca -Name shop -Expected 127.0.0.80).Matches | Should -BeTrue
         (Invoke-WebRequest "$oldUrl/node" -TimeoutSec 5).Content.Trim() | Should -Be 'pester-mig-old'
         $null = Invoke-RigCommand $new 'rm -f /var/lib/shop/filler'

@@ -104,39 +104,39 @@ namespace ReleaseOps.Core.Migration
             {
                 // Down: the sender's output into the receiver. Its end is the source's channel closing (SSH.NET ends the
                 // stream there); only then does the receiver get its EOF, once.
-                var down = Task.Run(async () =>
+                var down = Task.Factory.StartNew(() =>
                 {
+                    // Synchronous copies on threads of their own: SSH.NET's streams are synchronous underneath, and the
+                    // async wrappers cost a thread-pool hop per packet.
                     var buffer = new byte[BufferSize];
                     var output = sourceCommand.OutputStream;
                     int n;
-                    while ((n = await output.ReadAsync(buffer, 0, buffer.Length, stop.Token).ConfigureAwait(false)) > 0)
+                    while (!stop.IsCancellationRequested && (n = output.Read(buffer, 0, buffer.Length)) > 0)
                     {
-                        await targetInput.WriteAsync(buffer, 0, n, stop.Token).ConfigureAwait(false);
-                        Interlocked.Add(ref result.DownField, n);
-                        progress(Interlocked.Read(ref result.DownField));
+                        targetInput.Write(buffer, 0, n);
+                        progress(Interlocked.Add(ref result.DownField, n));
                     }
 
-                    await targetInput.FlushAsync(stop.Token).ConfigureAwait(false);
+                    stop.Token.ThrowIfCancellationRequested();
                     if (!targetRun.IsCompleted)
                     {
                         targetInput.Dispose();
                     }
-                });
+                }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
                 // Up: the receiver's requests and checksums into the sender. Never an EOF: the sender ends on rsync's
                 // goodbye, and its channel may already be closed when the receiver's output ends.
-                var up = Task.Run(async () =>
+                var up = Task.Factory.StartNew(() =>
                 {
                     var buffer = new byte[BufferSize];
                     var output = targetCommand.OutputStream;
                     int n;
-                    while ((n = await output.ReadAsync(buffer, 0, buffer.Length, stop.Token).ConfigureAwait(false)) > 0)
+                    while (!stop.IsCancellationRequested && (n = output.Read(buffer, 0, buffer.Length)) > 0)
                     {
-                        await sourceInput.WriteAsync(buffer, 0, n, stop.Token).ConfigureAwait(false);
-                        await sourceInput.FlushAsync(stop.Token).ConfigureAwait(false);
+                        sourceInput.Write(buffer, 0, n);
                         Interlocked.Add(ref result.UpField, n);
                     }
-                });
+                }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
                 try
                 {
