@@ -5,7 +5,7 @@
     Starts two sandbox nodes (root needed), writes -Files files of -FileKB KB on the source (half compressible text,
     half random bytes), then:
       - rsync -a --delete, run on the source node with -e ssh to the target node (the nodes share loopback);
-      - Sync-NodeFile (through this machine), and Sync-NodeFile -NoVerify;
+      - Sync-NodeFile (rsync's protocol relayed through this machine), and Sync-NodeFile -NoVerify;
     first the initial copy, then an incremental run after -Changed files changed and one was deleted. Each
     Sync-NodeFile runs in a fresh pwsh whose peak working set is reported. Prints the times and the ratios (rsync's
     time over Sync-NodeFile' time). The database's benchmark is bench/NodeDatabase.Bench.ps1 (on the Docker rig).
@@ -58,7 +58,7 @@ try {
     foreach ($phase in 'initial', 'incremental') {
         if ($phase -eq 'incremental') { $null = $src | Invoke-NodeCommand -Command $change -ArgumentList $Changed @ssh }
         $t = Measure-Command { $r = $src | Invoke-NodeCommand -Command $rsyncCmd -ArgumentList $rsyncArgs @ssh; if (-not $r.Succeeded) { throw "rsync failed: $($r.Error)" } }
-        $a = Measure-Child "`$r = Sync-NodeFile -Source 127.0.0.1:$($src.Port) -Target 127.0.0.1:$($dst.Port) -Path /srv/data -TargetPath /srv/sync-copy -IdentityFile '$dir/id_ed25519' -KnownHostsFile '$known' -ConfigFile '$config'; 'CHANGED ' + `$r.ChangedFiles"
+        $a = Measure-Child "`$r = Sync-NodeFile -Source 127.0.0.1:$($src.Port) -Target 127.0.0.1:$($dst.Port) -Path /srv/data -TargetPath /srv/sync-copy -IdentityFile '$dir/id_ed25519' -KnownHostsFile '$known' -ConfigFile '$config'; 'CHANGED ' + `$r.ChangedFiles + ' via ' + `$r.Transport + ', ' + `$r.Bytes + ' bytes relayed, ' + `$r.Hashed + ' hashed'"
         $b = Measure-Child "`$r = Sync-NodeFile -Source 127.0.0.1:$($src.Port) -Target 127.0.0.1:$($dst.Port) -Path /srv/data -TargetPath /srv/sync-copy2 -NoVerify -IdentityFile '$dir/id_ed25519' -KnownHostsFile '$known' -ConfigFile '$config'"
         $fileRuns[$phase] = [pscustomobject]@{ Rsync = $t.TotalSeconds; Sync = $a.Seconds; SyncNoVerify = $b.Seconds; Peak = $a.PeakMB; Changed = (($a.Output | Where-Object { "$_" -like 'CHANGED *' }) -replace 'CHANGED ', '') }
         Write-Host ("Files {0,-11} rsync {1,6:N1} s | Sync-NodeFile {2,6:N1} s (ratio {3:N2}; {4} changed), -NoVerify {5,6:N1} s (ratio {6:N2}) | peak {7:N0} MB" -f `

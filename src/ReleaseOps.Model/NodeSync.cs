@@ -89,13 +89,22 @@ namespace ReleaseOps
         /// <summary>Entries removed from the target because the source no longer has them.</summary>
         public int DeletedFiles { get; set; }
 
-        /// <summary>Bytes of the tar stream that went from the source to the target.</summary>
+        /// <summary>Bytes that went from the source to the target through this machine (rsync's protocol, or the tar stream).</summary>
         public long Bytes { get; set; }
+
+        /// <summary>Bytes that went from the target back to the source (rsync's file requests and block checksums; 0 for tar).</summary>
+        public long BytesReturned { get; set; }
+
+        /// <summary>How the data travelled: "rsync" (rsync's protocol relayed through this machine) or "tar" (when a node lacks rsync).</summary>
+        public string Transport { get; set; } = string.Empty;
+
+        /// <summary>Files whose sha256 was compared on both nodes: every file rsync moved, and a sample of the rest (tar: every file).</summary>
+        public int Hashed { get; set; }
 
         /// <summary>The whole call.</summary>
         public TimeSpan Duration { get; set; }
 
-        /// <summary>True when the sha256 of every file agrees on both nodes (false with -NoVerify).</summary>
+        /// <summary>True when the sha256 of the files compared (see Hashed) agrees on both nodes (false with -NoVerify).</summary>
         public bool Verified { get; set; }
 
         /// <summary>The relative paths that were copied.</summary>

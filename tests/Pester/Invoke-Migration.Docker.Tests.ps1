@@ -137,6 +137,10 @@ Describe 'Invoke-Migration of a docker-compose stack, interrupted at every step'
         $j = Get-Migration -Project shop
         ($j.Steps | Where-Object Name -EQ 'PrepareTarget').State | Should -Be 'Done'
         ($j.Steps | Where-Object Name -EQ 'Freeze').State | Should -Be 'Pending'
+        # Until the cutover the new node runs the database alone: the web service (and any worker or cron job) with
+        # the copied .env would run on both nodes at once.
+        $running = @((Invoke-NodeCompose $new 'ps --services --filter status=running') -split "`n" | ForEach-Object Trim | Where-Object { $_ -in 'db', 'web' })
+        $running | Should -Be @('db')
         (Test-DnsRecord -Zone countable.ca -Name shop -Expected 127.0.0.80).Matches | Should -BeTrue
         (Invoke-WebRequest "$oldUrl/node" -TimeoutSec 5).Content.Trim() | Should -Be 'pester-mig-old'
         $null = Invoke-RigCommand $new 'rm -f /var/lib/shop/filler'
@@ -147,8 +151,8 @@ Describe 'Invoke-Migration of a docker-compose stack, interrupted at every step'
         $id = (Get-Migration -Project shop).Id
         $run = Start-MigrationProcess "Resume-Migration -Id $id -Force @ssh"
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (-not (Test-NodeRuns $old 'tar') -and -not $run.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-        Test-NodeRuns $old 'tar' | Should -BeTrue -Because 'the uploads are streaming from the old node'
+        while (-not (Test-NodeRuns $old 'rsync') -and -not $run.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        Test-NodeRuns $old 'rsync' | Should -BeTrue -Because 'the uploads are streaming from the old node'
         Stop-NodeSshSession $old | Should -BeGreaterThan 0
         $run.Process.WaitForExit(60000) | Should -BeTrue
         $run.Process.ExitCode | Should -Not -Be 0

@@ -51,6 +51,8 @@ Describe 'Sync-NodeFile' {
         $r.ChangedFiles | Should -Be 9   # eight files and the link
         $r.DeletedFiles | Should -Be 0
         $r.Verified | Should -BeTrue
+        $r.Transport | Should -Be 'rsync'
+        $r.Hashed | Should -Be 8   # every file moved, so every file was hashed
         $r.Bytes | Should -BeGreaterThan 2MB
         (& $Snapshot $dst) | Should -Be (& $Snapshot $src)
         (& $Snapshot $dst) | Should -Match '600 private.txt'
@@ -90,17 +92,17 @@ Describe 'Sync-NodeFile' {
 
     It 'detects a file that differs after the transfer' {
         $null = $src | Invoke-NodeCommand -Command 'echo again >> "$1/docs/b.txt"' -ArgumentList $dir
-        # tar on the target extracts, then one file is damaged before the comparison.
-        & $SetWrapper $dst 'tar' @'
-/usr/bin/tar "$@" || exit $?
-case "$*" in *--extract*) printf 'X' | dd of=docs/b.txt bs=1 seek=0 conv=notrunc 2>/dev/null;; esac
+        # rsync's receiver (in the target folder) finishes, then one file is damaged before the comparison.
+        & $SetWrapper $dst 'rsync' @'
+/usr/bin/rsync "$@" || exit $?
+case "$*" in *releaseops-item*) printf 'X' | dd of=docs/b.txt bs=1 seek=0 conv=notrunc 2>/dev/null;; esac
 '@
         try {
             { Sync-NodeFile $src $dst $dir -ErrorAction Stop } | Should -Throw -ErrorId 'FileVerificationFailed,ReleaseOps.Commands.SyncNodeFileCommand'
             $Error[0].Exception.Message | Should -Match 'docs/b\.txt'
             $Error[0].Exception.Message | Should -Not -Match 'a\.txt'
         }
-        finally { & $RemoveWrapper $dst 'tar' }
+        finally { & $RemoveWrapper $dst 'rsync' }
         # The damaged copy has the source's size; it was marked, so the next run sends it again.
         $r = Sync-NodeFile $src $dst $dir
         $r.Changed | Should -Be @('docs/b.txt')
@@ -109,16 +111,42 @@ case "$*" in *--extract*) printf 'X' | dd of=docs/b.txt bs=1 seek=0 conv=notrunc
         (Sync-NodeFile $src $dst $dir -NoVerify).Verified | Should -BeFalse
     }
 
+    It 'relays only the delta of a changed file: a line appended to 2 MB moves a few KB each way' {
+        $r = Sync-NodeFile $src $dst $dir -TargetPath /srv/delta
+        $r.Bytes | Should -BeGreaterThan 2MB
+        $null = $src | Invoke-NodeCommand -Command 'cd "$1" && cp -p big.bin /srv/big.keep && echo appended >> big.bin' -ArgumentList $dir
+        $r = Sync-NodeFile $src $dst $dir -TargetPath /srv/delta
+        $r.Transport | Should -Be 'rsync'
+        $r.Changed | Should -Be @('big.bin')
+        $r.Verified | Should -BeTrue
+        $r.Bytes | Should -BeLessThan 64KB          # the tar stream sent the whole 2 MB again
+        $r.BytesReturned | Should -BeGreaterThan 0  # the target's block checksums, on their way to the sender
+        $r.BytesReturned | Should -BeLessThan 128KB
+        (& $Snapshot $dst '/srv/delta') | Should -Be (& $Snapshot $src)
+        $null = $src | Invoke-NodeCommand -Command 'mv /srv/big.keep "$1/big.bin"' -ArgumentList $dir
+    }
+
+    It 'hashes a sample of the files that did not move, and finds a damaged one that kept its size and time' {
+        # Fewer files than the sample (16): every unchanged file is among it.
+        $null = $dst | Invoke-NodeCommand -Command 'cd "$1" && t=$(stat -c %y private.txt) && printf Z | dd of=private.txt bs=1 seek=0 conv=notrunc 2>/dev/null && touch -d "$t" private.txt' -ArgumentList '/srv/delta' -ErrorAction Stop
+        $err = $null
+        try { Sync-NodeFile $src $dst $dir -TargetPath /srv/delta -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'FileVerificationFailed,ReleaseOps.Commands.SyncNodeFileCommand'
+        $err.Exception.Message | Should -Match 'private\.txt'
+        (Sync-NodeFile $src $dst $dir -TargetPath /srv/delta).Verified | Should -BeTrue
+        (& $Snapshot $dst '/srv/delta') | Should -Be (& $Snapshot $src)
+    }
+
     It 'fails clearly when the source stream breaks, and the rerun completes' {
         $null = $src | Invoke-NodeCommand -Command 'head -c 1048576 /dev/urandom > "$1/big2.bin" && touch "$1/docs/b.txt"' -ArgumentList $dir
-        & $SetWrapper $src 'tar' @'
-/usr/bin/tar "$@" | head -c 30000
-exit 1
+        & $SetWrapper $src 'rsync' @'
+case "$*" in *--sender*) f=$(mktemp); sh -c 'echo $$ > "$0"; exec /usr/bin/rsync "$@"' "$f" "$@" | { dd bs=1 count=30000 2>/dev/null; kill -KILL "$(cat "$f")"; }; rm -f "$f"; exit 1;; esac
+exec /usr/bin/rsync "$@"
 '@
         try {
             { Sync-NodeFile $src $dst $dir -ErrorAction Stop } | Should -Throw -ErrorId 'FileStreamFailed,ReleaseOps.Commands.SyncNodeFileCommand'
         }
-        finally { & $RemoveWrapper $src 'tar' }
+        finally { & $RemoveWrapper $src 'rsync' }
         $r = Sync-NodeFile $src $dst $dir
         $r.Verified | Should -BeTrue
         $r.Changed | Should -Contain 'big2.bin'
@@ -143,9 +171,8 @@ Sync-NodeFile -Source '127.0.0.1:$($src.Port)' -Target ([pscustomobject]@{ HostN
         $r = Invoke-FreshPwsh -Script $script
         $r.ExitCode | Should -Be 0
         $text = $r.Output -join "`n"
-        $text | Should -Match ([regex]::Escape("[127.0.0.1:$($src.Port)] cd $dir && tar --create"))
-        $text | Should -Match ([regex]::Escape("[127.0.0.1:$($dst.Port)] mkdir -p $dir && cd $dir && tar --extract"))
-        $text | Should -Match 'rm -rf'
+        $text | Should -Match ([regex]::Escape("[127.0.0.1:$($src.Port)] cd $dir && rsync --server --sender"))
+        $text | Should -Match ([regex]::Escape("[127.0.0.1:$($dst.Port)] mkdir -p $dir && cd $dir && rsync -aH --numeric-ids --delete --max-delete=1000"))
         # The numbers: whatif.txt to send, a.txt to delete.
         $text | Should -Match '1 of \d+ file\(s\) to send \(7 bytes\), 1 entries to delete'
         (& $Snapshot $dst) | Should -Be $before
@@ -166,16 +193,29 @@ Sync-NodeFile -Source '127.0.0.1:$($src.Port)' -Target ([pscustomobject]@{ HostN
         ($dst | Invoke-NodeCommand -Command 'cat /srv/victim/keep; test -e /etc/passwd && echo etc-intact').Output | Should -Be "data`netc-intact`n"
     }
 
-    It 'never follows a folder inside the sync that a container turns into a link after the listing (delete step)' {
+    It 'replaces a link that a container planted inside the target folder, never writing or deleting through it' {
+        $null = $src | Invoke-NodeCommand -Command 'mkdir -p /srv/plant-s/a && echo new > /srv/plant-s/a/new.txt' -ErrorAction Stop
+        $null = $dst | Invoke-NodeCommand -Command 'mkdir -p /srv/plant-t /srv/victim3 && echo data > /srv/victim3/keep && ln -sfn /srv/victim3 /srv/plant-t/a' -ErrorAction Stop
+        $r = Sync-NodeFile $src $dst /srv/plant-s -TargetPath /srv/plant-t
+        $r.Transport | Should -Be 'rsync'
+        ($dst | Invoke-NodeCommand -Command 'cat /srv/victim3/keep; ls /srv/victim3; test -d /srv/plant-t/a && test ! -L /srv/plant-t/a && cat /srv/plant-t/a/new.txt').Output | Should -Be "data`nkeep`nnew`n"
+    }
+
+    It 'falls back to the tar stream, saying why, when a node has no rsync; it never follows a folder turned into a link after the listing' {
         $null = $src | Invoke-NodeCommand -Command 'mkdir -p /srv/race-s/a && echo new > /srv/race-s/new.txt' -ErrorAction Stop
         $null = $dst | Invoke-NodeCommand -Command 'mkdir -p /srv/race-t/a /srv/victim2 && echo old > /srv/race-t/a/keep && echo data > /srv/victim2/keep' -ErrorAction Stop
-        # The container's move, between the listing and the delete: a/ becomes a link to a folder it must not touch.
+        # No rsync on the target; and the container's move, between the listing and the delete: a/ becomes a link to
+        # a folder it must not touch.
+        & $SetWrapper $dst 'rsync' 'exit 127'
         & $SetWrapper $dst 'xargs' 'if [ -e /srv/race-t/a ] && [ ! -L /srv/race-t/a ]; then rm -rf /srv/race-t/a && ln -s /srv/victim2 /srv/race-t/a; fi
 exec /usr/bin/xargs "$@"'
         try {
-            { Sync-NodeFile $src $dst /srv/race-s -TargetPath /srv/race-t -ErrorAction Stop } | Should -Throw -ErrorId 'UnsafeSyncPath,ReleaseOps.Commands.SyncNodeFileCommand'
+            $err = $null
+            try { Sync-NodeFile $src $dst /srv/race-s -TargetPath /srv/race-t -ErrorAction Stop -WarningVariable warned -WarningAction SilentlyContinue } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -Be 'UnsafeSyncPath,ReleaseOps.Commands.SyncNodeFileCommand'
+            "$warned" | Should -Match 'has no rsync: the files go as a tar stream'
         }
-        finally { & $RemoveWrapper $dst 'xargs' }
+        finally { & $RemoveWrapper $dst 'xargs'; & $RemoveWrapper $dst 'rsync' }
         ($dst | Invoke-NodeCommand -Command 'cat /srv/victim2/keep').Output | Should -Be "data`n"
     }
 

@@ -68,6 +68,64 @@ public class NodeSyncTests
     }
 
     [Fact]
+    public void The_rsync_probe_reads_the_sender_arguments_from_the_real_rsync_and_they_are_accepted()
+    {
+        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-c", FileSync.ProbeScript, "probe", "target" }.Concat(FileSync.RsyncOptions))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal(0, p.ExitCode);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("rsync", lines[0], StringComparison.Ordinal);
+        var args = FileSync.ServerArguments(lines.Skip(1).ToList());
+        Assert.NotNull(args);
+        Assert.Equal(new[] { "--server", "--sender" }, args!.Take(2));
+        Assert.Matches(@"\A-[a-zA-Z]*H[a-zA-Z]*e\.", args[2]);   // -a's letters, -H, then the client's capabilities
+        Assert.Equal(new[] { "--numeric-ids", ".", "./" }, args.Skip(3));
+    }
+
+    [Theory]
+    [InlineData("-logDtprHe.iLsfxCIvu;touch /tmp/x", "--numeric-ids", ".", "./")]
+    [InlineData("-logDtprHe.iLsfxCIvu", "--remove-source-files", ".", "./")]
+    [InlineData("-logDtprHe.iLsfxCIvu", "--numeric-ids", ".", "/etc/")]
+    [InlineData("-logDtprHe.iLsfxCIvu", "--numeric-ids", "--files-from=/etc/shadow", "./")]
+    [InlineData("--rsync-path=sh", "--numeric-ids", ".", "./")]
+    public void The_target_cannot_choose_other_sender_arguments(string flags, string option, string dot, string path)
+    {
+        Assert.Null(FileSync.ServerArguments(new[] { "releaseops-source", "rsync", "--server", "--sender", flags, option, dot, path }));
+        Assert.Null(FileSync.ServerArguments(new[] { "releaseops-source", "rsync", "--server", "--sender", "-logDtpr", "--numeric-ids", ".", "./", "extra" }));
+        Assert.Null(FileSync.ServerArguments(new[] { "releaseops-source", "rsync", "--server", "-logDtpr", "--numeric-ids", ".", "./", "./" }));
+    }
+
+    [Fact]
+    public void Only_received_files_count_as_moved_and_rsync_escapes_are_undone()
+    {
+        var items = new[]
+        {
+            ">f+++++++++ docs/new.txt", ">f.st...... big.bin", ".f...p..... docs/b.txt", "cd+++++++++ docs/", "cL+++++++++ link -> docs/b.txt",
+            "hf+++++++++ hard => big.bin", "*deleting   old.txt", ">f+++++++++ new\\#012line.txt", ">f+++++++++ tab\there \\#303\\#251.txt",
+        };
+        Assert.Equal(new[] { "docs/new.txt", "big.bin", "new\nline.txt", "tab\there \u00e9.txt" }, FileSync.ReceivedFiles(items));
+    }
+
+    [Fact]
+    public void The_sample_takes_only_unmoved_regular_files_and_at_most_the_count()
+    {
+        var entries = Enumerable.Range(0, 40).Select(i => new FileEntry { Path = "f" + i, Type = 'f' }).Append(new FileEntry { Path = "d", Type = 'd' }).Append(new FileEntry { Path = "l", Type = 'l' }).ToList();
+        var moved = new HashSet<string>(Enumerable.Range(0, 30).Select(i => "f" + i));
+        var sample = FileSync.Sample(entries, moved, 16).ToList();
+        Assert.Equal(10, sample.Count);
+        Assert.All(sample, p => Assert.DoesNotContain(p, moved));
+        Assert.Equal(sample.Count, sample.Distinct().Count());
+        Assert.Equal(16, FileSync.Sample(entries, new HashSet<string>(), 16).Distinct().Count());
+    }
+
+    [Fact]
     public void Table_comparison_names_changed_missing_and_extra_tables()
     {
         var s = new Dictionary<string, (long, string)> { ["public.a"] = (10, "x"), ["public.b"] = (5, "y"), ["public.c"] = (1, "z") };

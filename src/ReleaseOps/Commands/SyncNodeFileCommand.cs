@@ -5,8 +5,9 @@ using ReleaseOps.Core.Migration;
 namespace ReleaseOps.Commands
 {
     /// <summary>
-    /// Sync-NodeFile: makes a folder on the target equal to a folder on the source, rsync style (only new and changed
-    /// entries travel, deleted ones are deleted), streamed as tar through this machine, then verified by sha256.
+    /// Sync-NodeFile: makes a folder on the target equal to a folder on the source with rsync, whose protocol is relayed
+    /// through this machine (only deltas travel, deleted entries are deleted), then verifies by sha256 what moved and a
+    /// sample of the rest. Without rsync on a node, a tar stream through this machine.
     /// </summary>
     [Cmdlet(VerbsData.Sync, "NodeFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [Alias("Sync-NodeFiles")]
@@ -26,7 +27,7 @@ namespace ReleaseOps.Commands
         [Parameter]
         public SwitchParameter KeepDeleted { get; set; }
 
-        /// <summary>Skips the final sha256 comparison of every file.</summary>
+        /// <summary>Skips the final sha256 comparison (of what moved and a sample of the rest).</summary>
         [Parameter]
         public SwitchParameter NoVerify { get; set; }
 
