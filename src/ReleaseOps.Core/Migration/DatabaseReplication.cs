@@ -73,7 +73,7 @@ SELECT format('CREATE PUBLICATION %I FOR ALL TABLES', :'name') WHERE NOT EXISTS 
 
         private const string SlotQuery = "SELECT coalesce((SELECT CASE WHEN confirmed_flush_lsn >= :'lsn'::pg_lsn THEN 'caught-up' ELSE 'behind ' || confirmed_flush_lsn::text END FROM pg_replication_slots WHERE slot_name = :'name'), 'missing');\n";
 
-        private const string SequencesQuery = "SELECT format('SELECT setval(%L, %s, %s);', format('%I.%I', schemaname, sequencename), coalesce(last_value, start_value), last_value IS NOT NULL) FROM pg_sequences ORDER BY schemaname, sequencename;\n";
+        private const string SequencesQuery = "SELECT format('SELECT setval(%L, %s, %s);', format('%I.%I', schemaname, sequencename), coalesce(last_value, start_value), CASE WHEN last_value IS NULL THEN 'false' ELSE 'true' END) FROM pg_sequences ORDER BY schemaname, sequencename;\n";
 
         private const string CountsQuery = @"SELECT s.name, (xpath('/row/r/text()', s.x))[1]::text, '-'
 FROM (SELECT format('%I.%I', n.nspname, c.relname) AS name, query_to_xml(format('SELECT count(*) AS r FROM %I.%I', n.nspname, c.relname), false, true, '') AS x
@@ -239,14 +239,14 @@ $releaseops$;
         {
             var name = NameOf(info.Id);
             var activity = $"Replication of {request.Database}: {source.Name} -> {target.Name}";
-            var state = await StateAsync(t, name, token).ConfigureAwait(false);
+            var state = await StateAsync(t, request.TargetName, name, token).ConfigureAwait(false);
             var slot = await SlotStateAsync(s, request.Database, name, "0/0", token).ConfigureAwait(false);
             if (state.Oid.Length > 0 && slot == "missing")
             {
                 // A subscription without its slot (dropped by hand, or a half-done cleanup): start over.
                 reporter.Verbose($"{target.Name}: the subscription {name} has lost its slot on {source.Name}; starting the copy over.");
-                await CleanupAsync(s, t, request.Database, info, token).ConfigureAwait(false);
-                state = await StateAsync(t, name, token).ConfigureAwait(false);
+                await CleanupAsync(s, t, request.Database, request.TargetName, info, token).ConfigureAwait(false);
+                state = await StateAsync(t, request.TargetName, name, token).ConfigureAwait(false);
             }
 
             info.ReplicationSlot = name;
@@ -279,7 +279,7 @@ $releaseops$;
             }
 
             await DatabaseSync.RunAsync(target, t, DatabaseSync.Psql(t, request.TargetName, script, Array.Empty<string>()), "create the subscription", reporter, token).ConfigureAwait(false);
-            state = await StateAsync(t, name, token).ConfigureAwait(false);
+            state = await StateAsync(t, request.TargetName, name, token).ConfigureAwait(false);
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var idle = System.Diagnostics.Stopwatch.StartNew();
             while (state.Pending > 0 || state.Oid.Length == 0)
@@ -298,7 +298,7 @@ $releaseops$;
 
                 reporter.Progress(ProgressActivity, activity, $"Copying tables while the old node serves: {state.Tables - state.Pending} of {state.Tables} done ({watch.Elapsed.TotalSeconds:N0} s)", -1);
                 await Task.Delay(250, token).ConfigureAwait(false);
-                state = await StateAsync(t, name, token).ConfigureAwait(false);
+                state = await StateAsync(t, request.TargetName, name, token).ConfigureAwait(false);
             }
 
             reporter.CompleteProgress(ProgressActivity, activity);
@@ -313,7 +313,7 @@ $releaseops$;
         {
             var name = NameOf(info.Id);
             var activity = $"Replication of {request.Database}: {source.Name} -> {target.Name}";
-            var state = await StateAsync(t, name, token).ConfigureAwait(false);
+            var state = await StateAsync(t, request.TargetName, name, token).ConfigureAwait(false);
             if (state.Oid.Length > 0)
             {
                 if (local is null)
@@ -381,7 +381,7 @@ $releaseops$;
                     "Make sure nothing writes to the old database (the write freeze), then resume the migration.", result);
             }
 
-            await CleanupAsync(s, t, request.Database, info, token).ConfigureAwait(false);
+            await CleanupAsync(s, t, request.Database, request.TargetName, info, token).ConfigureAwait(false);
             result.Status = "Synced";
             reporter.CompleteProgress(ProgressActivity, activity);
             return result;
@@ -391,13 +391,13 @@ $releaseops$;
         /// Drops what the replication made, on both nodes, whether it finished or not: the subscription (without
         /// contacting the old node), then on the old node the slots, the publication and the role. Idempotent.
         /// </summary>
-        public async Task CleanupAsync(PostgresAccess s, PostgresAccess? t, string database, MigrationInfo info, CancellationToken token)
+        public async Task CleanupAsync(PostgresAccess s, PostgresAccess? t, string database, string targetDatabase, MigrationInfo info, CancellationToken token)
         {
             var name = NameOf(info.Id);
             var sync = string.Empty;
             if (t is not null)
             {
-                var state = await StateAsync(t, name, token).ConfigureAwait(false);
+                var state = await StateAsync(t, targetDatabase, name, token).ConfigureAwait(false);
                 if (state.Oid.Length > 0)
                 {
                     sync = "pg_" + state.Oid + "_sync_";
@@ -554,9 +554,19 @@ $releaseops$;
             return r.Succeeded && address is not null && IPAddress.TryParse(address, out _) ? address : null;
         }
 
-        private async Task<(string Oid, long Pending, long Tables, string Database, long Workers)> StateAsync(PostgresAccess t, string name, CancellationToken token)
+        // pg_subscription is shared by the cluster, but pg_subscription_rel belongs to one database: the state is read in the target database.
+        private async Task<(string Oid, long Pending, long Tables, string Database, long Workers)> StateAsync(PostgresAccess t, string database, string name, CancellationToken token)
         {
-            var output = await DatabaseSync.RunAsync(target, t, DatabaseSync.Psql(t, "postgres", SubscriptionStateQuery, DatabaseSync.Vars(("name", name)), tuples: true), "read the subscription's state", reporter, token).ConfigureAwait(false);
+            string output;
+            try
+            {
+                output = await DatabaseSync.RunAsync(target, t, DatabaseSync.Psql(t, database, SubscriptionStateQuery, DatabaseSync.Vars(("name", name)), tuples: true), "read the subscription's state", reporter, token).ConfigureAwait(false);
+            }
+            catch (ReleaseOpsException ex) when (ex.ErrorId == "DatabaseNotFound")
+            {
+                return (string.Empty, 0, 0, string.Empty, 0);
+            }
+
             var f = output.Trim(Rs, '\n', '\r').Split(Us);
             return (f[0], long.Parse(f[1], CultureInfo.InvariantCulture), long.Parse(f[2], CultureInfo.InvariantCulture), f[3], long.Parse(f[4], CultureInfo.InvariantCulture));
         }

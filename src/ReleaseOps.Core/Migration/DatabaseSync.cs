@@ -326,8 +326,10 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             reporter.Verbose($"Verified {tables.Count} tables, {result.Rows} rows: counts and checksums agree.");
         }
 
+        // --no-subscriptions: a subscription of the source (a migration's own, or another replication) must not come
+        // to life on the target, where it would connect to the same publisher and fight over its slot.
         private static NodeCommandRequest Dump(PostgresAccess a, string database, int level, bool schemaOnly = false) =>
-            a.Tool("pg_dump", new[] { "--format=custom", "--compress=" + level.ToString(CultureInfo.InvariantCulture) }.Concat(schemaOnly ? new[] { "--schema-only" } : Array.Empty<string>()).Append("--dbname=" + PostgresAccess.ConnInfo(database)));
+            a.Tool("pg_dump", new[] { "--format=custom", "--no-subscriptions", "--compress=" + level.ToString(CultureInfo.InvariantCulture) }.Concat(schemaOnly ? new[] { "--schema-only" } : Array.Empty<string>()).Append("--dbname=" + PostgresAccess.ConnInfo(database)));
 
         private static NodeCommandRequest Restore(PostgresAccess a, string database) =>
             a.Tool("pg_restore", new[] { "--exit-on-error", "--dbname=" + PostgresAccess.ConnInfo(database) });

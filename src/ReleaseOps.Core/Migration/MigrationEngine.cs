@@ -156,6 +156,20 @@ namespace ReleaseOps.Core.Migration
             DatabaseReplication? replication = null;
             async Task<string> DatabaseStepAsync(MigrationInfo info, DatabaseSyncRequest db, bool verify, CancellationToken token)
             {
+                try
+                {
+                    return await DatabaseStepCoreAsync(info, db, verify, token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not ReleaseOpsException and not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // A cut connection surfaces as SSH.NET's own exceptions (from a command or the relay's forwards): the
+                    // journal must see it as the step's failure, so that Resume-Migration goes on from here.
+                    throw NodeFailure.Translate(ex, pair, target.Name, "Check both nodes and the network, then resume the migration.", source, target);
+                }
+            }
+
+            async Task<string> DatabaseStepCoreAsync(MigrationInfo info, DatabaseSyncRequest db, bool verify, CancellationToken token)
+            {
                 var s = await db.SourceAccess.ResolveContainerAsync(source, reporter, token).ConfigureAwait(false);
                 var t = await db.TargetAccess.ResolveContainerAsync(target, reporter, token).ConfigureAwait(false);
                 replication ??= new DatabaseReplication(source, target, reporter);
@@ -186,7 +200,7 @@ namespace ReleaseOps.Core.Migration
 
                     if (info.ReplicationSlot is not null)
                     {
-                        await replication.CleanupAsync(s, t, db.Database, info, token).ConfigureAwait(false);
+                        await replication.CleanupAsync(s, t, db.Database, db.TargetName, info, token).ConfigureAwait(false);
                     }
 
                     info.DatabaseMethod = "DumpRestore";

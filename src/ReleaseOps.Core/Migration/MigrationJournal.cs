@@ -196,7 +196,7 @@ namespace ReleaseOps.Core.Migration
                 {
                     step.Detail = await definition.Run(info, token).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is ReleaseOpsException or OperationCanceledException or IOException)
+                catch (Exception ex) when (ex is ReleaseOpsException or OperationCanceledException or IOException or Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException)
                 {
                     step.State = "Failed";
                     step.Error = ex.Message;
