@@ -93,13 +93,14 @@ try {
         if ($SizeMB.Count -gt 0) {
             # Grow the database to the run's size with 1 KB rows in a table of its own (blobs), then wal_level = logical.
             $null = Invoke-StackSql $from 'CREATE TABLE IF NOT EXISTS blobs (id bigserial PRIMARY KEY, payload text NOT NULL)'
-            $want = [long] $SizeMB[$run - 1] * 1MB
-            $have = [long] (Invoke-StackSql $from "SELECT pg_database_size('shop')")
+            [long] $want = [long] $SizeMB[$run - 1] * 1048576
+            [long] $have = [long] "$(Invoke-StackSql $from "SELECT pg_database_size('shop')")".Trim()
+            Write-Verbose "database: $have bytes, want $want"
             if ($have -lt $want) {
-                $rowsToAdd = [long] (($want - $have) / 1150)
-                for ($done = 0; $done -lt $rowsToAdd; $done += 500000) {
-                    $n = [math]::Min(500000, $rowsToAdd - $done)
-                    $null = Invoke-StackSql $from "INSERT INTO blobs (payload) SELECT repeat(md5(g::text || random()::text), 30) FROM generate_series(1, $n) g"
+                [long] $rowsToAdd = [math]::Floor(($want - $have) / 1150)
+                for ([long] $done = 0; $done -lt $rowsToAdd; $done += 500000) {
+                    [long] $batch = [math]::Min([long] 500000, [long] ($rowsToAdd - $done))
+                    $null = Invoke-StackSql $from "INSERT INTO blobs (payload) SELECT repeat(md5(g::text || random()::text), 30) FROM generate_series(1, $batch) g"
                 }
             }
             $null = Invoke-StackSql $from 'VACUUM ANALYZE'

@@ -76,11 +76,19 @@ SELECT format('CREATE PUBLICATION %I FOR ALL TABLES', :'name') WHERE NOT EXISTS 
         private const string SequencesQuery = "SELECT format('SELECT setval(%L, %s, %s);', format('%I.%I', schemaname, sequencename), coalesce(last_value, start_value), CASE WHEN last_value IS NULL THEN 'false' ELSE 'true' END) FROM pg_sequences ORDER BY schemaname, sequencename;\n";
 
         private const string CountsQuery = @"SELECT s.name, (xpath('/row/r/text()', s.x))[1]::text, '-'
-FROM (SELECT format('%I.%I', n.nspname, c.relname) AS name, query_to_xml(format('SELECT count(*) AS r FROM %I.%I', n.nspname, c.relname), false, true, '') AS x
+FROM (SELECT format('%I.%I', n.nspname, c.relname) AS name,
+        CASE WHEN pg_relation_size(c.oid) > 268435456 THEN '<row><r>-1</r></row>'::xml ELSE query_to_xml(format('SELECT count(*) AS r FROM %I.%I', n.nspname, c.relname), false, true, '') END AS x
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%') s
 ORDER BY 1;
 ";
+
+        /// <summary>
+        /// Tables larger than this (256 MB, on either node) are not counted at the freeze: a count reads the whole table,
+        /// so it would make the downtime grow with the data again. They must exist on both nodes, and are covered by the
+        /// catch-up to the old node's WAL position; smaller tables are counted on both nodes.
+        /// </summary>
+        public const long CountLimitBytes = 268435456;
 
         // Without contacting the old node (its slot is dropped there, below): disable, forget the slot, drop.
         private const string DropSubscriptionScript = @"SELECT format('ALTER SUBSCRIPTION %I DISABLE', :'name') FROM pg_subscription WHERE subname = :'name' \gexec
@@ -147,7 +155,7 @@ $releaseops$;
         /// <summary>Reads the preconditions: versions (PostgresVersionMismatch when the target is older), wal_level, keys, TCP.</summary>
         public async Task<ReplicationCheck> CheckAsync(PostgresAccess s, PostgresAccess t, string database, CancellationToken token)
         {
-            var targetVersion = DatabaseSync.RunAsync(target, t, DatabaseSync.Psql(t, "postgres", DatabaseSync.ServerVersionQuery, Array.Empty<string>(), tuples: true), "read the target's PostgreSQL version", reporter, token);
+            var targetVersion = WhileStartingAsync(() => DatabaseSync.RunAsync(target, t, DatabaseSync.Psql(t, "postgres", DatabaseSync.ServerVersionQuery, Array.Empty<string>(), tuples: true), "read the target's PostgreSQL version", reporter, token), token);
             var output = await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, database, CheckQuery, Array.Empty<string>(), tuples: true), "read the source's replication settings", reporter, token).ConfigureAwait(false);
             var f = output.Trim(Rs, '\n', '\r').Split(Us);
             if (f.Length != 5)
@@ -189,6 +197,28 @@ $releaseops$;
             }
 
             return check;
+        }
+
+        /// <summary>
+        /// Runs a query again while PostgreSQL is still starting (the target's db service was started a moment ago by
+        /// PrepareTarget, and its first start runs initdb): no socket yet, connection refused, or "starting up"; at most a minute.
+        /// </summary>
+        private static async Task<string> WhileStartingAsync(Func<Task<string>> query, CancellationToken token)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
+            {
+                try
+                {
+                    return await query().ConfigureAwait(false);
+                }
+                catch (ReleaseOpsException ex) when (watch.Elapsed < TimeSpan.FromMinutes(1)
+                    && (ex.Message.Contains("No such file or directory", StringComparison.Ordinal) || ex.Message.Contains("Connection refused", StringComparison.Ordinal)
+                        || ex.Message.Contains("starting up", StringComparison.Ordinal) || ex.Message.Contains("shutting down", StringComparison.Ordinal)))
+                {
+                    await Task.Delay(250, token).ConfigureAwait(false);
+                }
+            }
         }
 
         /// <summary>Sets wal_level = logical and restarts the old database's compose service, then waits until it answers.</summary>
@@ -313,7 +343,11 @@ $releaseops$;
         {
             var name = NameOf(info.Id);
             var activity = $"Replication of {request.Database}: {source.Name} -> {target.Name}";
-            var state = await StateAsync(t, request.TargetName, name, token).ConfigureAwait(false);
+            // The freeze is on: every round trip here is downtime, so what can run at once does.
+            var stateTask = StateAsync(t, request.TargetName, name, token);
+            var lsnTask = DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, request.Database, "SELECT pg_current_wal_lsn();\n", Array.Empty<string>(), tuples: true), "read the current LSN", reporter, token);
+            await Task.WhenAll(stateTask, lsnTask).ConfigureAwait(false);
+            var state = await stateTask.ConfigureAwait(false);
             if (state.Oid.Length > 0)
             {
                 if (local is null)
@@ -327,7 +361,7 @@ $releaseops$;
                     await DatabaseSync.RunAsync(target, t, DatabaseSync.Psql(t, request.TargetName, script, Array.Empty<string>()), "point the subscription at the relay", reporter, token).ConfigureAwait(false);
                 }
 
-                var lsn = (await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, request.Database, "SELECT pg_current_wal_lsn();\n", Array.Empty<string>(), tuples: true), "read the current LSN", reporter, token).ConfigureAwait(false)).Trim(Rs, '\n', '\r', ' ');
+                var lsn = (await lsnTask.ConfigureAwait(false)).Trim(Rs, '\n', '\r', ' ');
                 var watch = System.Diagnostics.Stopwatch.StartNew();
                 while (true)
                 {
@@ -358,19 +392,37 @@ $releaseops$;
             }
 
             // Sequences: logical replication does not carry them; each takes the old value, so that new rows do not collide.
-            var sequences = await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, request.Database, SequencesQuery, Array.Empty<string>(), tuples: true), "read the sequences", reporter, token).ConfigureAwait(false);
-            var setvals = string.Join("\n", sequences.Split(Rs).Select(r => r.Trim('\n', '\r')).Where(r => r.Length > 0));
-            if (setvals.Length > 0)
+            async Task CopySequencesAsync()
             {
-                await DatabaseSync.RunAsync(target, t, DatabaseSync.Psql(t, request.TargetName, setvals + "\n", Array.Empty<string>()), "copy the sequences", reporter, token).ConfigureAwait(false);
+                var sequences = await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, request.Database, SequencesQuery, Array.Empty<string>(), tuples: true), "read the sequences", reporter, token).ConfigureAwait(false);
+                var setvals = string.Join("\n", sequences.Split(Rs).Select(r => r.Trim('\n', '\r')).Where(r => r.Length > 0));
+                if (setvals.Length > 0)
+                {
+                    await DatabaseSync.RunAsync(target, t, DatabaseSync.Psql(t, request.TargetName, setvals + "\n", Array.Empty<string>()), "copy the sequences", reporter, token).ConfigureAwait(false);
+                }
             }
 
-            // Row counts per table, on both nodes at once (the freeze holds the old one still).
+            // Row counts per table, on both nodes at once (the freeze holds the old one still), while the sequences are copied.
+            var copy = CopySequencesAsync();
             var a = DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, request.Database, CountsQuery, Array.Empty<string>(), tuples: true), "count the rows", reporter, token);
             var b = DatabaseSync.RunAsync(target, t, DatabaseSync.Psql(t, request.TargetName, CountsQuery, Array.Empty<string>(), tuples: true), "count the rows", reporter, token);
-            await Task.WhenAll(a, b).ConfigureAwait(false);
-            var tables = DatabaseSync.Compare(DatabaseSync.ParseTables(await a.ConfigureAwait(false)), DatabaseSync.ParseTables(await b.ConfigureAwait(false)));
-            var result = new DatabaseSyncResult { Source = source.Name, Target = target.Name, Database = request.Database, TargetDatabase = request.TargetName, TableDetails = tables, Tables = tables.Count, Rows = tables.Sum(x => x.TargetRows ?? 0) };
+            await Task.WhenAll(a, b, copy).ConfigureAwait(false);
+            var sourceTables = DatabaseSync.ParseTables(await a.ConfigureAwait(false)).ToDictionary(x => x.Key, x => x.Value, StringComparer.Ordinal);
+            var targetTables = DatabaseSync.ParseTables(await b.ConfigureAwait(false)).ToDictionary(x => x.Key, x => x.Value, StringComparer.Ordinal);
+            var large = sourceTables.Where(x => x.Value.Rows < 0).Select(x => x.Key).Concat(targetTables.Where(x => x.Value.Rows < 0).Select(x => x.Key)).Distinct(StringComparer.Ordinal).ToList();
+            foreach (var table in large.Where(x => sourceTables.ContainsKey(x) && targetTables.ContainsKey(x)))
+            {
+                sourceTables[table] = (-1, "-");
+                targetTables[table] = (-1, "-");
+            }
+
+            if (large.Count > 0)
+            {
+                reporter.Verbose($"Not counted at the freeze (over {CountLimitBytes / 1048576} MB; caught up by WAL position): {string.Join(", ", large)}.");
+            }
+
+            var tables = DatabaseSync.Compare(sourceTables, targetTables);
+            var result = new DatabaseSyncResult { Source = source.Name, Target = target.Name, Database = request.Database, TargetDatabase = request.TargetName, TableDetails = tables, Tables = tables.Count, Rows = tables.Sum(x => Math.Max(0, x.TargetRows ?? 0)) };
             var bad = tables.Where(x => !x.Matches).ToList();
             result.Verified = bad.Count == 0;
             if (bad.Count > 0)
@@ -381,7 +433,7 @@ $releaseops$;
                     "Make sure nothing writes to the old database (the write freeze), then resume the migration.", result);
             }
 
-            await CleanupAsync(s, t, request.Database, request.TargetName, info, token).ConfigureAwait(false);
+            await CleanupAsync(s, t, request.Database, request.TargetName, info, token, state.Oid.Length > 0 ? (state.Oid, state.Database) : null).ConfigureAwait(false);
             result.Status = "Synced";
             reporter.CompleteProgress(ProgressActivity, activity);
             return result;
@@ -391,23 +443,34 @@ $releaseops$;
         /// Drops what the replication made, on both nodes, whether it finished or not: the subscription (without
         /// contacting the old node), then on the old node the slots, the publication and the role. Idempotent.
         /// </summary>
-        public async Task CleanupAsync(PostgresAccess s, PostgresAccess? t, string database, string targetDatabase, MigrationInfo info, CancellationToken token)
+        public async Task CleanupAsync(PostgresAccess s, PostgresAccess? t, string database, string targetDatabase, MigrationInfo info, CancellationToken token,
+            (string Oid, string Database)? known = null)
         {
             var name = NameOf(info.Id);
             var sync = string.Empty;
+            Task dropSubscription = Task.CompletedTask;
             if (t is not null)
             {
-                var state = await StateAsync(t, targetDatabase, name, token).ConfigureAwait(false);
-                if (state.Oid.Length > 0)
+                var state = known;
+                if (state is null)
                 {
-                    sync = "pg_" + state.Oid + "_sync_";
-                    await DatabaseSync.RunAsync(target, t, DatabaseSync.Psql(t, state.Database, DropSubscriptionScript, DatabaseSync.Vars(("name", name))), "drop the subscription", reporter, token).ConfigureAwait(false);
+                    var read = await StateAsync(t, targetDatabase, name, token).ConfigureAwait(false);
+                    state = read.Oid.Length > 0 ? (read.Oid, read.Database) : null;
+                }
+
+                if (state is { } sub)
+                {
+                    // Without contacting the old node, so it can run while the old node drops the slots.
+                    sync = "pg_" + sub.Oid + "_sync_";
+                    dropSubscription = DatabaseSync.RunAsync(target, t, DatabaseSync.Psql(t, sub.Database, DropSubscriptionScript, DatabaseSync.Vars(("name", name))), "drop the subscription", reporter, token);
                 }
             }
 
+            // The relay closes first: the subscription's worker cannot come back to the slot while it is dropped.
             CloseRelay();
-            await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, database, DropSlotsScript, DatabaseSync.Vars(("name", name), ("sync", sync))), "drop the replication slot", reporter, token).ConfigureAwait(false);
-            await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, database, DropPublicationScript + DropRoleScript, DatabaseSync.Vars(("name", name))), "drop the publication and its role", reporter, token).ConfigureAwait(false);
+            var dropSlots = DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, database, DropSlotsScript + DropPublicationScript + DropRoleScript, DatabaseSync.Vars(("name", name), ("sync", sync))),
+                "drop the replication slot, the publication and its role", reporter, token);
+            await Task.WhenAll(dropSubscription, dropSlots).ConfigureAwait(false);
             reporter.Verbose($"{source.Name}: the replication slot, publication and role {name} are dropped.");
             info.ReplicationSlot = null;
             MigrationJournal.Save(info);

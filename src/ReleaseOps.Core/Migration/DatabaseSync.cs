@@ -291,7 +291,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
                 }
 
                 var f = r.Split(FieldSeparator);
-                if (f.Length != 3 || !long.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out var rows))
+                if (f.Length != 3 || !long.TryParse(f[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var rows))
                 {
                     throw new ReleaseOpsException("DatabaseVerificationFailed", FailureCategory.InvalidResult, $"Unexpected verification output: '{r}'.", "Run the command again with -Verbose.", r);
                 }

@@ -154,6 +154,7 @@ namespace ReleaseOps.Core.Migration
 
             // The database's replication lives as long as this process's sessions: its relay is on their connections.
             DatabaseReplication? replication = null;
+            ReplicationCheck? checkedBefore = null;
             async Task<string> DatabaseStepAsync(MigrationInfo info, DatabaseSyncRequest db, bool verify, CancellationToken token)
             {
                 try
@@ -170,13 +171,17 @@ namespace ReleaseOps.Core.Migration
 
             async Task<string> DatabaseStepCoreAsync(MigrationInfo info, DatabaseSyncRequest db, bool verify, CancellationToken token)
             {
-                var s = await db.SourceAccess.ResolveContainerAsync(source, reporter, token).ConfigureAwait(false);
-                var t = await db.TargetAccess.ResolveContainerAsync(target, reporter, token).ConfigureAwait(false);
+                var resolveSource = db.SourceAccess.ResolveContainerAsync(source, reporter, token);
+                var resolveTarget = db.TargetAccess.ResolveContainerAsync(target, reporter, token);
+                await Task.WhenAll(resolveSource, resolveTarget).ConfigureAwait(false);
+                var s = await resolveSource.ConfigureAwait(false);
+                var t = await resolveTarget.ConfigureAwait(false);
                 replication ??= new DatabaseReplication(source, target, reporter);
                 if (info.DatabaseMethod != "DumpRestore")
                 {
-                    // Versions first (PostgresVersionMismatch before any data moves), then the preconditions of replication.
-                    var check = await replication.CheckAsync(s, t, db.Database, token).ConfigureAwait(false);
+                    // Versions first (PostgresVersionMismatch before any data moves), then the preconditions of replication;
+                    // at the freeze, the check of the initial sync in this process is enough (each round trip is downtime).
+                    var check = verify && checkedBefore is not null ? checkedBefore : await replication.CheckAsync(s, t, db.Database, token).ConfigureAwait(false);
                     if (!verify && check.Reasons.Count > 0 && check.WalLevel != "logical" && plan.AllowDatabaseRestart && check.TablesWithoutKey.Count == 0 && check.SourceHost is not null && s.IsCompose)
                     {
                         await replication.RestartForLogicalAsync(s, db.Database, token).ConfigureAwait(false);
@@ -191,6 +196,7 @@ namespace ReleaseOps.Core.Migration
 
                     if (check.Reasons.Count == 0)
                     {
+                        checkedBefore = check;
                         info.DatabaseMethod = "Replication";
                         info.DatabaseFallbackReason = null;
                         info.TablesWithoutKey = Array.Empty<string>();
