@@ -195,4 +195,34 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         Invoke-StackSql $a "SELECT count(*) FROM nokey" | Should -Be '1'
         Write-Information -InformationAction Continue "Dump and restore: downtime $($m.Downtime.TotalSeconds) s; users' longest gap $($r.LongestGap) s"
     }
+
+    It 'drops the replication slot on the old node when the migration is undone' {
+        # a -> b again, stopped after the initial sync (the slot holds the old node's WAL from here), then undone.
+        $null = $b | Remove-NodeRedirect -ErrorAction Stop
+        $null = Invoke-RigCommand $b 'cd /srv/shop && docker-compose down >/dev/null 2>&1; rm -rf /var/lib/shop/pgdata/* /var/lib/shop/uploads/*'
+        $null = Invoke-StackSql $a 'DROP TABLE nokey'
+        $command = "Invoke-Migration -Source `$nodes.A -Target `$nodes.B -Project shop -StackPath /srv/shop -Database shop -DnsZone countable.ca -DnsName shop -TargetAddress 127.0.0.87 " +
+            "-SourceAddress 127.0.0.86 -RedirectPort $port -RedirectListenAddress 127.0.0.86 -DnsTimeout 00:00:20 -AllowDatabaseRestart -Force @ssh"
+        $earlier = @(Get-Migration -Project shop | ForEach-Object Id)
+        $run = Start-MigrationProcess $command
+        $deadline = [DateTime]::UtcNow.AddSeconds(120)
+        $stopped = $false
+        while (-not $stopped -and -not $run.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+            $journal = Get-Journal
+            if ($journal -and $journal.Id -notin $earlier -and @($journal.Steps | Where-Object { $_.Name -eq 'InitialSync' -and $_.State -eq 'Done' }).Count -gt 0) { Stop-Process -Id $run.Process.Id -Force; $run.Process.WaitForExit(); $stopped = $true }
+            else { Start-Sleep -Milliseconds 10 }
+        }
+        $stopped | Should -BeTrue -Because "$(Get-Content -Raw "$($run.Log).err" -ErrorAction SilentlyContinue)"
+        $j = Get-Migration -Project shop | Sort-Object Id | Select-Object -Last 1
+        $j.DatabaseMethod | Should -Be 'Replication'
+        $j.ReplicationSlot | Should -Match '^releaseops_'
+        Invoke-StackSql $a "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '$($j.ReplicationSlot)'" | Should -Be '1'
+
+        $u = $j | Undo-Migration -Force -ErrorAction Stop
+        $u.Status | Should -Be 'RolledBack'
+        $u.ReplicationSlot | Should -BeNullOrEmpty
+        (Get-Migration -Id $j.Id).ReplicationSlot | Should -BeNullOrEmpty
+        Invoke-StackSql $a "SELECT (SELECT count(*) FROM pg_replication_slots) || ',' || (SELECT count(*) FROM pg_publication) || ',' || (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'releaseops%')" | Should -Be '0,0,0'
+        Wait-StackHealthy -Url $urlA
+    }
 }
