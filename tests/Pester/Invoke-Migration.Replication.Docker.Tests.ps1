@@ -95,6 +95,8 @@ AfterAll {
 Describe 'Invoke-Migration moves the database by logical replication, or says why not' {
     It 'moves by replication after the restart it was allowed, through an SSH cut during the copy and a kill during the catch-up' {
         Invoke-StackSql $a 'SHOW wal_level' | Should -Be 'replica'
+        # TCP needs a password (scram-sha-256), so the subscription gets in only with its role's password.
+        { Invoke-RigCommand $a 'c=$(cd /srv/shop && docker-compose ps -q db) && docker exec "$c" psql -X -At "host=127.0.0.86 dbname=shop user=postgres" -c "SELECT 1"' } | Should -Throw '*password*'
         $maxBefore = [long] (Invoke-StackSql $a 'SELECT max(id) FROM items')
         $script:load1 = Start-LoadGenerator -Url $urlA -Directory (Join-Path $TestDrive 'load') -Prefix r1 -Rate 25 -Duration 300
 
