@@ -26,6 +26,8 @@
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/ReleaseOps/ReleaseOps.psd1'),
     [int] $Rows = 50000,
+    # Database sizes in MB, one migration each, ascending (the data grows between runs): 0 keeps the old single size (-Rows).
+    [int[]] $SizeMB = @(),
     [int] $Files = 200,
     [int] $FileKB = 64,
     [double] $Rate = 50,
@@ -60,8 +62,19 @@ try {
     $null = Initialize-DockerNode -Node $b
     $port = Get-FreePort
     $address = @{ $a.Name = '127.0.0.90'; $b.Name = '127.0.0.91' }
-    $url = Install-SampleStack -Node $a -Address $address[$a.Name] -Port $port -Up
-    $null = Invoke-RigCommand $b 'printf "ADDRESS=%s\nPORT=%s\n" "$1" "$2" > /etc/releaseops-stack.env' -ArgumentList $address[$b.Name], $port
+    $url = Install-SampleStack -Node $a -Address $address[$a.Name] -DatabaseAddress $address[$a.Name] -Port $port -Up
+    $null = Invoke-RigCommand $b 'printf "ADDRESS=%s\nPORT=%s\nDB_ADDRESS=%s\n" "$1" "$2" "$1" > /etc/releaseops-stack.env' -ArgumentList $address[$b.Name], $port
+    function Invoke-StackSql($Node, [string] $Sql) {
+        Invoke-RigCommand $Node 'c=$(cd /srv/shop && docker-compose ps -q db) && printf "%s\n" "$1" | docker exec -i "$c" psql --username=postgres -X -q -At -v ON_ERROR_STOP=1 shop' -ArgumentList $Sql
+    }
+    function Set-LogicalWal($Node, [string] $Url) {
+        # The admin's one-time preparation (or Invoke-Migration -AllowDatabaseRestart): wal_level = logical, then a restart.
+        if ((Invoke-StackSql $Node 'SHOW wal_level') -ne 'logical') {
+            $null = Invoke-StackSql $Node 'ALTER SYSTEM SET wal_level = logical'
+            $null = Invoke-NodeCompose $Node 'restart db'
+            Wait-StackHealthy -Url $Url -TimeoutSeconds 60
+        }
+    }
     $null = Set-DnsRecord -Zone countable.ca -Name shop -Value $address[$a.Name] -Ttl 60
 
     # Data: rows in the items table, and uploads (half text, half random bytes).
@@ -73,8 +86,28 @@ try {
 
     $results = @()
     $from, $to = $a, $b
+    if ($SizeMB.Count -gt 0) { $Runs = $SizeMB.Count }
     for ($run = 1; $run -le $Runs; $run++) {
         $oldAddress = $address[$from.Name]; $newAddress = $address[$to.Name]
+        $size = $null
+        if ($SizeMB.Count -gt 0) {
+            # Grow the database to the run's size with 1 KB rows in a table of its own (blobs), then wal_level = logical.
+            $null = Invoke-StackSql $from 'CREATE TABLE IF NOT EXISTS blobs (id bigserial PRIMARY KEY, payload text NOT NULL)'
+            [long] $want = [long] $SizeMB[$run - 1] * 1048576
+            [long] $have = [long] "$(Invoke-StackSql $from "SELECT pg_database_size('shop')")".Trim()
+            Write-Verbose "database: $have bytes, want $want"
+            if ($have -lt $want) {
+                [long] $rowsToAdd = [math]::Floor(($want - $have) / 1150)
+                for ([long] $done = 0; $done -lt $rowsToAdd; $done += 500000) {
+                    [long] $batch = [math]::Min([long] 500000, [long] ($rowsToAdd - $done))
+                    $null = Invoke-StackSql $from "INSERT INTO blobs (payload) SELECT repeat(md5(g::text || random()::text), 30) FROM generate_series(1, $batch) g"
+                }
+            }
+            $null = Invoke-StackSql $from 'VACUUM ANALYZE'
+            $size = [math]::Round([long] (Invoke-StackSql $from "SELECT pg_database_size('shop')") / 1MB)
+            Set-LogicalWal $from "http://${oldAddress}:$port"
+            Write-Host ("Run {0}: database {1} MB on {2}" -f $run, $size, $from.Name)
+        }
         $load = Start-LoadGenerator -Url "http://${oldAddress}:$port" -Directory "$dir/load" -Prefix "run$run" -Rate $Rate -Duration 600
         Start-Sleep -Seconds 2
         $m = Invoke-Migration -Source $from -Target $to -Project shop -Database shop -FilePath /var/lib/shop/uploads -DnsZone countable.ca -DnsName shop `
@@ -84,7 +117,8 @@ try {
         $found = Get-StackItem $to | Where-Object { $_ -like "run$run-*" }
         $missing = @($r.Keys | Where-Object { $_ -notin $found }).Count
         $steps = ($m.Steps | ForEach-Object { '{0} {1:N1} s' -f $_.Name, ($_.Finished - $_.Started).TotalSeconds }) -join ', '
-        $results += [pscustomobject]@{ Run = $run; Downtime = $m.Downtime.TotalSeconds; UserGap = $r.LongestGap; Acked = $r.Acked; Missing = $missing; Steps = $steps }
+        $results += [pscustomobject]@{ Run = $run; SizeMB = $size; Method = $m.DatabaseMethod; Downtime = $m.Downtime.TotalSeconds; UserGap = $r.LongestGap; Acked = $r.Acked; Missing = $missing; Steps = $steps }
+        if ($m.DatabaseFallbackReason) { Write-Host "  database by dump and restore: $($m.DatabaseFallbackReason)" }
         Write-Host ("Run {0} ({1} -> {2}): downtime {3:N2} s (migration), longest gap between acknowledged writes {4:N2} s (users); {5} writes acknowledged, {6} missing on the new node" -f `
                 $run, $from.Name, $to.Name, $m.Downtime.TotalSeconds, $r.LongestGap, $r.Acked, $missing)
         Write-Host "  steps: $steps"
@@ -96,6 +130,11 @@ try {
         $from, $to = $to, $from
     }
     $worst = ($results | Measure-Object Downtime -Maximum).Maximum
+    if ($SizeMB.Count -gt 1) {
+        $ratio = $results[-1].Downtime / $results[0].Downtime
+        Write-Host ("Downtime at {0} MB / at {1} MB: {2:N2} (target: at most 1.5); worst {3:N2} s (target: under 5 s) -> {4}" -f $results[-1].SizeMB, $results[0].SizeMB, $ratio, $worst,
+            $(if ($ratio -le 1.5 -and $worst -lt 5) { 'met' } else { 'MISSED' }))
+    }
     Write-Host ("Downtime: worst {0:N2} s over {1} runs (target: under 10 s) -> {2}" -f $worst, $Runs, ($(if ($worst -lt 10) { 'met' } else { 'MISSED' })))
     $results
 }

@@ -67,6 +67,18 @@ namespace ReleaseOps
         /// <summary>When Complete-Migration deleted (or forgot) the old node.</summary>
         public DateTimeOffset? OldNodeRemoved { get; set; }
 
+        /// <summary>How the database moves: Replication (PostgreSQL logical replication) or DumpRestore; null before the initial sync.</summary>
+        public string? DatabaseMethod { get; set; }
+
+        /// <summary>Why the database falls back to dump and restore (the preconditions of replication that do not hold), or null.</summary>
+        public string? DatabaseFallbackReason { get; set; }
+
+        /// <summary>The old database's tables without a primary key or replica identity (logical replication needs one).</summary>
+        public string[] TablesWithoutKey { get; set; } = new string[0];
+
+        /// <summary>The replication slot (and publication, subscription, role) this migration holds on the old node, until it is cleaned up; null when none.</summary>
+        public string? ReplicationSlot { get; set; }
+
         /// <summary>The journal file.</summary>
         public string JournalPath { get; set; } = string.Empty;
 

@@ -177,6 +177,9 @@ namespace ReleaseOps
         [Parameter(ParameterSetName = PlanSet)]
         public SwitchParameter DatabaseOnHost { get; set; }
 
+        /// <summary>Whether the plan may restart the old database for logical replication (Invoke-Migration's -AllowDatabaseRestart).</summary>
+        protected virtual bool AllowRestart => false;
+
         /// <summary>More folders to move (uploads, volume paths).</summary>
         [Parameter(ParameterSetName = PlanSet)]
         public string[] FilePath { get; set; } = Array.Empty<string>();
@@ -260,6 +263,7 @@ namespace ReleaseOps
                 TargetAddress = TargetAddress ?? (Target.Properties["PublicIPv4"]?.Value as string) ?? target.HostName,
                 SourceNode = Source.BaseObject as ProjectNode ?? FromProperties(Source),
                 DnsTimeout = DnsTimeout,
+                AllowDatabaseRestart = AllowRestart,
             };
             plan.StartCommand = StartCommand ?? plan.StartCommand;
             plan.FreezeCommand = FreezeCommand ?? plan.FreezeCommand;

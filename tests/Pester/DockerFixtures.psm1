@@ -134,11 +134,13 @@ function Install-SampleStack {
         [Parameter(Mandatory)] [string] $Address,
         [Parameter(Mandatory)] [int] $Port,
         [string] $StackPath = '/srv/shop',
+        # The db service listens on this address too (port 5432), as logical replication needs; by default only on its socket.
+        [string] $DatabaseAddress,
         [switch] $Up
     )
     if (-not ([ipaddress] $Address).ToString().StartsWith('127.')) { throw "The rig listens only on 127.0.0.0/8, not $Address." }
     $null = $Node | Copy-NodeItem -Path (Join-Path $script:repo 'samples/stack') -Destination $StackPath -ErrorAction Stop @ssh
-    $null = Invoke-RigCommand $Node 'printf "ADDRESS=%s\nPORT=%s\n" "$1" "$2" > /etc/releaseops-stack.env' -ArgumentList $Address, $Port
+    $null = Invoke-RigCommand $Node 'printf "ADDRESS=%s\nPORT=%s\n" "$1" "$2" > /etc/releaseops-stack.env; [ -z "$3" ] || printf "DB_ADDRESS=%s\n" "$3" >> /etc/releaseops-stack.env' -ArgumentList $Address, $Port, "$DatabaseAddress"
     $url = "http://${Address}:$Port"
     if ($Up) {
         $null = Invoke-NodeCompose $Node 'up -d' -StackPath $StackPath

@@ -39,6 +39,9 @@ namespace ReleaseOps.Core.Migration
         /// <summary>The default of CompressionLevel.</summary>
         public const int DefaultCompressionLevel = 1;
 
+        /// <summary>Copy the schema only (tables, owners, grants; no rows): the start of a logical replication.</summary>
+        public bool SchemaOnly { get; set; }
+
         public string TargetName => string.IsNullOrEmpty(TargetDatabase) ? Database : TargetDatabase!;
     }
 
@@ -53,8 +56,8 @@ namespace ReleaseOps.Core.Migration
     {
         public const int ProgressActivity = ProgressIds.DatabaseSync;
 
-        private const char FieldSeparator = '\x1f';
-        private const char RecordSeparator = '\x1e';
+        internal const char FieldSeparator = '\x1f';
+        internal const char RecordSeparator = '\x1e';
 
         /// <summary>
         /// Every user table, with its row count and an order-independent checksum: the sums of two 60-bit slices of the
@@ -204,7 +207,10 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
                     "Check the database's name and how PostgreSQL is reached (-ComposeDirectory, -PgHost, -PgPort).", request.Database);
             }
 
-            CheckVersion(target.Name, (await versionTask.ConfigureAwait(false)).Trim(RecordSeparator, '\n', '\r', ' '));
+            var targetVersion = (await versionTask.ConfigureAwait(false)).Trim(RecordSeparator, '\n', '\r', ' ');
+            CheckVersion(target.Name, targetVersion);
+            var sourceVersion = (await RunAsync(source, s, Psql(s, "postgres", VersionQuery, Array.Empty<string>(), tuples: true), "read the source's PostgreSQL version", reporter, token).ConfigureAwait(false)).Trim(RecordSeparator, '\n', '\r', ' ');
+            CheckPair(source.Name, sourceVersion, target.Name, targetVersion);
 
             // One run at a time into one target database: an advisory lock, held by a psql session until the end.
             using var held = await LockAsync(target, t, request.TargetName, reporter, token).ConfigureAwait(false);
@@ -220,7 +226,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             reporter.Verbose($"{source.Name}: {s.Display(Dump(s, request.Database, request.CompressionLevel))} | {target.Name}: {t.Display(Restore(t, staging))}");
             var streamWatch = Stopwatch.StartNew();
             var lastReport = TimeSpan.Zero;
-            var stream = await NodeStream.RelayAsync(source, Dump(s, request.Database, request.CompressionLevel), target, Restore(t, staging), bytes =>
+            var stream = await NodeStream.RelayAsync(source, Dump(s, request.Database, request.CompressionLevel, request.SchemaOnly), target, Restore(t, staging), bytes =>
             {
                 var now = streamWatch.Elapsed;
                 if (now - lastReport >= TimeSpan.FromMilliseconds(250))
@@ -241,7 +247,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             }
 
             reporter.Verbose($"Streamed {stream.Bytes} bytes in {streamWatch.Elapsed.TotalSeconds:N1} s.");
-            if (!request.NoVerify)
+            if (!request.NoVerify && !request.SchemaOnly)
             {
                 reporter.Progress(ProgressActivity, activity, "Comparing tables", -1);
                 await VerifyAsync(source, s, request.Database, target, t, staging, result, reporter, token).ConfigureAwait(false);
@@ -285,7 +291,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
                 }
 
                 var f = r.Split(FieldSeparator);
-                if (f.Length != 3 || !long.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out var rows))
+                if (f.Length != 3 || !long.TryParse(f[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var rows))
                 {
                     throw new ReleaseOpsException("DatabaseVerificationFailed", FailureCategory.InvalidResult, $"Unexpected verification output: '{r}'.", "Run the command again with -Verbose.", r);
                 }
@@ -320,13 +326,15 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             reporter.Verbose($"Verified {tables.Count} tables, {result.Rows} rows: counts and checksums agree.");
         }
 
-        private static NodeCommandRequest Dump(PostgresAccess a, string database, int level) =>
-            a.Tool("pg_dump", new[] { "--format=custom", "--compress=" + level.ToString(CultureInfo.InvariantCulture), "--dbname=" + PostgresAccess.ConnInfo(database) });
+        // --no-subscriptions: a subscription of the source (a migration's own, or another replication) must not come
+        // to life on the target, where it would connect to the same publisher and fight over its slot.
+        private static NodeCommandRequest Dump(PostgresAccess a, string database, int level, bool schemaOnly = false) =>
+            a.Tool("pg_dump", new[] { "--format=custom", "--no-subscriptions", "--compress=" + level.ToString(CultureInfo.InvariantCulture) }.Concat(schemaOnly ? new[] { "--schema-only" } : Array.Empty<string>()).Append("--dbname=" + PostgresAccess.ConnInfo(database)));
 
         private static NodeCommandRequest Restore(PostgresAccess a, string database) =>
             a.Tool("pg_restore", new[] { "--exit-on-error", "--dbname=" + PostgresAccess.ConnInfo(database) });
 
-        private static NodeCommandRequest Psql(PostgresAccess a, string database, string script, IEnumerable<string> variables, bool tuples = false)
+        internal static NodeCommandRequest Psql(PostgresAccess a, string database, string script, IEnumerable<string> variables, bool tuples = false)
         {
             var args = new List<string> { "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1" };
             if (tuples)
@@ -344,9 +352,9 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             return a.Tool("psql", args, script);
         }
 
-        private static string[] Vars(params (string Name, string Value)[] vars) => vars.Select(v => "--set=" + v.Name + "=" + v.Value).ToArray();
+        internal static string[] Vars(params (string Name, string Value)[] vars) => vars.Select(v => "--set=" + v.Name + "=" + v.Value).ToArray();
 
-        private static async Task<string> RunAsync(NodeSession session, PostgresAccess access, NodeCommandRequest request, string what, IOperationReporter reporter, CancellationToken token)
+        internal static async Task<string> RunAsync(NodeSession session, PostgresAccess access, NodeCommandRequest request, string what, IOperationReporter reporter, CancellationToken token)
         {
             reporter.Debug($"{session.Name}: {access.Display(request)}");
             var r = await NodeCommandRunner.RunAsync(session, request, null, reporter, token).ConfigureAwait(false);
@@ -362,6 +370,24 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             }
 
             return r.Output;
+        }
+
+        /// <summary>The server_version_num query, for the replication's checks.</summary>
+        internal static string ServerVersionQuery => VersionQuery;
+
+        /// <summary>
+        /// PostgresVersionMismatch when the target's major version is older than the source's (a dump of a newer server
+        /// may not restore, and a subscriber must be at least as new): checked before any data moves.
+        /// </summary>
+        public static void CheckPair(string sourceNode, string sourceVersionNum, string targetNode, string targetVersionNum)
+        {
+            if (int.TryParse(sourceVersionNum, NumberStyles.None, CultureInfo.InvariantCulture, out var sv) && int.TryParse(targetVersionNum, NumberStyles.None, CultureInfo.InvariantCulture, out var tv)
+                && tv / 10000 < sv / 10000)
+            {
+                throw new ReleaseOpsException("PostgresVersionMismatch", FailureCategory.InvalidOperation,
+                    $"{targetNode} runs PostgreSQL {tv / 10000}, older than {sv / 10000} on {sourceNode}: the data cannot move to an older major version. Nothing was copied.",
+                    $"Run PostgreSQL {sv / 10000} or newer on {targetNode}, then run the command again.", targetNode);
+            }
         }
 
         internal static void CheckVersion(string node, string versionNum)

@@ -33,6 +33,13 @@ namespace ReleaseOps.Core.Migration
         /// <summary>The database to sync, or null.</summary>
         public DatabaseSyncRequest? Database { get; set; }
 
+        /// <summary>
+        /// May set wal_level = logical on the old database and restart it (a few seconds' outage before the freeze), so
+        /// that the database moves by logical replication. Without it, a wal_level that is not logical falls back to
+        /// dump and restore.
+        /// </summary>
+        public bool AllowDatabaseRestart { get; set; }
+
         /// <summary>The folders to sync (uploads, volume paths).</summary>
         public IReadOnlyList<string> Files { get; set; } = Array.Empty<string>();
 
@@ -145,7 +152,79 @@ namespace ReleaseOps.Core.Migration
             Task<string> Run(NodeSession session, string command, CancellationToken token) =>
                 RunInStackAsync(session, plan.StackPath, command, "Fix the cause on the node, then resume the migration.", reporter, token);
 
-            async Task<string?> Sync(bool verify, CancellationToken token)
+            // The database's replication lives as long as this process's sessions: its relay is on their connections.
+            DatabaseReplication? replication = null;
+            ReplicationCheck? checkedBefore = null;
+            async Task<string> DatabaseStepAsync(MigrationInfo info, DatabaseSyncRequest db, bool verify, CancellationToken token)
+            {
+                try
+                {
+                    return await DatabaseStepCoreAsync(info, db, verify, token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not ReleaseOpsException and not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // A cut connection surfaces as SSH.NET's own exceptions (from a command or the relay's forwards): the
+                    // journal must see it as the step's failure, so that Resume-Migration goes on from here.
+                    throw NodeFailure.Translate(ex, pair, target.Name, "Check both nodes and the network, then resume the migration.", source, target);
+                }
+            }
+
+            async Task<string> DatabaseStepCoreAsync(MigrationInfo info, DatabaseSyncRequest db, bool verify, CancellationToken token)
+            {
+                var resolveSource = db.SourceAccess.ResolveContainerAsync(source, reporter, token);
+                var resolveTarget = db.TargetAccess.ResolveContainerAsync(target, reporter, token);
+                await Task.WhenAll(resolveSource, resolveTarget).ConfigureAwait(false);
+                var s = await resolveSource.ConfigureAwait(false);
+                var t = await resolveTarget.ConfigureAwait(false);
+                replication ??= new DatabaseReplication(source, target, reporter);
+                if (info.DatabaseMethod != "DumpRestore")
+                {
+                    // Versions first (PostgresVersionMismatch before any data moves), then the preconditions of replication;
+                    // at the freeze, the check of the initial sync in this process is enough (each round trip is downtime).
+                    var check = verify && checkedBefore is not null ? checkedBefore : await replication.CheckAsync(s, t, db.Database, token).ConfigureAwait(false);
+                    if (!verify && check.Reasons.Count > 0 && check.WalLevel != "logical" && plan.AllowDatabaseRestart && check.TablesWithoutKey.Count == 0 && check.SourceHost is not null && s.IsCompose)
+                    {
+                        await replication.RestartForLogicalAsync(s, db.Database, token).ConfigureAwait(false);
+                        check = await replication.CheckAsync(s, t, db.Database, token).ConfigureAwait(false);
+                    }
+
+                    if (info.DatabaseMethod == "Replication" && verify)
+                    {
+                        var r = await replication.FinishAsync(db, s, t, check, info, token).ConfigureAwait(false);
+                        return $"database {db.Database}: caught up by logical replication, sequences copied, {r.Tables} tables and {r.Rows} rows counted alike; replication slot dropped";
+                    }
+
+                    if (check.Reasons.Count == 0)
+                    {
+                        checkedBefore = check;
+                        info.DatabaseMethod = "Replication";
+                        info.DatabaseFallbackReason = null;
+                        info.TablesWithoutKey = Array.Empty<string>();
+                        MigrationJournal.Save(info);
+                        return await replication.StartAsync(db, s, t, check, info, token).ConfigureAwait(false);
+                    }
+
+                    if (info.ReplicationSlot is not null)
+                    {
+                        await replication.CleanupAsync(s, t, db.Database, db.TargetName, info, token).ConfigureAwait(false);
+                    }
+
+                    info.DatabaseMethod = "DumpRestore";
+                    info.DatabaseFallbackReason = string.Join("; ", check.Reasons);
+                    info.TablesWithoutKey = check.TablesWithoutKey.ToArray();
+                    MigrationJournal.Save(info);
+                    reporter.Warning($"The database {db.Database} moves by dump and restore, so the write freeze grows with its size: {info.DatabaseFallbackReason}.");
+                }
+
+                var request = new DatabaseSyncRequest
+                {
+                    Database = db.Database, TargetDatabase = db.TargetDatabase, SourceAccess = db.SourceAccess, TargetAccess = db.TargetAccess, NoVerify = !verify, CompressionLevel = db.CompressionLevel,
+                };
+                var result = await DatabaseSync.SyncAsync(source, target, request, reporter, token).ConfigureAwait(false);
+                return $"database {db.Database}: dump and restore, {result.Tables} tables, {result.Rows} rows{(verify ? ", verified" : string.Empty)}";
+            }
+
+            async Task<string?> Sync(MigrationInfo info, bool verify, CancellationToken token)
             {
                 var done = new List<string>();
                 foreach (var path in new[] { plan.StackPath }.Concat(plan.Files).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal))
@@ -156,12 +235,7 @@ namespace ReleaseOps.Core.Migration
 
                 if (plan.Database is { } db)
                 {
-                    var request = new DatabaseSyncRequest
-                    {
-                        Database = db.Database, TargetDatabase = db.TargetDatabase, SourceAccess = db.SourceAccess, TargetAccess = db.TargetAccess, NoVerify = !verify, CompressionLevel = db.CompressionLevel,
-                    };
-                    var r = await DatabaseSync.SyncAsync(source, target, request, reporter, token).ConfigureAwait(false);
-                    done.Add($"database {db.Database}: {r.Tables} tables, {r.Rows} rows{(verify ? ", verified" : string.Empty)}");
+                    done.Add(await DatabaseStepAsync(info, db, verify, token).ConfigureAwait(false));
                 }
 
                 return string.Join("; ", done);
@@ -175,14 +249,14 @@ namespace ReleaseOps.Core.Migration
                     var prepare = PrepareCommandOf(plan);
                     return prepare.Length == 0 ? "stack files copied; nothing started before the cutover" : await Run(target, prepare, token).ConfigureAwait(false);
                 }, target.Name),
-                new MigrationStepDefinition("InitialSync", (info, token) => Sync(verify: false, token), pair),
+                new MigrationStepDefinition("InitialSync", (info, token) => Sync(info, verify: false, token), pair),
                 new MigrationStepDefinition("Freeze", async (info, token) =>
                 {
                     info.FreezeStarted ??= clock();
                     MigrationJournal.Save(info);
                     return await Run(source, plan.FreezeCommand, token).ConfigureAwait(false);
                 }, source.Name),
-                new MigrationStepDefinition("FinalSync", (info, token) => Sync(verify: true, token), pair),
+                new MigrationStepDefinition("FinalSync", (info, token) => Sync(info, verify: true, token), pair),
                 new MigrationStepDefinition("SwitchDns", async (info, token) =>
                 {
                     // The cutover: the data is final, so the whole stack may start on the target now (idempotent: up -d).
@@ -247,6 +321,13 @@ namespace ReleaseOps.Core.Migration
             IOperationReporter reporter, CancellationToken token)
         {
             bool Touched(string step) => info.Steps.Any(s => s.Name == step && s.State != "Pending");
+            if (info.ReplicationSlot is not null && plan.Database is { } db)
+            {
+                // A forgotten slot keeps the old node's WAL until its disk is full: it goes first.
+                await DatabaseReplication.CleanupSourceAsync(source, db.SourceAccess, db.Database, info, reporter, token).ConfigureAwait(false);
+                reporter.Verbose($"{source.Name}: the migration's replication slot is dropped.");
+            }
+
             if (Touched("Redirect"))
             {
                 await NodeRedirect.ApplyAsync(source, plan.Redirect, remove: true, reporter, token).ConfigureAwait(false);
@@ -373,7 +454,10 @@ namespace ReleaseOps.Core.Migration
             var parts = new List<string> { "files " + string.Join(", ", new[] { plan.StackPath }.Concat(plan.Files).Distinct(StringComparer.Ordinal)) };
             if (plan.Database is { } db)
             {
-                parts.Add("database " + db.Database);
+                parts.Add("database " + db.Database + (verify
+                    ? " (replication: the subscriber catches up, sequences copied, row counts compared, subscription and slot dropped; dump and restore: verified copy)"
+                    : " (by PostgreSQL logical replication through an SSH forward over this machine when wal_level is logical" + (plan.AllowDatabaseRestart ? " (set and restarted if not)" : string.Empty)
+                      + " and every table has a key; else pg_dump into pg_restore, and the reason is on the migration)"));
             }
 
             return string.Join(" and ", parts) + (verify ? ", verified (row counts and checksums, sha256)" : ", not verified (the old node is live)");

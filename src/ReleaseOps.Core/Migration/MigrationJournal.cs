@@ -196,7 +196,7 @@ namespace ReleaseOps.Core.Migration
                 {
                     step.Detail = await definition.Run(info, token).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is ReleaseOpsException or OperationCanceledException or IOException)
+                catch (Exception ex) when (ex is ReleaseOpsException or OperationCanceledException or IOException or Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException)
                 {
                     step.State = "Failed";
                     step.Error = ex.Message;
@@ -237,17 +237,23 @@ namespace ReleaseOps.Core.Migration
             public DateTimeOffset? ServingAt { get; set; }
             public DateTimeOffset? DeleteAfter { get; set; }
             public DateTimeOffset? OldNodeRemoved { get; set; }
+            public string? DatabaseMethod { get; set; }
+            public string? DatabaseFallbackReason { get; set; }
+            public string[]? TablesWithoutKey { get; set; }
+            public string? ReplicationSlot { get; set; }
 
             public static Stored From(MigrationInfo i) => new()
             {
                 Id = i.Id, Project = i.Project, Source = i.Source, Target = i.Target, Status = i.Status, Steps = i.Steps.ToList(),
                 FreezeStarted = i.FreezeStarted, ServingAt = i.ServingAt, DeleteAfter = i.DeleteAfter, OldNodeRemoved = i.OldNodeRemoved,
+                DatabaseMethod = i.DatabaseMethod, DatabaseFallbackReason = i.DatabaseFallbackReason, TablesWithoutKey = i.TablesWithoutKey, ReplicationSlot = i.ReplicationSlot,
             };
 
             public MigrationInfo ToInfo(string path) => new()
             {
                 Id = Id, Project = Project, Source = Source, Target = Target, Status = Status, Steps = Steps,
                 FreezeStarted = FreezeStarted, ServingAt = ServingAt, DeleteAfter = DeleteAfter, OldNodeRemoved = OldNodeRemoved, JournalPath = path,
+                DatabaseMethod = DatabaseMethod, DatabaseFallbackReason = DatabaseFallbackReason, TablesWithoutKey = TablesWithoutKey ?? new string[0], ReplicationSlot = ReplicationSlot,
             };
         }
     }

@@ -22,6 +22,13 @@ namespace ReleaseOps.Commands
         [ValidateNotNullOrEmpty]
         public string Resume { get; set; } = string.Empty;
 
+        /// <summary>May set wal_level = logical on the old database and restart it, so that the database moves by logical replication.</summary>
+        [Parameter(ParameterSetName = PlanSet)]
+        public SwitchParameter AllowDatabaseRestart { get; set; }
+
+        /// <inheritdoc />
+        protected override bool AllowRestart => AllowDatabaseRestart;
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
