@@ -72,6 +72,9 @@ namespace ReleaseOps.Core
         /// <summary>…: the database '…' was not found.</summary>
         public const string DatabaseNotFound = nameof(DatabaseNotFound);
 
+        /// <summary>wal_level can be changed (with -AllowDatabaseRestart) only for a database in the compose stack.</summary>
+        public const string DatabaseRestartNotSupported = nameof(DatabaseRestartNotSupported);
+
         /// <summary>DatabaseRestoreFailed</summary>
         public const string DatabaseRestoreFailed = nameof(DatabaseRestoreFailed);
 
@@ -513,6 +516,9 @@ namespace ReleaseOps.Core
         /// <summary>…: PostgreSQL … is older than 14, which the switch to the new copy needs. Nothing was copied.</summary>
         public const string PostgresTooOld = nameof(PostgresTooOld);
 
+        /// <summary>The new node runs an older PostgreSQL than the old one: the data cannot move there.</summary>
+        public const string PostgresVersionMismatch = nameof(PostgresVersionMismatch);
+
         /// <summary>The folder '…' does not exist.</summary>
         public const string ProjectPathNotFound = nameof(ProjectPathNotFound);
 
@@ -596,6 +602,12 @@ namespace ReleaseOps.Core
 
         /// <summary>…: … does not exist.</summary>
         public const string RemotePathNotFound = nameof(RemotePathNotFound);
+
+        /// <summary>The replication slot on the old node is gone, so the new database cannot catch up.</summary>
+        public const string ReplicationSlotMissing = nameof(ReplicationSlotMissing);
+
+        /// <summary>The subscription has had no running worker for a minute; the copy is stuck.</summary>
+        public const string ReplicationStalled = nameof(ReplicationStalled);
 
         /// <summary>The report could not be written to '…': …</summary>
         public const string ReportWriteFailed = nameof(ReportWriteFailed);

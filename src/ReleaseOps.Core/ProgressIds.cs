@@ -28,6 +28,9 @@ namespace ReleaseOps.Core
         /// <summary>Sync-NodeDatabase, alone or as a migration step.</summary>
         public const int DatabaseSync = 4710;
 
+        /// <summary>A migration's logical replication of the database (the initial copy and the catch-up).</summary>
+        public const int DatabaseReplication = 4712;
+
         /// <summary>Sync-NodeFile, alone or as a migration step.</summary>
         public const int FileSync = 4720;
 

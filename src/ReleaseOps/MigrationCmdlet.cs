@@ -72,7 +72,7 @@ namespace ReleaseOps
 
             if (journal is { Status: "RolledBack" })
             {
-                throw new ReleaseOpsException("MigrationRolledBack", FailureCategory.InvalidOperation, $"Migration {journal.Id} was undone; it cannot be resumed.",
+                throw new ReleaseOpsException(ErrorIds.MigrationRolledBack, FailureCategory.InvalidOperation, $"Migration {journal.Id} was undone; it cannot be resumed.",
                     "Start a new migration with Invoke-Migration and the same parameters.", journal.Id);
             }
 

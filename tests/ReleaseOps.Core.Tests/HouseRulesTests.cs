@@ -118,8 +118,7 @@ namespace ReleaseOps.Core.Tests
         public void The_code_names_error_ids_through_the_catalogue()
         {
             var offenders = new List<string>();
-            // The migration rooms follow once the migration work on its own branch has landed.
-            foreach (var file in SourceFiles().Where(f => !Regex.IsMatch(f, "Migration|SyncNode|NodePair")))
+            foreach (var file in SourceFiles().Where(f => Path.GetFileName(f) != "ErrorIds.cs"))
             {
                 var text = File.ReadAllText(file);
                 foreach (Match m in Regex.Matches(text, @"new ReleaseOpsException\(\s*""|new\(\s*""\w+"",\s*FailureCategory|""\w+"",\s*FailureCategory\.|FailureId\s*(?:==|is)\s*""|ErrorId\s*(?:==|is)\s*"""))

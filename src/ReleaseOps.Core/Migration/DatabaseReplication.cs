@@ -45,7 +45,7 @@ namespace ReleaseOps.Core.Migration
     /// </summary>
     public sealed class DatabaseReplication : IDisposable
     {
-        public const int ProgressActivity = 4712;
+        public const int ProgressActivity = ProgressIds.DatabaseReplication;
 
         private const char Us = DatabaseSync.FieldSeparator;
         private const char Rs = DatabaseSync.RecordSeparator;
@@ -160,7 +160,7 @@ $releaseops$;
             var f = output.Trim(Rs, '\n', '\r').Split(Us);
             if (f.Length != 5)
             {
-                throw new ReleaseOpsException("DatabaseCommandFailed", FailureCategory.InvalidResult, $"{source.Name}: unexpected answer to the replication check: '{output.Trim()}'.",
+                throw new ReleaseOpsException(ErrorIds.DatabaseCommandFailed, FailureCategory.InvalidResult, $"{source.Name}: unexpected answer to the replication check: '{output.Trim()}'.",
                     "Run the command again with -Verbose -Debug.", source.Name);
             }
 
@@ -226,7 +226,7 @@ $releaseops$;
         {
             if (!s.IsCompose || s.ContainerId is null)
             {
-                throw new ReleaseOpsException("DatabaseRestartNotSupported", FailureCategory.NotImplemented,
+                throw new ReleaseOpsException(ErrorIds.DatabaseRestartNotSupported, FailureCategory.NotImplemented,
                     $"{source.Name}: wal_level can be changed here only for a database in the compose stack; this one runs on the host.",
                     "Set wal_level = logical and restart PostgreSQL on the old node yourself (a short outage), then resume the migration; or let it fall back to dump and restore.", source.Name);
             }
@@ -237,7 +237,7 @@ $releaseops$;
                 null, reporter, token).ConfigureAwait(false);
             if (!r.Succeeded)
             {
-                throw new ReleaseOpsException("DatabaseCommandFailed", FailureCategory.InvalidResult, $"{source.Name}: could not restart the database container: {NodeStream.Brief(r.Error)}",
+                throw new ReleaseOpsException(ErrorIds.DatabaseCommandFailed, FailureCategory.InvalidResult, $"{source.Name}: could not restart the database container: {NodeStream.Brief(r.Error)}",
                     "Start the old stack's db service again (docker compose up -d db), then resume the migration.", source.Name);
             }
 
@@ -248,7 +248,7 @@ $releaseops$;
                 {
                     level = (await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, database, "SELECT current_setting('wal_level');\n", Array.Empty<string>(), tuples: true), "read wal_level", reporter, token).ConfigureAwait(false)).Trim(Rs, '\n', '\r', ' ');
                 }
-                catch (ReleaseOpsException ex) when (ex.ErrorId is "DatabaseCommandFailed" or "DatabaseNotFound")
+                catch (ReleaseOpsException ex) when (ex.ErrorId is ErrorIds.DatabaseCommandFailed or ErrorIds.DatabaseNotFound)
                 {
                     await Task.Delay(500, token).ConfigureAwait(false);
                 }
@@ -256,7 +256,7 @@ $releaseops$;
 
             if (level != "logical")
             {
-                throw new ReleaseOpsException("DatabaseCommandFailed", FailureCategory.InvalidResult, $"{source.Name}: wal_level is '{level}' after the restart, not logical.",
+                throw new ReleaseOpsException(ErrorIds.DatabaseCommandFailed, FailureCategory.InvalidResult, $"{source.Name}: wal_level is '{level}' after the restart, not logical.",
                     "Check the old database's configuration and that it runs, then resume the migration.", source.Name);
             }
         }
@@ -321,7 +321,7 @@ $releaseops$;
                 }
                 else if (idle.Elapsed > TimeSpan.FromSeconds(60))
                 {
-                    throw new ReleaseOpsException("ReplicationStalled", FailureCategory.InvalidResult,
+                    throw new ReleaseOpsException(ErrorIds.ReplicationStalled, FailureCategory.InvalidResult,
                         $"{target.Name}: the subscription {name} has had no running worker for a minute; the copy is stuck ({state.Pending} of {state.Tables} tables left).",
                         "Read the new node's PostgreSQL log (the subscription's errors are there), fix the cause, then resume the migration.", target.Name);
                 }
@@ -374,13 +374,13 @@ $releaseops$;
 
                     if (slot == "missing")
                     {
-                        throw new ReleaseOpsException("ReplicationSlotMissing", FailureCategory.InvalidResult, $"{source.Name}: the replication slot {name} is gone, so the new database cannot catch up.",
+                        throw new ReleaseOpsException(ErrorIds.ReplicationSlotMissing, FailureCategory.InvalidResult, $"{source.Name}: the replication slot {name} is gone, so the new database cannot catch up.",
                             $"Undo the migration (Undo-Migration {info.Id}) and start a new one.", source.Name);
                     }
 
                     if (watch.Elapsed > TimeSpan.FromMinutes(10))
                     {
-                        throw new ReleaseOpsException("ReplicationStalled", FailureCategory.InvalidResult, $"{target.Name}: the subscription {name} did not catch up with {lsn} in 10 minutes ({slot}).",
+                        throw new ReleaseOpsException(ErrorIds.ReplicationStalled, FailureCategory.InvalidResult, $"{target.Name}: the subscription {name} did not catch up with {lsn} in 10 minutes ({slot}).",
                             "Read the new node's PostgreSQL log, fix the cause, then resume the migration.", target.Name);
                     }
 
@@ -427,7 +427,7 @@ $releaseops$;
             result.Verified = bad.Count == 0;
             if (bad.Count > 0)
             {
-                throw new ReleaseOpsException("DatabaseVerificationFailed", FailureCategory.InvalidResult,
+                throw new ReleaseOpsException(ErrorIds.DatabaseVerificationFailed, FailureCategory.InvalidResult,
                     $"{source.Name}/{request.Database} and {target.Name}/{request.TargetName} differ in {bad.Count} table(s) after the catch-up: "
                     + string.Join(", ", bad.Select(x => $"{x.Table} (rows {x.SourceRows?.ToString(CultureInfo.InvariantCulture) ?? "missing"} vs {x.TargetRows?.ToString(CultureInfo.InvariantCulture) ?? "missing"})")) + ".",
                     "Make sure nothing writes to the old database (the write freeze), then resume the migration.", result);
@@ -625,7 +625,7 @@ $releaseops$;
             {
                 output = await DatabaseSync.RunAsync(target, t, DatabaseSync.Psql(t, database, SubscriptionStateQuery, DatabaseSync.Vars(("name", name)), tuples: true), "read the subscription's state", reporter, token).ConfigureAwait(false);
             }
-            catch (ReleaseOpsException ex) when (ex.ErrorId == "DatabaseNotFound")
+            catch (ReleaseOpsException ex) when (ex.ErrorId == ErrorIds.DatabaseNotFound)
             {
                 return (string.Empty, 0, 0, string.Empty, 0);
             }

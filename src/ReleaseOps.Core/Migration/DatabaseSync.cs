@@ -125,7 +125,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
         {
             if (string.IsNullOrEmpty(name) || Encoding.UTF8.GetByteCount(name) > 63 || name.Any(char.IsControl))
             {
-                throw new ReleaseOpsException("InvalidDatabaseName", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.InvalidDatabaseName, FailureCategory.InvalidArgument,
                     $"The {what} name '{name}' is not a valid PostgreSQL database name (1 to 63 bytes, no control characters).",
                     "Pass the database's exact name.", name);
             }
@@ -203,7 +203,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             var parts = info.Trim().Split(FieldSeparator);
             if (parts.Length != 3)
             {
-                throw new ReleaseOpsException("DatabaseNotFound", FailureCategory.ObjectNotFound, $"{source.Name}: the database '{request.Database}' was not found.",
+                throw new ReleaseOpsException(ErrorIds.DatabaseNotFound, FailureCategory.ObjectNotFound, $"{source.Name}: the database '{request.Database}' was not found.",
                     "Check the database's name and how PostgreSQL is reached (-ComposeDirectory, -PgHost, -PgPort).", request.Database);
             }
 
@@ -239,7 +239,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             if (!stream.Succeeded)
             {
                 var sourceFailed = stream.SourceFailed;
-                throw new ReleaseOpsException(sourceFailed ? "DatabaseDumpFailed" : "DatabaseRestoreFailed", FailureCategory.InvalidResult,
+                throw new ReleaseOpsException(sourceFailed ? ErrorIds.DatabaseDumpFailed : ErrorIds.DatabaseRestoreFailed, FailureCategory.InvalidResult,
                     $"{(sourceFailed ? source.Name + ": pg_dump" : target.Name + ": pg_restore")} failed after {stream.Bytes} bytes "
                     + $"(source exit {Exit(stream.SourceExit)}, target exit {Exit(stream.TargetExit)}): {NodeStream.Brief(sourceFailed ? stream.SourceError : stream.TargetError)}"
                     + $" The database '{request.TargetName}' on {target.Name} is unchanged.",
@@ -293,7 +293,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
                 var f = r.Split(FieldSeparator);
                 if (f.Length != 3 || !long.TryParse(f[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var rows))
                 {
-                    throw new ReleaseOpsException("DatabaseVerificationFailed", FailureCategory.InvalidResult, $"Unexpected verification output: '{r}'.", "Run the command again with -Verbose.", r);
+                    throw new ReleaseOpsException(ErrorIds.DatabaseVerificationFailed, FailureCategory.InvalidResult, $"Unexpected verification output: '{r}'.", "Run the command again with -Verbose.", r);
                 }
 
                 tables[f[0]] = (rows, f[2]);
@@ -317,7 +317,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             if (bad.Count > 0)
             {
                 var names = string.Join(", ", bad.Select(x => $"{x.Table} (rows {Show(x.SourceRows)} vs {Show(x.TargetRows)}{(x.SourceRows == x.TargetRows ? ", checksums differ" : string.Empty)})"));
-                throw new ReleaseOpsException("DatabaseVerificationFailed", FailureCategory.InvalidResult,
+                throw new ReleaseOpsException(ErrorIds.DatabaseVerificationFailed, FailureCategory.InvalidResult,
                     $"{source.Name}/{sourceDb} and {target.Name}/{targetDb} differ in {bad.Count} table(s): {names}."
                     + (targetDb.StartsWith(StagingName(result.TargetDatabase), StringComparison.Ordinal) ? $" '{result.TargetDatabase}' on {target.Name} is unchanged; the restored copy stays as {targetDb} for inspection (the next run drops it)." : string.Empty),
                     "Make sure nothing writes to the source (the write freeze), then run the command again.", result);
@@ -362,7 +362,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             {
                 var error = NodeStream.Brief(r.Error);
                 var missing = error.IndexOf("does not exist", StringComparison.Ordinal) >= 0 && error.IndexOf("database", StringComparison.Ordinal) >= 0;
-                throw new ReleaseOpsException(missing ? "DatabaseNotFound" : r.FailureId == "SudoFailed" ? "SudoFailed" : "DatabaseCommandFailed",
+                throw new ReleaseOpsException(missing ? ErrorIds.DatabaseNotFound : r.FailureId == ErrorIds.SudoFailed ? ErrorIds.SudoFailed : ErrorIds.DatabaseCommandFailed,
                     missing ? FailureCategory.ObjectNotFound : FailureCategory.InvalidResult,
                     $"{session.Name}: could not {what} (exit {Exit(r.ExitCode)}): {error}",
                     missing ? "Check the database's name and how PostgreSQL is reached (-ComposeDirectory, -PgHost, -PgPort)." : "Read the error; run the same command with -Verbose -Debug to see each command.",
@@ -384,7 +384,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             if (int.TryParse(sourceVersionNum, NumberStyles.None, CultureInfo.InvariantCulture, out var sv) && int.TryParse(targetVersionNum, NumberStyles.None, CultureInfo.InvariantCulture, out var tv)
                 && tv / 10000 < sv / 10000)
             {
-                throw new ReleaseOpsException("PostgresVersionMismatch", FailureCategory.InvalidOperation,
+                throw new ReleaseOpsException(ErrorIds.PostgresVersionMismatch, FailureCategory.InvalidOperation,
                     $"{targetNode} runs PostgreSQL {tv / 10000}, older than {sv / 10000} on {sourceNode}: the data cannot move to an older major version. Nothing was copied.",
                     $"Run PostgreSQL {sv / 10000} or newer on {targetNode}, then run the command again.", targetNode);
             }
@@ -394,7 +394,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
         {
             if (!int.TryParse(versionNum, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < MinimumServerVersion)
             {
-                throw new ReleaseOpsException("PostgresTooOld", FailureCategory.NotImplemented,
+                throw new ReleaseOpsException(ErrorIds.PostgresTooOld, FailureCategory.NotImplemented,
                     $"{node}: PostgreSQL {versionNum} is older than 14, which the switch to the new copy needs. Nothing was copied.",
                     "Run PostgreSQL 14 or newer on the target (the new node should run the newest), then run the command again.", node);
             }
@@ -425,14 +425,14 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
                 if (await Task.WhenAny(read, exec, Task.Delay(TimeSpan.FromSeconds(60), token)).ConfigureAwait(false) != read)
                 {
                     token.ThrowIfCancellationRequested();
-                    throw new ReleaseOpsException("DatabaseCommandFailed", FailureCategory.InvalidResult, $"{session.Name}: could not take the sync lock of '{database}'.",
+                    throw new ReleaseOpsException(ErrorIds.DatabaseCommandFailed, FailureCategory.InvalidResult, $"{session.Name}: could not take the sync lock of '{database}'.",
                         "Check that PostgreSQL runs on the target, and run the command again with -Verbose.", session.Name);
                 }
 
                 var answer = (await read.ConfigureAwait(false) ?? string.Empty).Trim();
                 if (answer != "locked")
                 {
-                    throw new ReleaseOpsException("DatabaseSyncLocked", FailureCategory.ResourceUnavailable,
+                    throw new ReleaseOpsException(ErrorIds.DatabaseSyncLocked, FailureCategory.ResourceUnavailable,
                         $"{session.Name}: another sync into the database '{database}' is running (it holds its advisory lock). Nothing was changed.",
                         "Wait for the other run (another Sync-NodeDatabase or migration) to finish, then run the command again.", database);
                 }

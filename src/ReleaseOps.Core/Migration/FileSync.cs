@@ -122,7 +122,7 @@ namespace ReleaseOps.Core.Migration
         /// </summary>
         public static string Normalize(string path, string what)
         {
-            static ReleaseOpsException Invalid(string? path, string what, string why) => new("InvalidSyncPath", FailureCategory.InvalidArgument,
+            static ReleaseOpsException Invalid(string? path, string what, string why) => new(ErrorIds.InvalidSyncPath, FailureCategory.InvalidArgument,
                 $"The {what} '{path}' {why}.", "Pass the absolute path of the folder to sync, such as /srv/cortico/uploads.", path);
 
             if (string.IsNullOrEmpty(path) || path[0] != '/')
@@ -202,7 +202,7 @@ namespace ReleaseOps.Core.Migration
             // tar needs a little more than the data (headers, directories); keep 1 MB of slack.
             if (free < needed + (1L << 20))
             {
-                throw new ReleaseOpsException("TargetDiskFull", FailureCategory.ResourceUnavailable,
+                throw new ReleaseOpsException(ErrorIds.TargetDiskFull, FailureCategory.ResourceUnavailable,
                     $"{target.Name}: the disk of {targetPath} has {DatabaseSync.Megabytes(free)} free, and the files to send need {DatabaseSync.Megabytes(needed)} (No space left on device). Nothing was sent.",
                     "Free space on the target (or grow its disk), then run the same command again.", targetPath);
             }
@@ -261,7 +261,7 @@ namespace ReleaseOps.Core.Migration
             if (deleted.Count > request.MaxDelete)
             {
                 reporter.CompleteProgress(ProgressActivity, activity);
-                throw new ReleaseOpsException("TooManyDeletions", FailureCategory.LimitsExceeded,
+                throw new ReleaseOpsException(ErrorIds.TooManyDeletions, FailureCategory.LimitsExceeded,
                     $"{target.Name}:{targetPath} has {deleted.Count} entries that {source.Name}:{request.Path} lacks, more than the {request.MaxDelete} one sync may delete. Nothing was changed.",
                     $"Check that the paths are right (-WhatIf shows the numbers). If the deletions are meant, raise -MaxDelete to at least {deleted.Count}, or pass -KeepDeleted.", targetPath);
             }
@@ -477,14 +477,14 @@ namespace ReleaseOps.Core.Migration
             if (r.SourceExit == 5 || r.TargetExit == 5)
             {
                 var side = r.SourceExit == 5 ? source : target;
-                throw new ReleaseOpsException("UnsafeSyncPath", FailureCategory.SecurityError,
+                throw new ReleaseOpsException(ErrorIds.UnsafeSyncPath, FailureCategory.SecurityError,
                     $"{side.Name}: {NodeStream.Brief(r.SourceExit == 5 ? r.SourceError : r.TargetError).Replace("releaseops: ", string.Empty)}; a sync never follows a link in its folder's path.",
                     "Pass the folder's real path (readlink -f on the node), after checking who made the link.", request.Path);
             }
 
             if (r.TargetExit == 25)
             {
-                throw new ReleaseOpsException("TooManyDeletions", FailureCategory.LimitsExceeded,
+                throw new ReleaseOpsException(ErrorIds.TooManyDeletions, FailureCategory.LimitsExceeded,
                     $"{target.Name}:{request.TargetPathOrSame}: rsync stopped deleting at -MaxDelete {request.MaxDelete} (the source lost more entries since it was listed): {NodeStream.Brief(r.TargetError)}",
                     "Check the source, then run the command again (-WhatIf shows the numbers), with a higher -MaxDelete if the deletions are meant.", request.TargetPathOrSame);
             }
@@ -492,7 +492,7 @@ namespace ReleaseOps.Core.Migration
             if (!r.Succeeded)
             {
                 var sourceFailed = r.SourceExit != 0 && r.SourceExit != null && r.TargetExit is 0 or null;
-                throw new ReleaseOpsException("FileStreamFailed", FailureCategory.InvalidResult,
+                throw new ReleaseOpsException(ErrorIds.FileStreamFailed, FailureCategory.InvalidResult,
                     $"rsync {source.Name} -> {target.Name} failed after {r.Down} bytes (sender exit {r.SourceExit?.ToString(CultureInfo.InvariantCulture) ?? "none: the connection was cut or the command killed"}, "
                     + $"receiver exit {r.TargetExit?.ToString(CultureInfo.InvariantCulture) ?? "none"}{(r.RelayError is null ? string.Empty : ", " + r.RelayError)}): "
                     + NodeStream.Brief(sourceFailed ? r.SourceError : r.TargetError + "\n" + r.SourceError),
@@ -527,7 +527,7 @@ namespace ReleaseOps.Core.Migration
             var mark = await NodeCommandRunner.RunAsync(target, new NodeCommandRequest { Command = MarkScript, Arguments = new[] { targetPath }, Sudo = true, Input = Nul(bad.Select(p => "./" + p)) }, null, reporter, token).ConfigureAwait(false);
             CheckFolders(mark, target, targetPath);
             Check(mark, target, "mark the differing files to be sent again");
-            throw new ReleaseOpsException("FileVerificationFailed", FailureCategory.InvalidResult,
+            throw new ReleaseOpsException(ErrorIds.FileVerificationFailed, FailureCategory.InvalidResult,
                 $"{source.Name}:{request.Path} and {target.Name}:{targetPath} differ in {bad.Count} file(s): {string.Join(", ", bad.Take(20))}{(bad.Count > 20 ? ", ..." : string.Empty)}. They are marked on the target to be sent again by the next run.",
                 "If the source was being written to, run the command again (during the write freeze for the final sync).", result);
         }
@@ -570,7 +570,7 @@ namespace ReleaseOps.Core.Migration
                 if (!stream.Succeeded)
                 {
                     var sourceFailed = stream.SourceFailed;
-                    throw new ReleaseOpsException("FileStreamFailed", FailureCategory.InvalidResult,
+                    throw new ReleaseOpsException(ErrorIds.FileStreamFailed, FailureCategory.InvalidResult,
                         $"{(sourceFailed ? source.Name + ": tar --create" : target.Name + ": tar --extract")} failed after {stream.Bytes} bytes "
                         + $"(source exit {stream.SourceExit?.ToString(CultureInfo.InvariantCulture) ?? "none: the connection was cut or the command killed"}, target exit {stream.TargetExit?.ToString(CultureInfo.InvariantCulture) ?? "none"}): "
                         + NodeStream.Brief(sourceFailed ? stream.SourceError : stream.TargetError),
@@ -649,7 +649,7 @@ namespace ReleaseOps.Core.Migration
             var r = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = ListScript, Arguments = new[] { path }, Sudo = true }, null, reporter, token).ConfigureAwait(false);
             if (r.ExitCode == 5)
             {
-                throw new ReleaseOpsException("UnsafeSyncPath", FailureCategory.SecurityError, $"{session.Name}: {NodeStream.Brief(r.Error).Replace("releaseops: ", string.Empty)}; a sync never follows a link in its folder's path.",
+                throw new ReleaseOpsException(ErrorIds.UnsafeSyncPath, FailureCategory.SecurityError, $"{session.Name}: {NodeStream.Brief(r.Error).Replace("releaseops: ", string.Empty)}; a sync never follows a link in its folder's path.",
                     "Pass the folder's real path (readlink -f on the node), after checking who made the link.", path);
             }
 
@@ -657,7 +657,7 @@ namespace ReleaseOps.Core.Migration
             {
                 if (mustExist)
                 {
-                    throw new ReleaseOpsException("SyncPathNotFound", FailureCategory.ObjectNotFound, $"{session.Name}: the folder {path} does not exist.", "Pass an existing folder on the source.", path);
+                    throw new ReleaseOpsException(ErrorIds.SyncPathNotFound, FailureCategory.ObjectNotFound, $"{session.Name}: the folder {path} does not exist.", "Pass an existing folder on the source.", path);
                 }
 
                 return new Dictionary<string, FileEntry>();
@@ -679,7 +679,7 @@ namespace ReleaseOps.Core.Migration
         {
             if (r.ExitCode == 5)
             {
-                throw new ReleaseOpsException("UnsafeSyncPath", FailureCategory.SecurityError,
+                throw new ReleaseOpsException(ErrorIds.UnsafeSyncPath, FailureCategory.SecurityError,
                     $"{session.Name}: {NodeStream.Brief(r.Error).Replace("releaseops: ", string.Empty)} in {path}; a sync never follows a link inside its folder. What was before it is done, nothing after it.",
                     "Check who made the link (an app container that writes the folder), remove it, and run the same command again.", path);
             }
@@ -689,7 +689,7 @@ namespace ReleaseOps.Core.Migration
         {
             if (!r.Succeeded)
             {
-                throw new ReleaseOpsException(r.FailureId == "SudoFailed" ? "SudoFailed" : "NodeCommandFailed", FailureCategory.InvalidResult,
+                throw new ReleaseOpsException(r.FailureId == ErrorIds.SudoFailed ? ErrorIds.SudoFailed : ErrorIds.NodeCommandFailed, FailureCategory.InvalidResult,
                     $"{session.Name}: could not {what} (exit {r.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}): {NodeStream.Brief(r.Error)}",
                     "Read the error; run the same command with -Verbose to see more.", session.Name);
             }

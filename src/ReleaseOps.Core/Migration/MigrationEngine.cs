@@ -281,7 +281,7 @@ namespace ReleaseOps.Core.Migration
                         {
                             var answers = await DnsPropagation.CheckAsync(full, "A", new[] { plan.TargetAddress }, servers, token).ConfigureAwait(false);
                             return answers.All(a => a.Matches) ? answers : null;
-                        }, plan.DnsTimeout, settings.PollInterval, reporter, token, "DnsNotPropagated", "Check the zone with Get-DnsRecord, then resume the migration.", full).ConfigureAwait(false);
+                        }, plan.DnsTimeout, settings.PollInterval, reporter, token, ErrorIds.DnsNotPropagated, "Check the zone with Get-DnsRecord, then resume the migration.", full).ConfigureAwait(false);
                     }
 
                     return string.Join(", ", changed);
@@ -375,14 +375,14 @@ namespace ReleaseOps.Core.Migration
             EnsureCompleted(info);
             if (!force && KeptUntil(info, now) is { } due)
             {
-                throw new ReleaseOpsException("MigrationNotDue", FailureCategory.InvalidOperation,
+                throw new ReleaseOpsException(ErrorIds.MigrationNotDue, FailureCategory.InvalidOperation,
                     $"Migration {info.Id}: the old node {info.Source} is kept until {due:yyyy-MM-dd HH:mm} UTC (a week after its stack stopped).",
                     $"Run Complete-Migration again after {due:yyyy-MM-dd HH:mm} UTC, or pass -Force if the week is not needed.", info.Id);
             }
 
             if (setup.Plan.SourceNode is not { } node)
             {
-                throw new ReleaseOpsException("MigrationNodeUnknown", FailureCategory.InvalidOperation,
+                throw new ReleaseOpsException(ErrorIds.MigrationNodeUnknown, FailureCategory.InvalidOperation,
                     $"Migration {info.Id} knows the old node only as {info.Source}, not as a provider's node, so it cannot delete it.",
                     "Delete the old node with its provider's tools (or Get-ProjectNode | Remove-ProjectNode), then it is done.", info.Id);
             }
@@ -412,7 +412,7 @@ namespace ReleaseOps.Core.Migration
         {
             if (info.Status is not "Completed" and not "Closed")
             {
-                throw new ReleaseOpsException("MigrationNotCompleted", FailureCategory.InvalidOperation,
+                throw new ReleaseOpsException(ErrorIds.MigrationNotCompleted, FailureCategory.InvalidOperation,
                     $"Migration {info.Id} is {info.Status}: the old node is deleted only after the new node serves.",
                     info.Status == "RolledBack" ? "The migration was undone; remove the new node instead if it is not needed." : $"Resume it first: Resume-Migration {info.Id}.", info.Id);
             }
@@ -434,14 +434,14 @@ namespace ReleaseOps.Core.Migration
                 (output, _) => reporter.Verbose($"{session.Name}: {output}"), reporter, token).ConfigureAwait(false);
             if (result.ExitCode == 86)
             {
-                throw new ReleaseOpsException("UnsafeStackFolder", FailureCategory.SecurityError,
+                throw new ReleaseOpsException(ErrorIds.UnsafeStackFolder, FailureCategory.SecurityError,
                     $"{session.Name}: {result.Error.Trim().Replace("releaseops: ", string.Empty)}; its commands would run another account's files as root. Nothing was run.",
                     $"Give {stackPath} to root (after reading its compose and env files), then resume the migration.", session.Name);
             }
 
             if (result.ExitCode != 0)
             {
-                throw new ReleaseOpsException("MigrationCommandFailed", FailureCategory.InvalidResult,
+                throw new ReleaseOpsException(ErrorIds.MigrationCommandFailed, FailureCategory.InvalidResult,
                     $"{session.Name}: '{line}' failed (exit {result.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}): {result.Error.Trim()}",
                     fix, session.Name);
             }

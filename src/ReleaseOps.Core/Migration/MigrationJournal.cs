@@ -79,7 +79,7 @@ namespace ReleaseOps.Core.Migration
             var path = PlanPath(info);
             if (!File.Exists(path))
             {
-                throw new ReleaseOpsException("MigrationPlanMissing", FailureCategory.ObjectNotFound, $"Migration {info.Id} has no stored plan ({path}).",
+                throw new ReleaseOpsException(ErrorIds.MigrationPlanMissing, FailureCategory.ObjectNotFound, $"Migration {info.Id} has no stored plan ({path}).",
                     "Resume it by giving Invoke-Migration the same -Source, -Target, -Project and plan parameters as when it started.", info.Id);
             }
 
@@ -89,7 +89,7 @@ namespace ReleaseOps.Core.Migration
             }
             catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
             {
-                throw new ReleaseOpsException("MigrationJournalUnreadable", FailureCategory.InvalidData, $"The plan of migration {info.Id} ({path}) cannot be read: {ex.Message}",
+                throw new ReleaseOpsException(ErrorIds.MigrationJournalUnreadable, FailureCategory.InvalidData, $"The plan of migration {info.Id} ({path}) cannot be read: {ex.Message}",
                     "Restore the file from a backup, or resume by giving Invoke-Migration the same parameters as when it started.", path, ex);
             }
         }
@@ -106,7 +106,7 @@ namespace ReleaseOps.Core.Migration
 
             if (!valid || !File.Exists(path))
             {
-                throw new ReleaseOpsException("MigrationNotFound", FailureCategory.ObjectNotFound, $"There is no migration '{id}' in {directory ?? Directory}.",
+                throw new ReleaseOpsException(ErrorIds.MigrationNotFound, FailureCategory.ObjectNotFound, $"There is no migration '{id}' in {directory ?? Directory}.",
                     "List the migrations with Get-Migration; RELEASEOPS_MIGRATIONS must name the folder that the migration was started with.", id);
             }
 
@@ -124,7 +124,7 @@ namespace ReleaseOps.Core.Migration
             }
             catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
             {
-                throw new ReleaseOpsException("MigrationJournalUnreadable", FailureCategory.InvalidData, $"The migration journal {path} cannot be read: {ex.Message}",
+                throw new ReleaseOpsException(ErrorIds.MigrationJournalUnreadable, FailureCategory.InvalidData, $"The migration journal {path} cannot be read: {ex.Message}",
                     "Restore the file from a backup, or look at the nodes by hand; the journal is what makes a resume exact.", path, ex);
             }
         }
@@ -162,7 +162,7 @@ namespace ReleaseOps.Core.Migration
             }
             catch (UnauthorizedAccessException ex)
             {
-                throw new ReleaseOpsException("MigrationJournalUnwritable", FailureCategory.PermissionDenied, $"The migration journal {path} cannot be written: {ex.Message}",
+                throw new ReleaseOpsException(ErrorIds.MigrationJournalUnwritable, FailureCategory.PermissionDenied, $"The migration journal {path} cannot be written: {ex.Message}",
                     "Check that RELEASEOPS_MIGRATIONS (or ~/.local/share/releaseops/migrations) is a folder you own and can write.", path, ex);
             }
         }
@@ -184,7 +184,7 @@ namespace ReleaseOps.Core.Migration
                     continue;
                 }
 
-                var definition = steps.FirstOrDefault(s => s.Name == step.Name) ?? throw new ReleaseOpsException("MigrationStepUnknown", FailureCategory.InvalidData,
+                var definition = steps.FirstOrDefault(s => s.Name == step.Name) ?? throw new ReleaseOpsException(ErrorIds.MigrationStepUnknown, FailureCategory.InvalidData,
                     $"The journal {info.JournalPath} names a step {step.Name} that this version does not know.", "Resume with the version of ReleaseOps that started the migration.", info.JournalPath);
                 step.State = "Running";
                 step.Attempts++;
@@ -208,7 +208,7 @@ namespace ReleaseOps.Core.Migration
                     }
 
                     var done = info.Steps.Where(s => s.State == "Done").Select(s => s.Name).ToList();
-                    throw new ReleaseOpsException("MigrationStepFailed", FailureCategory.InvalidResult,
+                    throw new ReleaseOpsException(ErrorIds.MigrationStepFailed, FailureCategory.InvalidResult,
                         $"Migration {info.Id} stopped at {step.Name} (step {i + 1} of {info.Steps.Count}, on {definition.Node ?? info.Source + " -> " + info.Target}): {ex.Message} "
                         + (done.Count == 0 ? "No step was done." : $"Done: {string.Join(", ", done)}.") + $" Resume with: Resume-Migration {info.Id}",
                         $"Fix the cause, then resume: Invoke-Migration -Resume {info.Id} (or Resume-Migration {info.Id}). Steps that are done are not run again.", info, ex);

@@ -37,7 +37,7 @@ namespace ReleaseOps.Core.Migration
             {
                 if ((File.Exists(p) || System.IO.Directory.Exists(p)) && new FileInfo(p).Attributes.HasFlag(FileAttributes.ReparsePoint))
                 {
-                    throw new ReleaseOpsException("UnsafeJournalFolder", FailureCategory.SecurityError, $"{p} is a symbolic link; ReleaseOps does not follow links in its journal folder.",
+                    throw new ReleaseOpsException(ErrorIds.UnsafeJournalFolder, FailureCategory.SecurityError, $"{p} is a symbolic link; ReleaseOps does not follow links in its journal folder.",
                         $"Remove the link, and check who can write {dir}.", p);
                 }
             }
@@ -50,7 +50,7 @@ namespace ReleaseOps.Core.Migration
             catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
             {
                 var holder = File.Exists(infoPath) ? SafeRead(infoPath) : "another ReleaseOps process";
-                throw new ReleaseOpsException("MigrationLocked", FailureCategory.ResourceUnavailable,
+                throw new ReleaseOpsException(ErrorIds.MigrationLocked, FailureCategory.ResourceUnavailable,
                     $"The migration of {project} is being run by {holder}. Nothing was changed.",
                     "Wait for that run to end (Get-Migration shows its progress), then run the command again.", project, ex);
             }

@@ -46,30 +46,30 @@ namespace ReleaseOps.Core.Migration
         {
             if (!IsAddress(request.Target) && !IsHostName(request.Target))
             {
-                throw new ReleaseOpsException("InvalidRedirectTarget", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.InvalidRedirectTarget, FailureCategory.InvalidArgument,
                     $"'{request.Target}' is not an address or a host name.", "Give the new node's public address, such as its PublicIPv4.", request.Target);
             }
 
             if (request.ListenAddress != "*" && !IsAddress(request.ListenAddress))
             {
-                throw new ReleaseOpsException("InvalidListenAddress", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.InvalidListenAddress, FailureCategory.InvalidArgument,
                     $"'{request.ListenAddress}' is not an IP address.", "Give an address of the old node, or * for all of them.", request.ListenAddress);
             }
 
             if (request.Ports.Count == 0 || request.Ports.Any(p => p < 1 || p > 65535))
             {
-                throw new ReleaseOpsException("InvalidRedirectPort", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.InvalidRedirectPort, FailureCategory.InvalidArgument,
                     "The ports must be between 1 and 65535.", "Give the ports the old node serves, 80 and 443 by default.", request.Ports);
             }
 
             if (!string.Equals(request.Mode, "Tcp", StringComparison.OrdinalIgnoreCase) && !string.Equals(request.Mode, "Http301", StringComparison.OrdinalIgnoreCase))
             {
-                throw new ReleaseOpsException("InvalidRedirectMode", FailureCategory.InvalidArgument, $"'{request.Mode}' is not a redirect mode.", "Use Tcp or Http301.", request.Mode);
+                throw new ReleaseOpsException(ErrorIds.InvalidRedirectMode, FailureCategory.InvalidArgument, $"'{request.Mode}' is not a redirect mode.", "Use Tcp or Http301.", request.Mode);
             }
 
             if (string.Equals(request.Mode, "Http301", StringComparison.OrdinalIgnoreCase) && !IsHostName(request.RedirectHost ?? string.Empty))
             {
-                throw new ReleaseOpsException("InvalidRedirectHost", FailureCategory.InvalidArgument,
+                throw new ReleaseOpsException(ErrorIds.InvalidRedirectHost, FailureCategory.InvalidArgument,
                     "An HTTP redirect needs the host name that browsers are sent to.", "Pass -RedirectHost, such as kmc.countable.ca.", request.RedirectHost);
             }
         }
@@ -104,8 +104,8 @@ namespace ReleaseOps.Core.Migration
             {
                 var action = errorId switch
                 {
-                    "HaproxyNotInstalled" => "Install it on the old node (apt-get install haproxy), then run the same command again.",
-                    "RedirectStartFailed" => "Free the ports on the old node (stop the old stack with docker compose down), then run the same command again; the previous redirect, if any, still serves.",
+                    ErrorIds.HaproxyNotInstalled => "Install it on the old node (apt-get install haproxy), then run the same command again.",
+                    ErrorIds.RedirectStartFailed => "Free the ports on the old node (stop the old stack with docker compose down), then run the same command again; the previous redirect, if any, still serves.",
                     _ => "Read the message, fix the cause and run the same command again.",
                 };
                 throw new ReleaseOpsException(errorId, FailureCategory.InvalidResult, $"{session.Name}: {errorMessage}", action, session.Name);
@@ -113,7 +113,7 @@ namespace ReleaseOps.Core.Migration
 
             if (status is null)
             {
-                throw new ReleaseOpsException(result.FailureId == "SudoFailed" ? "SudoFailed" : "RedirectFailed", FailureCategory.InvalidResult,
+                throw new ReleaseOpsException(result.FailureId == ErrorIds.SudoFailed ? ErrorIds.SudoFailed : ErrorIds.RedirectFailed, FailureCategory.InvalidResult,
                     $"{session.Name}: the redirect script ended without a result (exit {result.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}): {result.Error.Trim()}",
                     "The user needs root or passwordless sudo on the old node; run the same command again once the cause is fixed.", session.Name);
             }

@@ -64,7 +64,7 @@ namespace ReleaseOps.Core.Migration
             {
                 if (!ok)
                 {
-                    throw new ReleaseOpsException("InvalidDatabaseAccess", FailureCategory.InvalidArgument, $"The {what} '{value}' is not valid: {rule}.",
+                    throw new ReleaseOpsException(ErrorIds.InvalidDatabaseAccess, FailureCategory.InvalidArgument, $"The {what} '{value}' is not valid: {rule}.",
                         "Pass the plain name, such as postgres for the system user or db for the compose service.", value);
                 }
             }
@@ -137,7 +137,7 @@ namespace ReleaseOps.Core.Migration
             var ids = r.Output.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
             if (!r.Succeeded || ids.Count != 1 || ids[0].Any(c => !Uri.IsHexDigit(c)))
             {
-                throw new ReleaseOpsException("ServiceNotRunning", FailureCategory.ResourceUnavailable,
+                throw new ReleaseOpsException(ErrorIds.ServiceNotRunning, FailureCategory.ResourceUnavailable,
                     $"{session.Name}: the compose service '{ComposeService}' in {ComposeDirectory} is not running{(ids.Count > 1 ? $" as one container ({ids.Count})" : string.Empty)}. {NodeStream.Brief(r.Error)}".TrimEnd(),
                     $"Start it (cd {ComposeDirectory} && docker compose up -d {ComposeService}), or give -ComposeDirectory the stack's folder.", session.Name);
             }

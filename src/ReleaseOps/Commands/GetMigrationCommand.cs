@@ -39,7 +39,7 @@ namespace ReleaseOps.Commands
                 // As Get-Process -Id: a plain id that names no migration is an error; a wildcard that matches none is not.
                 if (!found && !WildcardPattern.ContainsWildcardCharacters(Id))
                 {
-                    throw new ReleaseOpsException("MigrationNotFound", FailureCategory.ObjectNotFound, $"There is no migration {Id} in {MigrationJournal.Directory}.",
+                    throw new ReleaseOpsException(ErrorIds.MigrationNotFound, FailureCategory.ObjectNotFound, $"There is no migration {Id} in {MigrationJournal.Directory}.",
                         "List the migrations with Get-Migration; point RELEASEOPS_MIGRATIONS at the folder that holds the journals.", Id);
                 }
             });

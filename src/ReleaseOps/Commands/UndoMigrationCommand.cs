@@ -36,13 +36,13 @@ namespace ReleaseOps.Commands
                     setup = BuildSetup();
                     var (source, target) = (setup.Source().ToString(), setup.Target().ToString());
                     journal = MigrationJournal.List(Project).FirstOrDefault(m => m.Status is not "RolledBack" and not "Closed" && m.Source == source && m.Target == target)
-                        ?? throw new ReleaseOpsException("MigrationNotFound", FailureCategory.ObjectNotFound, $"There is no migration of {Project} from {source} to {target} to undo.",
+                        ?? throw new ReleaseOpsException(ErrorIds.MigrationNotFound, FailureCategory.ObjectNotFound, $"There is no migration of {Project} from {source} to {target} to undo.",
                             "List the migrations with Get-Migration; give the same -Source and -Target as Invoke-Migration, or the migration's -Id.", Project);
                 }
 
                 if (journal.Status is "RolledBack" or "Closed")
                 {
-                    throw new ReleaseOpsException("MigrationNotUndoable", FailureCategory.InvalidOperation,
+                    throw new ReleaseOpsException(ErrorIds.MigrationNotUndoable, FailureCategory.InvalidOperation,
                         $"Migration {journal.Id} is {journal.Status}: {(journal.Status == "Closed" ? "its old node is deleted" : "it is already undone")}.",
                         "Nothing to undo; start a new migration with Invoke-Migration if the stack should move.", journal.Id);
                 }
