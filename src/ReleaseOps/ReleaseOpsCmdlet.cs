@@ -136,6 +136,21 @@ namespace ReleaseOps
             return ShouldProcess(target, action);
         }
 
+        /// <summary>
+        /// The same, for a cmdlet whose -WhatIf and prompt show a whole plan (description) under a caption.
+        /// </summary>
+        protected bool ShouldProcessUnlessForced(string description, string warning, string caption, bool force)
+        {
+            var bound = MyInvocation.BoundParameters;
+            if (force && !bound.ContainsKey("Confirm") && !bound.ContainsKey("WhatIf"))
+            {
+                WriteVerbose($"{caption}: confirmed by -Force.");
+                return true;
+            }
+
+            return ShouldProcess(description, warning, caption);
+        }
+
         /// <summary>Runs work for one input; a ReleaseOpsException becomes a non-terminating error for that input.</summary>
         protected void ForEachInput(object? target, Action work)
         {

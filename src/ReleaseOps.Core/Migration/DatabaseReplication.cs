@@ -12,26 +12,6 @@ using ReleaseOps.Core.Ssh;
 
 namespace ReleaseOps.Core.Migration
 {
-    /// <summary>What the old database offers for logical replication, read before any data moves.</summary>
-    public sealed class ReplicationCheck
-    {
-        public string SourceVersion { get; set; } = string.Empty;
-
-        public string TargetVersion { get; set; } = string.Empty;
-
-        public string WalLevel { get; set; } = string.Empty;
-
-        /// <summary>The address the old node's sshd connects to for the database (null: PostgreSQL accepts no TCP connection).</summary>
-        public string? SourceHost { get; set; }
-
-        public int SourcePort { get; set; } = 5432;
-
-        public IReadOnlyList<string> TablesWithoutKey { get; set; } = Array.Empty<string>();
-
-        /// <summary>The preconditions that do not hold, in words; empty when replication can run.</summary>
-        public List<string> Reasons { get; } = new();
-    }
-
     /// <summary>
     /// A migration's database by PostgreSQL logical replication, so that the write freeze does not grow with the data:
     /// the schema (with owners and grants) is copied with pg_dump --schema-only, a publication on the old database and a

@@ -10,49 +10,6 @@ using ReleaseOps.Core.Ssh;
 
 namespace ReleaseOps.Core.Migration
 {
-    /// <summary>What Sync-NodeFile is asked to do.</summary>
-    public sealed class FileSyncRequest
-    {
-        /// <summary>The folder on the source (absolute).</summary>
-        public string Path { get; set; } = string.Empty;
-
-        /// <summary>The folder on the target; the source's path when empty.</summary>
-        public string? TargetPath { get; set; }
-
-        /// <summary>Keep files on the target that the source no longer has.</summary>
-        public bool KeepDeleted { get; set; }
-
-        /// <summary>Skip the final sha256 comparison.</summary>
-        public bool NoVerify { get; set; }
-
-        /// <summary>The most entries one sync may delete on the target (rsync's --max-delete); more is TooManyDeletions.</summary>
-        public int MaxDelete { get; set; } = FileSync.DefaultMaxDelete;
-
-        /// <summary>Only list both folders and count what would travel and what would be deleted (-WhatIf).</summary>
-        public bool Preview { get; set; }
-
-        public string TargetPathOrSame => string.IsNullOrEmpty(TargetPath) ? Path : TargetPath!;
-    }
-
-    /// <summary>One entry of a folder listing: type (f, l, d), size, whole-second mtime, mode, link target.</summary>
-    public sealed class FileEntry
-    {
-        public string Path { get; set; } = string.Empty;
-
-        public char Type { get; set; }
-
-        public long Size { get; set; }
-
-        public long MTime { get; set; }
-
-        public string Mode { get; set; } = string.Empty;
-
-        public string Link { get; set; } = string.Empty;
-
-        public bool SameAs(FileEntry other) =>
-            Type == other.Type && Mode == other.Mode && (Type == 'd' || (Size == other.Size && MTime == other.MTime && Link == other.Link));
-    }
-
     /// <summary>
     /// Makes a folder on one node equal to a folder on another, rsync style, streamed node to node through the admin's
     /// machine. Both folders are listed (type, size, mtime, mode: rsync's quick check); only entries that are new or

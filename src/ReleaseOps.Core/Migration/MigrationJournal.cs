@@ -9,26 +9,6 @@ using System.Threading.Tasks;
 
 namespace ReleaseOps.Core.Migration
 {
-    /// <summary>A step of a migration: idempotent, so that running it again after a crash is safe.</summary>
-    public sealed class MigrationStepDefinition
-    {
-        public MigrationStepDefinition(string name, Func<MigrationInfo, CancellationToken, Task<string?>> run, string? node = null)
-        {
-            Name = name;
-            Run = run;
-            Node = node;
-        }
-
-        /// <summary>The step's name.</summary>
-        public string Name { get; }
-
-        /// <summary>Where it runs (a node, both nodes, or the DNS service), for the failure message.</summary>
-        public string? Node { get; }
-
-        /// <summary>Runs the step; returns what it did, for the journal.</summary>
-        public Func<MigrationInfo, CancellationToken, Task<string?>> Run { get; }
-    }
-
     /// <summary>
     /// The journal of a migration: a JSON file, written atomically (a temporary file, then a rename) before and after
     /// every step, so that it survives a killed process, a crash or a lost connection at any point. A step that is

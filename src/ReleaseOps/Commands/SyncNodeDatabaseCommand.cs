@@ -97,7 +97,7 @@ namespace ReleaseOps.Commands
                 // -VerifyOnly changes nothing, so it asks nothing; -WhatIf still shows its commands.
                 var confirmed = VerifyOnly
                     ? !MyInvocation.BoundParameters.ContainsKey("WhatIf") || ShouldProcess(plan, plan, action)
-                    : (Force && !MyInvocation.BoundParameters.ContainsKey("WhatIf") && !MyInvocation.BoundParameters.ContainsKey("Confirm")) || ShouldProcess(plan, plan, action);
+                    : ShouldProcessUnlessForced(plan, plan, action, Force);
                 if (!confirmed)
                 {
                     return;

@@ -1,0 +1,36 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using ReleaseOps.Core.Ssh;
+
+namespace ReleaseOps.Core.Migration
+{
+    /// <summary>What Sync-NodeFile is asked to do.</summary>
+    public sealed class FileSyncRequest
+    {
+        /// <summary>The folder on the source (absolute).</summary>
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>The folder on the target; the source's path when empty.</summary>
+        public string? TargetPath { get; set; }
+
+        /// <summary>Keep files on the target that the source no longer has.</summary>
+        public bool KeepDeleted { get; set; }
+
+        /// <summary>Skip the final sha256 comparison.</summary>
+        public bool NoVerify { get; set; }
+
+        /// <summary>The most entries one sync may delete on the target (rsync's --max-delete); more is TooManyDeletions.</summary>
+        public int MaxDelete { get; set; } = FileSync.DefaultMaxDelete;
+
+        /// <summary>Only list both folders and count what would travel and what would be deleted (-WhatIf).</summary>
+        public bool Preview { get; set; }
+
+        public string TargetPathOrSame => string.IsNullOrEmpty(TargetPath) ? Path : TargetPath!;
+    }
+}
