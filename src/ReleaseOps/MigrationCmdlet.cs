@@ -12,7 +12,7 @@ namespace ReleaseOps
     /// The base of the migration cmdlets: the SSH options, -Force, and the run of a migration's steps over its journal,
     /// which Invoke-Migration (new or -Resume) and Resume-Migration share.
     /// </summary>
-    public abstract class MigrationCmdlet : NodeSshCmdlet
+    public abstract class MigrationCmdlet : SshOptionsCmdlet
     {
         /// <summary>The token (or, for Scaleway and AWS, the key) of the old node's provider, for its snapshot and deletion, over the environment.</summary>
         [Parameter]

@@ -17,7 +17,7 @@ namespace ReleaseOps
     /// (ssh_config aliases, addresses, "host:port", "user@host:port"). Both connections go through the SSH layer, so
     /// host keys are checked against known_hosts exactly as for Invoke-NodeCommand.
     /// </summary>
-    public abstract class NodePairCmdlet : NodeSshCmdlet
+    public abstract class NodePairCmdlet : SshOptionsCmdlet
     {
         /// <summary>The node the data comes from: a ProjectNode, or a name, alias or address.</summary>
         [Parameter(Mandatory = true, Position = 0)]

@@ -17,7 +17,7 @@ namespace ReleaseOps.Cmdlets.Tests
         [InlineData("fe80::1", "fe80::1", null, null)]
         public void A_node_string_becomes_user_host_and_port(string given, string host, int? port, string? user)
         {
-            var target = NodeSshCmdlet.ToTarget(PSObject.AsPSObject(given), "Source");
+            var target = SshOptionsCmdlet.ToTarget(PSObject.AsPSObject(given), "Source");
             Assert.Equal(host, target.HostName);
             Assert.Equal(port, target.Port);
             Assert.Equal(user, target.User);
@@ -26,11 +26,11 @@ namespace ReleaseOps.Cmdlets.Tests
         [Fact]
         public void A_ProjectNode_gives_its_address_port_and_user_and_leaves_unset_ones_to_ssh_config()
         {
-            var created = NodeSshCmdlet.ToTarget(PSObject.AsPSObject(new ProjectNode { HostName = "203.0.113.7" }), "Target");
+            var created = SshOptionsCmdlet.ToTarget(PSObject.AsPSObject(new ProjectNode { HostName = "203.0.113.7" }), "Target");
             Assert.Equal(("203.0.113.7", (int?)22, (string?)"root"), (created.HostName, created.Port, created.User));
-            var bare = NodeSshCmdlet.ToTarget(PSObject.AsPSObject(new ProjectNode { HostName = "203.0.113.7", Port = 0, User = string.Empty }), "Target");
+            var bare = SshOptionsCmdlet.ToTarget(PSObject.AsPSObject(new ProjectNode { HostName = "203.0.113.7", Port = 0, User = string.Empty }), "Target");
             Assert.Equal(("203.0.113.7", (int?)null, (string?)null), (bare.HostName, bare.Port, bare.User));
-            var full = NodeSshCmdlet.ToTarget(PSObject.AsPSObject(new ProjectNode { HostName = "203.0.113.7", Port = 2200, User = "admin" }), "Target");
+            var full = SshOptionsCmdlet.ToTarget(PSObject.AsPSObject(new ProjectNode { HostName = "203.0.113.7", Port = 2200, User = "admin" }), "Target");
             Assert.Equal(("203.0.113.7", (int?)2200, (string?)"admin"), (full.HostName, full.Port, full.User));
         }
 
@@ -40,7 +40,7 @@ namespace ReleaseOps.Cmdlets.Tests
             var o = new PSObject();
             o.Properties.Add(new PSNoteProperty("HostName", "db.internal"));
             o.Properties.Add(new PSNoteProperty("Port", "2022"));
-            var target = NodeSshCmdlet.ToTarget(o, "Source");
+            var target = SshOptionsCmdlet.ToTarget(o, "Source");
             Assert.Equal("db.internal", target.HostName);
             Assert.Equal(2022, target.Port);
         }
@@ -50,7 +50,7 @@ namespace ReleaseOps.Cmdlets.Tests
         [InlineData("root@")]
         public void An_empty_node_is_InvalidHostName(string given)
         {
-            var ex = Assert.Throws<ReleaseOpsException>(() => NodeSshCmdlet.ToTarget(PSObject.AsPSObject(given), "Source"));
+            var ex = Assert.Throws<ReleaseOpsException>(() => SshOptionsCmdlet.ToTarget(PSObject.AsPSObject(given), "Source"));
             Assert.Equal(ErrorIds.InvalidHostName, ex.ErrorId);
             Assert.Contains("-Source", ex.Message);
         }
@@ -58,7 +58,7 @@ namespace ReleaseOps.Cmdlets.Tests
         [Fact]
         public void An_object_without_a_HostName_is_InvalidHostName()
         {
-            var ex = Assert.Throws<ReleaseOpsException>(() => NodeSshCmdlet.ToTarget(PSObject.AsPSObject(new Hashtable { ["Name"] = "cortico" }), "Target"));
+            var ex = Assert.Throws<ReleaseOpsException>(() => SshOptionsCmdlet.ToTarget(PSObject.AsPSObject(new Hashtable { ["Name"] = "cortico" }), "Target"));
             Assert.Equal(ErrorIds.InvalidHostName, ex.ErrorId);
         }
 
