@@ -19,7 +19,7 @@ namespace ReleaseOps
         public string Target { get; set; } = string.Empty;
 
         /// <summary>Running, Failed, Completed (the new node serves), RolledBack, or Closed (the old node is deleted).</summary>
-        public string Status { get; set; } = "Running";
+        public MigrationStatus Status { get; set; } = MigrationStatus.Running;
 
         /// <summary>The steps in order.</summary>
         public IReadOnlyList<MigrationStep> Steps { get; set; } = new MigrationStep[0];

@@ -10,7 +10,7 @@ namespace ReleaseOps
         public string Name { get; set; } = string.Empty;
 
         /// <summary>Pending, Running, Done or Failed. Running after a crash means it is run again on resume.</summary>
-        public string State { get; set; } = "Pending";
+        public MigrationStepState State { get; set; } = MigrationStepState.Pending;
 
         /// <summary>How many times it was started.</summary>
         public int Attempts { get; set; }

@@ -64,13 +64,13 @@ namespace ReleaseOps
         {
             var source = setup.Source();
             var target = setup.Target();
-            if (journal is { Status: "Completed" or "Closed" })
+            if (journal is { Status: MigrationStatus.Completed or MigrationStatus.Closed })
             {
                 CompleteOrReport(journal, setup, force: false);
                 return;
             }
 
-            if (journal is { Status: "RolledBack" })
+            if (journal is { Status: MigrationStatus.RolledBack })
             {
                 throw new ReleaseOpsException(ErrorIds.MigrationRolledBack, FailureCategory.InvalidOperation, $"Migration {journal.Id} was undone; it cannot be resumed.",
                     "Start a new migration with Invoke-Migration and the same parameters.", journal.Id);
@@ -78,7 +78,7 @@ namespace ReleaseOps
 
             var title = journal is null ? $"Migrate {project} from {source} to {target}" : $"Resume migration {journal.Id} of {project} from {source} to {target}";
             var describe = MigrationEngine.Describe(setup.Plan, source.ToString(), target.ToString());
-            var text = PlanText(title, describe.Where((s, i) => journal is null || journal.Steps[i].State != "Done").ToList());
+            var text = PlanText(title, describe.Where((s, i) => journal is null || journal.Steps[i].State != MigrationStepState.Done).ToList());
             if (!ShouldProcessUnlessForced($"{source} -> {target}", text, Force))
             {
                 return;
@@ -101,7 +101,7 @@ namespace ReleaseOps
         /// <summary>Deletes the old node of a completed migration whose week is over; before that, says when.</summary>
         protected void CompleteOrReport(MigrationInfo info, MigrationSetup setup, bool force)
         {
-            if (info.Status == "Closed")
+            if (info.Status == MigrationStatus.Closed)
             {
                 WriteVerbose($"Migration {info.Id} is closed: the old node was removed on {info.OldNodeRemoved:yyyy-MM-dd HH:mm} UTC.");
                 WriteObject(info);

@@ -50,11 +50,11 @@ namespace ReleaseOps.Core.Tests
         {
             var info = await MigrationJournal.RunAsync(NewMigration(), Steps(), () => DateTimeOffset.UtcNow, NullReporter.Instance, CancellationToken.None);
 
-            Assert.Equal("Completed", info.Status);
+            Assert.Equal(MigrationStatus.Completed, info.Status);
             Assert.All(Names, n => Assert.Equal(1, runs[n]));
             var stored = MigrationJournal.Load(info.JournalPath);
             Assert.Equal(Names, stored.Steps.Select(s => s.Name));
-            Assert.All(stored.Steps, s => Assert.Equal(("Done", 1), (s.State, s.Attempts)));
+            Assert.All(stored.Steps, s => Assert.Equal((MigrationStepState.Done, 1), (s.State, s.Attempts)));
             Assert.Equal("Redirect done", stored.Steps[5].Detail);
         }
 
@@ -74,9 +74,9 @@ namespace ReleaseOps.Core.Tests
             Assert.Equal("MigrationStepFailed", ex.ErrorId);
             Assert.Contains($"stopped at {failAt}", ex.Message, StringComparison.Ordinal);
             Assert.Contains("Invoke-Migration -Resume " + info.Id, ex.RecommendedAction, StringComparison.Ordinal);
-            Assert.Equal("Failed", stopped.Status);
-            Assert.Equal("Failed", stopped.Steps.Single(s => s.Name == failAt).State);
-            Assert.Equal("Completed", resumed.Status);
+            Assert.Equal(MigrationStatus.Failed, stopped.Status);
+            Assert.Equal(MigrationStepState.Failed, stopped.Steps.Single(s => s.Name == failAt).State);
+            Assert.Equal(MigrationStatus.Completed, resumed.Status);
             Assert.Equal(Names.ToHashSet(), effects);
             var index = Array.IndexOf(Names, failAt);
             Assert.All(Names.Take(index), n => Assert.Equal(1, runs[n]));
@@ -88,15 +88,15 @@ namespace ReleaseOps.Core.Tests
         public async Task A_process_killed_in_the_middle_of_a_step_leaves_it_Running_and_the_resume_runs_it_again()
         {
             var info = NewMigration();
-            info.Steps[0].State = "Done";
-            info.Steps[1].State = "Done";
-            info.Steps[2].State = "Running";
+            info.Steps[0].State = MigrationStepState.Done;
+            info.Steps[1].State = MigrationStepState.Done;
+            info.Steps[2].State = MigrationStepState.Running;
             info.Steps[2].Attempts = 1;
             MigrationJournal.Save(info);
 
             var resumed = await MigrationJournal.RunAsync(MigrationJournal.Load(info.JournalPath), Steps(), () => DateTimeOffset.UtcNow, NullReporter.Instance, CancellationToken.None);
 
-            Assert.Equal("Completed", resumed.Status);
+            Assert.Equal(MigrationStatus.Completed, resumed.Status);
             Assert.False(runs.ContainsKey("PrepareTarget"));
             Assert.Equal(2, resumed.Steps[2].Attempts);
             Assert.Equal(1, runs["Freeze"]);
@@ -110,8 +110,30 @@ namespace ReleaseOps.Core.Tests
             cts.Cancel();
 
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => MigrationJournal.RunAsync(info, Steps(), () => DateTimeOffset.UtcNow, NullReporter.Instance, cts.Token));
-            Assert.Equal("Failed", MigrationJournal.Load(info.JournalPath).Steps[0].State);
-            Assert.Equal("Completed", (await MigrationJournal.RunAsync(MigrationJournal.Load(info.JournalPath), Steps(), () => DateTimeOffset.UtcNow, NullReporter.Instance, CancellationToken.None)).Status);
+            Assert.Equal(MigrationStepState.Failed, MigrationJournal.Load(info.JournalPath).Steps[0].State);
+            Assert.Equal(MigrationStatus.Completed, (await MigrationJournal.RunAsync(MigrationJournal.Load(info.JournalPath), Steps(), () => DateTimeOffset.UtcNow, NullReporter.Instance, CancellationToken.None)).Status);
+        }
+
+        [Fact]
+        public void A_journal_written_with_string_statuses_loads_and_is_saved_with_the_same_names()
+        {
+            // The text an earlier version wrote, when Status and State were strings.
+            Directory.CreateDirectory(dir);
+            var path = Path.Combine(dir, "mig-old.json");
+            File.WriteAllText(path, "{\n  \"Id\": \"mig-old\", \"Project\": \"cortico\", \"Source\": \"old\", \"Target\": \"new\", \"Status\": \"Failed\",\n"
+                + "  \"Steps\": [ { \"Name\": \"PrepareTarget\", \"State\": \"Done\", \"Attempts\": 1 }, { \"Name\": \"InitialSync\", \"State\": \"Failed\", \"Attempts\": 2 },"
+                + " { \"Name\": \"Freeze\", \"State\": \"Pending\", \"Attempts\": 0 } ]\n}");
+
+            var info = MigrationJournal.Load(path);
+            Assert.Equal(MigrationStatus.Failed, info.Status);
+            Assert.Equal(new[] { MigrationStepState.Done, MigrationStepState.Failed, MigrationStepState.Pending }, info.Steps.Select(s => s.State));
+
+            info.Status = MigrationStatus.RolledBack;
+            MigrationJournal.Save(info);
+            var text = File.ReadAllText(path);
+            Assert.Contains("\"Status\": \"RolledBack\"", text);
+            Assert.Contains("\"State\": \"Done\"", text);
+            Assert.DoesNotContain("\"State\": 3", text);
         }
 
         [Fact]
@@ -211,11 +233,11 @@ namespace ReleaseOps.Core.Tests
 
                 var closed = await MigrationEngine.CompleteAsync(info, setup, settings, known, false, DateTimeOffset.UtcNow.AddDays(8), NullReporter.Instance, CancellationToken.None);
 
-                Assert.Equal("Closed", closed.Status);
+                Assert.Equal(MigrationStatus.Closed, closed.Status);
                 Assert.NotNull(MigrationJournal.Load(info.JournalPath).OldNodeRemoved);
                 Assert.Empty(await clients.ListAsync("cortico", CancellationToken.None));
                 // A second run leaves a closed migration as it is.
-                Assert.Equal("Closed", (await MigrationEngine.CompleteAsync(closed, setup, settings, known, false, DateTimeOffset.UtcNow.AddDays(9), NullReporter.Instance, CancellationToken.None)).Status);
+                Assert.Equal(MigrationStatus.Closed, (await MigrationEngine.CompleteAsync(closed, setup, settings, known, false, DateTimeOffset.UtcNow.AddDays(9), NullReporter.Instance, CancellationToken.None)).Status);
             }
             finally
             {

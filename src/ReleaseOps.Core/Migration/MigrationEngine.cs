@@ -320,7 +320,7 @@ namespace ReleaseOps.Core.Migration
         public static async Task<MigrationInfo> UndoAsync(MigrationInfo info, NodeSession source, MigrationPlan plan, string sourceAddress, ProviderSettings settings,
             IOperationReporter reporter, CancellationToken token)
         {
-            bool Touched(string step) => info.Steps.Any(s => s.Name == step && s.State != "Pending");
+            bool Touched(string step) => info.Steps.Any(s => s.Name == step && s.State != MigrationStepState.Pending);
             if (info.ReplicationSlot is not null && plan.Database is { } db)
             {
                 // A forgotten slot keeps the old node's WAL until its disk is full: it goes first.
@@ -354,7 +354,7 @@ namespace ReleaseOps.Core.Migration
                     "Fix the cause on the old node and run Undo-Migration again; the redirect and DNS are already back.", reporter, token).ConfigureAwait(false);
             }
 
-            info.Status = "RolledBack";
+            info.Status = MigrationStatus.RolledBack;
             MigrationJournal.Save(info);
             return info;
         }
@@ -367,7 +367,7 @@ namespace ReleaseOps.Core.Migration
         public static async Task<MigrationInfo> CompleteAsync(MigrationInfo info, MigrationSetup setup, ProviderSettings settings, string knownHostsPath, bool force,
             DateTimeOffset now, IOperationReporter reporter, CancellationToken token)
         {
-            if (info.Status == "Closed")
+            if (info.Status == MigrationStatus.Closed)
             {
                 return info;
             }
@@ -398,23 +398,23 @@ namespace ReleaseOps.Core.Migration
 
             reporter.Verbose($"{node.Name} ({node.Provider} {node.Id}) is {(node.Provider == HostingProvider.Client ? "forgotten (a client's server is never deleted)" : "deleted")}.");
             info.OldNodeRemoved = now;
-            info.Status = "Closed";
+            info.Status = MigrationStatus.Closed;
             MigrationJournal.Save(info);
             return info;
         }
 
         /// <summary>The date until which a completed migration keeps its old node, if that is still ahead; else null.</summary>
         public static DateTimeOffset? KeptUntil(MigrationInfo info, DateTimeOffset now) =>
-            info.Status == "Completed" && info.DeleteAfter is { } due && now < due ? due : null;
+            info.Status == MigrationStatus.Completed && info.DeleteAfter is { } due && now < due ? due : null;
 
         /// <summary>MigrationNotCompleted unless the new node serves (Completed) or the old node is gone (Closed).</summary>
         public static void EnsureCompleted(MigrationInfo info)
         {
-            if (info.Status is not "Completed" and not "Closed")
+            if (info.Status is not MigrationStatus.Completed and not MigrationStatus.Closed)
             {
                 throw new ReleaseOpsException(ErrorIds.MigrationNotCompleted, FailureCategory.InvalidOperation,
                     $"Migration {info.Id} is {info.Status}: the old node is deleted only after the new node serves.",
-                    info.Status == "RolledBack" ? "The migration was undone; remove the new node instead if it is not needed." : $"Resume it first: Resume-Migration {info.Id}.", info.Id);
+                    info.Status == MigrationStatus.RolledBack ? "The migration was undone; remove the new node instead if it is not needed." : $"Resume it first: Resume-Migration {info.Id}.", info.Id);
             }
         }
 

@@ -36,7 +36,7 @@ namespace ReleaseOps.Core.Migration
                 Project = project,
                 Source = source,
                 Target = target,
-                Status = "Running",
+                Status = MigrationStatus.Running,
                 Steps = steps.Select(s => new MigrationStep { Name = s }).ToList(),
                 JournalPath = Path.Combine(directory ?? Directory, id + ".json"),
             };
@@ -154,19 +154,19 @@ namespace ReleaseOps.Core.Migration
         public static async Task<MigrationInfo> RunAsync(MigrationInfo info, IReadOnlyList<MigrationStepDefinition> steps, Func<DateTimeOffset> clock,
             IOperationReporter reporter, CancellationToken token)
         {
-            info.Status = "Running";
+            info.Status = MigrationStatus.Running;
             Save(info);
             for (var i = 0; i < info.Steps.Count; i++)
             {
                 var step = info.Steps[i];
-                if (step.State == "Done")
+                if (step.State == MigrationStepState.Done)
                 {
                     continue;
                 }
 
                 var definition = steps.FirstOrDefault(s => s.Name == step.Name) ?? throw new ReleaseOpsException(ErrorIds.MigrationStepUnknown, FailureCategory.InvalidData,
                     $"The journal {info.JournalPath} names a step {step.Name} that this version does not know.", "Resume with the version of ReleaseOps that started the migration.", info.JournalPath);
-                step.State = "Running";
+                step.State = MigrationStepState.Running;
                 step.Attempts++;
                 step.Started = clock();
                 step.Error = null;
@@ -178,28 +178,28 @@ namespace ReleaseOps.Core.Migration
                 }
                 catch (Exception ex) when (ex is ReleaseOpsException or OperationCanceledException or IOException or Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException)
                 {
-                    step.State = "Failed";
+                    step.State = MigrationStepState.Failed;
                     step.Error = ex.Message;
-                    info.Status = "Failed";
+                    info.Status = MigrationStatus.Failed;
                     Save(info);
                     if (ex is OperationCanceledException)
                     {
                         throw;
                     }
 
-                    var done = info.Steps.Where(s => s.State == "Done").Select(s => s.Name).ToList();
+                    var done = info.Steps.Where(s => s.State == MigrationStepState.Done).Select(s => s.Name).ToList();
                     throw new ReleaseOpsException(ErrorIds.MigrationStepFailed, FailureCategory.InvalidResult,
                         $"Migration {info.Id} stopped at {step.Name} (step {i + 1} of {info.Steps.Count}, on {definition.Node ?? info.Source + " -> " + info.Target}): {ex.Message} "
                         + (done.Count == 0 ? "No step was done." : $"Done: {string.Join(", ", done)}.") + $" Resume with: Resume-Migration {info.Id}",
                         $"Fix the cause, then resume: Invoke-Migration -Resume {info.Id} (or Resume-Migration {info.Id}). Steps that are done are not run again.", info, ex);
                 }
 
-                step.State = "Done";
+                step.State = MigrationStepState.Done;
                 step.Finished = clock();
                 Save(info);
             }
 
-            info.Status = "Completed";
+            info.Status = MigrationStatus.Completed;
             Save(info);
             reporter.CompleteProgress(ProgressIds.Migration, $"Migration {info.Id}");
             return info;
@@ -211,7 +211,7 @@ namespace ReleaseOps.Core.Migration
             public string Project { get; set; } = string.Empty;
             public string Source { get; set; } = string.Empty;
             public string Target { get; set; } = string.Empty;
-            public string Status { get; set; } = string.Empty;
+            public MigrationStatus Status { get; set; } = MigrationStatus.Running;
             public List<MigrationStep> Steps { get; set; } = new();
             public DateTimeOffset? FreezeStarted { get; set; }
             public DateTimeOffset? ServingAt { get; set; }

@@ -337,7 +337,7 @@ namespace ReleaseOps.Core.Release
                 var mig = m.MigrationRecords[i];
                 var x = Left + (i * slot) + ((slot - bar) / 2);
                 var h = Math.Max(2, Scale(minutes[i], max));
-                Rect(sb, mig.Status == "RolledBack" || mig.Status == "Failed" ? "rollback" : "migration", x, H - Bottom - h, bar, h,
+                Rect(sb, mig.Status == MigrationStatus.RolledBack || mig.Status == MigrationStatus.Failed ? "rollback" : "migration", x, H - Bottom - h, bar, h,
                     $"{mig.Id}: {mig.Source} to {mig.Target}, {mig.Status}, downtime {Duration(mig.Downtime)}");
                 Text(sb, "tick", x + (bar / 2), H - Bottom + 14, "middle", (ReleaseMetricsEngine.MigrationTime(mig) ?? m.Start).UtcDateTime.ToString("MMM d", CultureInfo.InvariantCulture));
             }

@@ -47,7 +47,7 @@ namespace ReleaseOps.Commands
                 }
 
                 var fresh = BuildSetup();
-                var journal = MigrationJournal.List(Project).FirstOrDefault(m => m.Status is "Running" or "Failed"
+                var journal = MigrationJournal.List(Project).FirstOrDefault(m => m.Status is MigrationStatus.Running or MigrationStatus.Failed
                     && m.Source == fresh.Source().ToString() && m.Target == fresh.Target().ToString());
                 // A resume by the same command keeps the plan it started with when there is one, so a step that ran
                 // half-way is finished with the same commands and names.

@@ -39,20 +39,20 @@ namespace ReleaseOps.Commands
                 {
                     setup = BuildSetup();
                     var (source, target) = (setup.Source().ToString(), setup.Target().ToString());
-                    journal = MigrationJournal.List(Project).FirstOrDefault(m => m.Status is not "RolledBack" and not "Closed" && m.Source == source && m.Target == target)
+                    journal = MigrationJournal.List(Project).FirstOrDefault(m => m.Status is not MigrationStatus.RolledBack and not MigrationStatus.Closed && m.Source == source && m.Target == target)
                         ?? throw new ReleaseOpsException(ErrorIds.MigrationNotFound, FailureCategory.ObjectNotFound, $"There is no migration of {Project} from {source} to {target} to undo.",
                             "List the migrations with Get-Migration; give the same -Source and -Target as Invoke-Migration, or the migration's -Id.", Project);
                 }
 
-                if (journal.Status is "RolledBack" or "Closed")
+                if (journal.Status is MigrationStatus.RolledBack or MigrationStatus.Closed)
                 {
                     throw new ReleaseOpsException(ErrorIds.MigrationNotUndoable, FailureCategory.InvalidOperation,
-                        $"Migration {journal.Id} is {journal.Status}: {(journal.Status == "Closed" ? "its old node is deleted" : "it is already undone")}.",
+                        $"Migration {journal.Id} is {journal.Status}: {(journal.Status == MigrationStatus.Closed ? "its old node is deleted" : "it is already undone")}.",
                         "Nothing to undo; start a new migration with Invoke-Migration if the stack should move.", journal.Id);
                 }
 
                 var node = setup.Source();
-                var done = string.Join(", ", journal.Steps.Where(s => s.State != "Pending").Select(s => s.Name));
+                var done = string.Join(", ", journal.Steps.Where(s => s.State != MigrationStepState.Pending).Select(s => s.Name));
                 if (!ShouldProcessUnlessForced($"{node} <- {setup.Target()}",
                     $"Undo migration {journal.Id} (steps run: {(done.Length == 0 ? "none" : done)}): remove the redirect, point the DNS names back at {setup.SourceAddress}, start the old stack", Force))
                 {
