@@ -24,8 +24,15 @@ namespace ReleaseOps.Core.Migration
         /// <summary>Brings the whole stack up: on the target at the cutover, and on the source for an undo. Default: docker compose up -d.</summary>
         public string StartCommand { get; set; } = "if docker compose version >/dev/null 2>&1; then docker compose up -d; else docker-compose up -d; fi";
 
-        /// <summary>The write freeze on the source: the app stops, the database stays up.</summary>
-        public string FreezeCommand { get; set; } = "c='docker compose'; docker compose version >/dev/null 2>&1 || c=docker-compose; $c ps --services | grep -vx db | xargs -r $c stop";
+        /// <summary>
+        /// The write freeze on the source: the app stops, the database stays up. The default stops the stack's running
+        /// containers but db with docker itself (found by compose's working_dir label; a compose client costs up to a
+        /// second per call, all of it downtime), else through compose, for a stack started from another folder.
+        /// </summary>
+        public string FreezeCommand { get; set; } =
+            "all=$(docker ps --filter \"label=com.docker.compose.project.working_dir=$PWD\" --format '{{.ID}} {{.Label \"com.docker.compose.service\"}}'); "
+            + "if [ -n \"$all\" ]; then printf '%s\\n' \"$all\" | awk '$2 != \"db\" { print $1 }' | xargs -r docker stop >/dev/null; "
+            + "else c='docker compose'; docker compose version >/dev/null 2>&1 || c=docker-compose; $c ps --services | grep -vx db | xargs -r $c stop; fi";
 
         /// <summary>Stops the old stack; never with -v, so volumes are kept.</summary>
         public string StopCommand { get; set; } = "if docker compose version >/dev/null 2>&1; then docker compose down; else docker-compose down; fi";
@@ -114,8 +121,9 @@ namespace ReleaseOps.Core.Migration
     /// <summary>
     /// The migration's steps, in the process's order, each idempotent so that the journal can run it again after a
     /// crash: prepare the target (copy the stack's files, bring it up), an initial sync while the old node serves,
-    /// the write freeze, the final sync with verification, the DNS switch (checked at the authoritative servers),
-    /// the old stack's docker compose down and the redirect, then the offline snapshot and the week's mark.
+    /// the write freeze, the final sync with verification, the new stack's start and the DNS switch, the redirect and
+    /// the old stack's docker compose down (then the DNS check at the authoritative servers, after the downtime), and
+    /// the offline snapshot and the week's mark.
     /// </summary>
     public static class MigrationEngine
     {
@@ -131,8 +139,9 @@ namespace ReleaseOps.Core.Migration
                 new($"{source} -> {target}", "InitialSync: " + DataText(plan, verify: false)),
                 new(source, $"Freeze: cd {plan.StackPath} && {plan.FreezeCommand}"),
                 new($"{source} -> {target}", "FinalSync: " + DataText(plan, verify: true)),
-                new($"{target}, then {plan.DnsProvider}", $"SwitchDns: cd {plan.StackPath} && {plan.StartCommand} on {target} (the whole stack starts only now); " + (plan.DnsNames.Count == 0 ? "no names given" : $"{string.Join(", ", plan.DnsNames.Select(n => DnsEngine.FullName(plan.DnsZone ?? string.Empty, n)))} A {plan.TargetAddress}, then ask the zone's authoritative servers")),
-                new(source, $"Redirect: cd {plan.StackPath} && {plan.StopCommand}; then {NodeRedirect.Plan(plan.Redirect, remove: false)}"),
+                new($"{target}, and {plan.DnsProvider}", $"SwitchDns: cd {plan.StackPath} && {plan.StartCommand} on {target} (the whole stack starts only now); at the same time " + (plan.DnsNames.Count == 0 ? "no DNS names (none given)" : $"{string.Join(", ", plan.DnsNames.Select(n => DnsEngine.FullName(plan.DnsZone ?? string.Empty, n)))} A {plan.TargetAddress}")),
+                new(source, $"Redirect: {NodeRedirect.Plan(plan.Redirect, remove: false)} (if a port is still held: cd {plan.StackPath} && {plan.StopCommand} first); then cd {plan.StackPath} && {plan.StopCommand}"
+                    + (plan.DnsNames.Count == 0 ? string.Empty : "; then wait until the zone's authoritative servers answer the new address")),
                 new(source, plan.SourceNode is { Provider: not HostingProvider.Sandbox and not HostingProvider.Client } ? "Snapshot: a provider snapshot of the old node, and the stack-stopped mark (delete after 7 days)" : "Snapshot: none for this kind of node; the stack-stopped date is recorded in the journal"),
             };
             return steps;
@@ -226,19 +235,74 @@ namespace ReleaseOps.Core.Migration
 
             async Task<string?> Sync(MigrationInfo info, bool verify, CancellationToken token)
             {
-                var done = new List<string>();
-                foreach (var path in new[] { plan.StackPath }.Concat(plan.Files).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal))
+                // The files and the database move at once, over their own channels: at the freeze each second counts.
+                async Task<List<string>> FilesAsync()
                 {
-                    var r = await FileSync.SyncAsync(source, target, new FileSyncRequest { Path = path, NoVerify = !verify }, reporter, token).ConfigureAwait(false);
-                    done.Add($"{path}: {r.ChangedFiles} changed");
+                    var moved = new List<string>();
+                    foreach (var path in new[] { plan.StackPath }.Concat(plan.Files).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal))
+                    {
+                        var r = await FileSync.SyncAsync(source, target, new FileSyncRequest { Path = path, NoVerify = !verify }, reporter, token).ConfigureAwait(false);
+                        moved.Add($"{path}: {r.ChangedFiles} changed");
+                    }
+
+                    return moved;
                 }
 
-                if (plan.Database is { } db)
+                var files = FilesAsync();
+                var database = plan.Database is { } db ? DatabaseStepAsync(info, db, verify, token) : Task.FromResult(string.Empty);
+                // Both end before the step does; a failure of the files is the one reported when both fail (WhenAll's order).
+                await Task.WhenAll(files, database).ConfigureAwait(false);
+
+                var done = await files.ConfigureAwait(false);
+                if (plan.Database is not null)
                 {
-                    done.Add(await DatabaseStepAsync(info, db, verify, token).ConfigureAwait(false));
+                    done.Add(await database.ConfigureAwait(false));
                 }
 
                 return string.Join("; ", done);
+            }
+
+            async Task<List<string>> SetDnsAsync(CancellationToken token)
+            {
+                var changed = new List<string>();
+                if (plan.DnsNames.Count == 0 || plan.DnsZone is null)
+                {
+                    return changed;
+                }
+
+                using var dns = DnsEngine.Create(plan.DnsProvider, settings, reporter);
+                foreach (var name in plan.DnsNames)
+                {
+                    foreach (var r in await DnsEngine.SetAsync(dns, plan.DnsZone, name, "A", new[] { plan.TargetAddress }, null, false, reporter, token).ConfigureAwait(false))
+                    {
+                        changed.Add($"{r.Name} {r.Change}");
+                    }
+                }
+
+                return changed;
+            }
+
+            async Task<List<string>> WaitForDnsAsync(CancellationToken token)
+            {
+                var names = new List<string>();
+                if (plan.DnsNames.Count == 0 || plan.DnsZone is null)
+                {
+                    return names;
+                }
+
+                var servers = await DnsPropagation.ServersAsync(plan.DnsZone, null, token).ConfigureAwait(false);
+                foreach (var name in plan.DnsNames)
+                {
+                    var full = DnsEngine.FullName(plan.DnsZone, name);
+                    await ProviderSteps.PollAsync($"Waiting for {full} to answer {plan.TargetAddress}", async _ =>
+                    {
+                        var answers = await DnsPropagation.CheckAsync(full, "A", new[] { plan.TargetAddress }, servers, token).ConfigureAwait(false);
+                        return answers.All(a => a.Matches) ? answers : null;
+                    }, plan.DnsTimeout, settings.PollInterval, reporter, token, ErrorIds.DnsNotPropagated, "Check the zone with Get-DnsRecord, then resume the migration.", full).ConfigureAwait(false);
+                    names.Add(full);
+                }
+
+                return names;
             }
 
             return new[]
@@ -259,41 +323,40 @@ namespace ReleaseOps.Core.Migration
                 new MigrationStepDefinition("FinalSync", (info, token) => Sync(info, verify: true, token), pair),
                 new MigrationStepDefinition("SwitchDns", async (info, token) =>
                 {
-                    // The cutover: the data is final, so the whole stack may start on the target now (idempotent: up -d).
-                    await Run(target, plan.StartCommand, token).ConfigureAwait(false);
-                    if (plan.DnsNames.Count == 0 || plan.DnsZone is null)
-                    {
-                        return "no DNS names to switch";
-                    }
-
-                    using var dns = DnsEngine.Create(plan.DnsProvider, settings, reporter);
-                    var changed = new List<string>();
-                    foreach (var name in plan.DnsNames)
-                    {
-                        foreach (var r in await DnsEngine.SetAsync(dns, plan.DnsZone, name, "A", new[] { plan.TargetAddress }, null, false, reporter, token).ConfigureAwait(false))
-                        {
-                            changed.Add($"{r.Name} {r.Change}");
-                        }
-
-                        var full = DnsEngine.FullName(plan.DnsZone, name);
-                        var servers = await DnsPropagation.ServersAsync(plan.DnsZone, null, token).ConfigureAwait(false);
-                        await ProviderSteps.PollAsync($"Waiting for {full} to answer {plan.TargetAddress}", async _ =>
-                        {
-                            var answers = await DnsPropagation.CheckAsync(full, "A", new[] { plan.TargetAddress }, servers, token).ConfigureAwait(false);
-                            return answers.All(a => a.Matches) ? answers : null;
-                        }, plan.DnsTimeout, settings.PollInterval, reporter, token, ErrorIds.DnsNotPropagated, "Check the zone with Get-DnsRecord, then resume the migration.", full).ConfigureAwait(false);
-                    }
-
-                    return string.Join(", ", changed);
+                    // The cutover: the data is final, so the whole stack may start on the target now (idempotent: up -d),
+                    // while the DNS records change. Their propagation is awaited after the redirect, which already sends
+                    // users of the old address to the new node, so the wait is not downtime.
+                    var start = Run(target, plan.StartCommand, token);
+                    var dns = SetDnsAsync(token);
+                    await Task.WhenAll(start, dns).ConfigureAwait(false);
+                    var changed = await dns.ConfigureAwait(false);
+                    return changed.Count == 0 ? "no DNS names to switch" : string.Join(", ", changed);
                 }, plan.DnsProvider + " DNS"),
                 new MigrationStepDefinition("Redirect", async (info, token) =>
                 {
-                    var down = await Run(source, plan.StopCommand, token).ConfigureAwait(false);
-                    var redirect = await NodeRedirect.ApplyAsync(source, plan.Redirect, remove: false, reporter, token).ConfigureAwait(false);
+                    // The freeze stopped the app, so its ports are free: the redirect goes first and the old stack's
+                    // docker compose down after it. A freeze that kept a port (a custom FreezeCommand) is met by the
+                    // process's order: down, then the redirect.
+                    string? down = null;
+                    NodeRedirectResult redirect;
+                    try
+                    {
+                        redirect = await NodeRedirect.ApplyAsync(source, plan.Redirect, remove: false, reporter, token).ConfigureAwait(false);
+                    }
+                    catch (ReleaseOpsException ex) when (ex.ErrorId == ErrorIds.RedirectStartFailed)
+                    {
+                        reporter.Verbose($"{source.Name}: the redirect could not bind while the old stack runs ({ex.Message}); stopping the stack first.");
+                        down = await Run(source, plan.StopCommand, token).ConfigureAwait(false);
+                        redirect = await NodeRedirect.ApplyAsync(source, plan.Redirect, remove: false, reporter, token).ConfigureAwait(false);
+                    }
+
                     info.ServingAt ??= clock();
                     info.DeleteAfter ??= clock().AddDays(7);
                     MigrationJournal.Save(info);
-                    return $"old stack down{(down.Length > 0 ? " (" + down + ")" : string.Empty)}; redirect {redirect.Status} to {redirect.Target}";
+                    down ??= await Run(source, plan.StopCommand, token).ConfigureAwait(false);
+                    var propagated = await WaitForDnsAsync(token).ConfigureAwait(false);
+                    return $"redirect {redirect.Status} to {redirect.Target}; old stack down{(down.Length > 0 ? " (" + down + ")" : string.Empty)}"
+                        + (propagated.Count == 0 ? string.Empty : $"; {string.Join(", ", propagated)} answer {plan.TargetAddress} at the authoritative servers");
                 }, source.Name),
                 new MigrationStepDefinition("Snapshot", async (info, token) =>
                 {
