@@ -79,6 +79,11 @@ namespace ReleaseOps
             var title = journal is null ? $"Migrate {project} from {source} to {target}" : $"Resume migration {journal.Id} of {project} from {source} to {target}";
             var describe = MigrationEngine.Describe(setup.Plan, source.ToString(), target.ToString());
             var text = PlanText(title, describe.Where((s, i) => journal is null || journal.Steps[i].State != MigrationStepState.Done).ToList());
+            if (MyInvocation.BoundParameters.ContainsKey("WhatIf") && setup.Plan.Database is not null && journal?.DatabaseMethod is null)
+            {
+                text += "\nPreconditions (read from the nodes; nothing is changed):" + string.Concat(Preconditions(source, target, setup.Plan).Select(l => "\n  - " + l));
+            }
+
             if (!ShouldProcessUnlessForced($"{source} -> {target}", text, Force))
             {
                 return;
@@ -96,6 +101,19 @@ namespace ReleaseOps
                 return await MigrationJournal.RunAsync(info, steps, () => DateTimeOffset.UtcNow, reporter, token).ConfigureAwait(false);
             });
             WriteObject(result);
+        }
+
+        /// <summary>The database's preconditions for -WhatIf; a node that cannot be reached is reported, not raised.</summary>
+        private System.Collections.Generic.IReadOnlyList<string> Preconditions(NodeTarget source, NodeTarget target, MigrationPlan plan)
+        {
+            try
+            {
+                return RunOnPair(source, target, (s, t, reporter, token) => MigrationEngine.PreconditionsAsync(s, t, plan, reporter, token));
+            }
+            catch (ReleaseOpsException ex)
+            {
+                return new[] { $"not checked ({ex.ErrorId}): {ex.Message}" };
+            }
         }
 
         /// <summary>Deletes the old node of a completed migration whose week is over; before that, says when.</summary>

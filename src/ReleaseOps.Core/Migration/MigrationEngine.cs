@@ -147,6 +147,50 @@ namespace ReleaseOps.Core.Migration
             return steps;
         }
 
+        /// <summary>
+        /// What -WhatIf reports of the database before anything runs, read from both nodes without changing them: how the
+        /// database would move (logical replication, or dump and restore and why), the tables without a key, wal_level,
+        /// and the PostgreSQL versions (a target older than the source is PostgresVersionMismatch, which stops the
+        /// migration before any data moves). A target whose database does not run yet (PrepareTarget starts it) is
+        /// checked by the migration itself.
+        /// </summary>
+        public static async Task<IReadOnlyList<string>> PreconditionsAsync(NodeSession source, NodeSession target, MigrationPlan plan, IOperationReporter reporter, CancellationToken token)
+        {
+            var lines = new List<string>();
+            if (plan.Database is not { } db)
+            {
+                return lines;
+            }
+
+            static string Version(string num) => int.TryParse(num, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v)
+                ? $"{v / 10000}.{v % 10000}" : num;
+            var replication = new DatabaseReplication(source, target, reporter);
+            var s = await db.SourceAccess.ResolveContainerAsync(source, reporter, token).ConfigureAwait(false);
+            var check = await replication.CheckSourceAsync(s, db.Database, token).ConfigureAwait(false);
+            lines.Add($"{source.Name}: PostgreSQL {Version(check.SourceVersion)}, wal_level {check.WalLevel}, "
+                + (check.TablesWithoutKey.Count == 0 ? "every table has a primary key or replica identity" : $"{check.TablesWithoutKey.Count} table(s) without a key: {string.Join(", ", check.TablesWithoutKey)}")
+                + (check.SourceHost is null ? ", no TCP listener" : $", TCP on {check.SourceHost}:{check.SourcePort}"));
+            try
+            {
+                var t = await db.TargetAccess.ResolveContainerAsync(target, reporter, token).ConfigureAwait(false);
+                var version = await replication.ReadTargetVersionAsync(t, token).ConfigureAwait(false);
+                DatabaseSync.CheckPair(source.Name, check.SourceVersion, target.Name, version);
+                lines.Add($"{target.Name}: PostgreSQL {Version(version)}, not older than the source's");
+            }
+            catch (ReleaseOpsException ex) when (ex.ErrorId is ErrorIds.ServiceNotRunning or ErrorIds.DatabaseCommandFailed)
+            {
+                lines.Add($"{target.Name}: its database does not answer yet ({ex.ErrorId}); PrepareTarget starts it, and the versions are checked then, before any data moves");
+            }
+
+            var restart = check.WalLevel != "logical" && plan.AllowDatabaseRestart && check.TablesWithoutKey.Count == 0 && check.SourceHost is not null && s.IsCompose;
+            var reasons = check.Reasons.Where(r => !(restart && r.StartsWith("wal_level", StringComparison.Ordinal))).ToList();
+            lines.Add(reasons.Count == 0
+                ? $"database {db.Database}: logical replication, so the freeze does not grow with its size"
+                    + (restart ? " (after wal_level = logical and a restart of the old database, as -AllowDatabaseRestart allows)" : string.Empty)
+                : $"database {db.Database}: dump and restore, so the freeze grows with its size, because " + string.Join("; ", reasons));
+            return lines;
+        }
+
         /// <summary>The command that PrepareTarget runs: the plan's own, else the compose database service alone, else none.</summary>
         public static string PrepareCommandOf(MigrationPlan plan) =>
             plan.PrepareCommand ?? (plan.Database?.TargetAccess is { IsCompose: true } access
