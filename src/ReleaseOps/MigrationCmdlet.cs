@@ -6,7 +6,7 @@ using ReleaseOps.Core.Migration;
 using ReleaseOps.Core.Providers;
 using ReleaseOps.Core.Ssh;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// The base of the migration cmdlets: the SSH options, -Force, and the run of a migration's steps over its journal,

@@ -6,7 +6,7 @@ using ReleaseOps.Core.Migration;
 using ReleaseOps.Core.Providers;
 using ReleaseOps.Core.Ssh;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>The parameters that Invoke-Migration and Undo-Migration share, and the plan they make of them.</summary>
     public abstract class MigrationPlanCmdlet : MigrationCmdlet

@@ -7,7 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ReleaseOps.Core;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// The base of every ReleaseOps cmdlet. Ctrl+C (StopProcessing) cancels the engine's token; records that the

@@ -9,7 +9,7 @@ using System;
 using ReleaseOps.Core.Ssh;
 using ReleaseOps.Core;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// The SSH options that every cmdlet reaching nodes shares (keys, passphrase, host key policy, ssh_config and
