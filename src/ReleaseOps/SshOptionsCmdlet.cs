@@ -39,7 +39,7 @@ namespace ReleaseOps.Commands
         public string? KnownHostsFile { get; set; }
 
         /// <summary>The SSH options of this call.</summary>
-        protected SshConnectOptions ConnectOptions() => new()
+        protected internal SshConnectOptions ConnectOptions() => new()
         {
             ConfigFile = ConfigFile is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigFile),
             KnownHostsFile = KnownHostsFile is null ? null : KnownHostsFile == Core.Ssh.KnownHostsFile.NoFile ? KnownHostsFile : GetUnresolvedProviderPathFromPSPath(KnownHostsFile),
@@ -94,7 +94,7 @@ namespace ReleaseOps.Commands
         }
 
         /// <summary>The -WhatIf text: each command with the node it runs on.</summary>
-        protected static string PlanText(string title, IReadOnlyList<KeyValuePair<string, string>> steps)
+        protected internal static string PlanText(string title, IReadOnlyList<KeyValuePair<string, string>> steps)
         {
             var sb = new StringBuilder(title);
             var i = 0;
