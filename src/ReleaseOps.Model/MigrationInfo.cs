@@ -51,6 +51,13 @@ namespace ReleaseOps
         /// <summary>The replication slot (and publication, subscription, role) this migration holds on the old node, until it is cleaned up; null when none.</summary>
         public string? ReplicationSlot { get; set; }
 
+        /// <summary>
+        /// The bound, in MB, that the migration put on the WAL any replication slot of the old database may hold
+        /// (max_slot_wal_keep_size, set when it was unlimited), so that a migration never finished nor undone cannot fill
+        /// the old node's disk: PostgreSQL invalidates the slot first. Reset when the slot is dropped; null when not set.
+        /// </summary>
+        public long? ReplicationWalLimitMB { get; set; }
+
         /// <summary>The journal file.</summary>
         public string JournalPath { get; set; } = string.Empty;
 

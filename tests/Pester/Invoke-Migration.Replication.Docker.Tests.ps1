@@ -150,6 +150,9 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         $j.ReplicationSlot | Should -Match '^releaseops_'
         Invoke-StackSql $a 'SHOW wal_level' | Should -Be 'logical'
         Invoke-StackSql $a "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '$($j.ReplicationSlot)'" | Should -Be '1'
+        # While the slot exists, the WAL it may hold is bounded (it was unlimited): a migration never finished cannot fill the disk.
+        $j.ReplicationWalLimitMB | Should -BeGreaterOrEqual 64
+        Invoke-StackSql $a "SELECT setting FROM pg_settings WHERE name = 'max_slot_wal_keep_size'" | Should -Be "$($j.ReplicationWalLimitMB)"
 
         # Resumed, and killed as the final sync starts: the subscriber catching up with the frozen old database.
         $run = Start-MigrationProcess "Resume-Migration -Id $($j.Id) -Force @ssh"
@@ -168,6 +171,7 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         $m.DatabaseMethod | Should -Be 'Replication'
         $m.DatabaseFallbackReason | Should -BeNullOrEmpty
         $m.ReplicationSlot | Should -BeNullOrEmpty
+        $m.ReplicationWalLimitMB | Should -BeNullOrEmpty
         ($m.Steps | Where-Object Name -EQ 'FinalSync').Detail | Should -Match 'logical replication'
         Start-Sleep -Seconds 1
         $r = Wait-LoadGenerator $load1 -Stop
@@ -190,6 +194,9 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         $left = $null
         foreach ($i in 1..50) { try { $left = Invoke-StackSql $a "SELECT (SELECT count(*) FROM pg_replication_slots) || ',' || (SELECT count(*) FROM pg_publication) || ',' || (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'releaseops%')"; break } catch { Start-Sleep -Milliseconds 200 } }
         $left | Should -Be '0,0,0'
+        # The WAL bound is gone with the slot: the old database is configured as it was.
+        Invoke-StackSql $a "SELECT setting FROM pg_settings WHERE name = 'max_slot_wal_keep_size'" | Should -Be '-1'
+        Invoke-RigCommand $a 'cat /var/lib/shop/pgdata/postgresql.auto.conf' | Should -Not -Match 'max_slot_wal_keep_size'
     }
 
     It 'falls back to dump and restore when wal_level is not logical and a table has no key, says why, and loses no write' {
@@ -245,8 +252,11 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         $j.DatabaseMethod | Should -Be 'Replication'
         $j.ReplicationSlot | Should -Match '^releaseops_'
         Invoke-StackSql $a "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '$($j.ReplicationSlot)'" | Should -Be '1'
+        Invoke-StackSql $a "SELECT setting FROM pg_settings WHERE name = 'max_slot_wal_keep_size'" | Should -Be "$($j.ReplicationWalLimitMB)"
 
         $u = $j | Undo-Migration -Force -ErrorAction Stop
+        $u.ReplicationWalLimitMB | Should -BeNullOrEmpty
+        Invoke-StackSql $a "SELECT setting FROM pg_settings WHERE name = 'max_slot_wal_keep_size'" | Should -Be '-1'
         $u.Status | Should -Be 'RolledBack'
         $u.ReplicationSlot | Should -BeNullOrEmpty
         (Get-Migration -Id $j.Id).ReplicationSlot | Should -BeNullOrEmpty

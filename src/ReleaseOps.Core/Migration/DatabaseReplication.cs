@@ -108,6 +108,13 @@ END
 $releaseops$;
 ";
 
+        private const string WalLimitQuery = "SELECT setting, current_setting('data_directory') FROM pg_settings WHERE name = 'max_slot_wal_keep_size';\n";
+
+        private const string SetWalLimitScript = "ALTER SYSTEM SET max_slot_wal_keep_size = :'limit';\nSELECT pg_reload_conf();\n";
+
+        // Only the bound this migration set (an admin who changed it since keeps theirs).
+        private const string ResetWalLimitScript = "SELECT 'ALTER SYSTEM RESET max_slot_wal_keep_size' FROM pg_settings WHERE name = 'max_slot_wal_keep_size' AND setting = :'limit' \\gexec\nSELECT pg_reload_conf();\n";
+
         private const string DropPublicationScript = "DROP PUBLICATION IF EXISTS :\"name\";\n";
 
         private const string DropRoleScript = "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = :'name';\nDROP ROLE IF EXISTS :\"name\";\n";
@@ -292,6 +299,7 @@ $releaseops$;
                 await DatabaseSync.SyncAsync(source, target, schema, reporter, token).ConfigureAwait(false);
             }
 
+            await LimitSlotWalAsync(s, request.Database, info, token).ConfigureAwait(false);
             var password = NewPassword();
             var publish = PublishScript + "ALTER ROLE :\"name\" PASSWORD '" + ScramVerifier(password) + "';\n";
             await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, request.Database, publish, DatabaseSync.Vars(("name", name))), "create the publication", reporter, token).ConfigureAwait(false);
@@ -468,11 +476,14 @@ $releaseops$;
 
             // The relay closes first: the subscription's worker cannot come back to the slot while it is dropped.
             CloseRelay();
-            var dropSlots = DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, database, DropSlotsScript + DropPublicationScript + DropRoleScript, DatabaseSync.Vars(("name", name), ("sync", sync))),
+            var limit = info.ReplicationWalLimitMB?.ToString(CultureInfo.InvariantCulture);
+            var dropSlots = DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, database, DropSlotsScript + DropPublicationScript + DropRoleScript + (limit is null ? string.Empty : ResetWalLimitScript),
+                    DatabaseSync.Vars(("name", name), ("sync", sync)).Concat(limit is null ? Array.Empty<string>() : DatabaseSync.Vars(("limit", limit)))),
                 "drop the replication slot, the publication and its role", reporter, token);
             await Task.WhenAll(dropSubscription, dropSlots).ConfigureAwait(false);
-            reporter.Verbose($"{source.Name}: the replication slot, publication and role {name} are dropped.");
+            reporter.Verbose($"{source.Name}: the replication slot, publication and role {name} are dropped{(limit is null ? string.Empty : ", and max_slot_wal_keep_size is reset")}.");
             info.ReplicationSlot = null;
+            info.ReplicationWalLimitMB = null;
             MigrationJournal.Save(info);
         }
 
@@ -486,9 +497,50 @@ $releaseops$;
             var s = await access.ResolveContainerAsync(source, reporter, token).ConfigureAwait(false);
             var name = NameOf(info.Id);
             await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, database, DropSlotsScript, DatabaseSync.Vars(("name", name), ("sync", string.Empty))), "drop the replication slot", reporter, token).ConfigureAwait(false);
-            await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, database, DropPublicationScript + DropRoleScript, DatabaseSync.Vars(("name", name))), "drop the publication and its role", reporter, token).ConfigureAwait(false);
+            var limit = info.ReplicationWalLimitMB?.ToString(CultureInfo.InvariantCulture);
+            await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, database, DropPublicationScript + DropRoleScript + (limit is null ? string.Empty : ResetWalLimitScript),
+                DatabaseSync.Vars(("name", name)).Concat(limit is null ? Array.Empty<string>() : DatabaseSync.Vars(("limit", limit)))), "drop the publication and its role", reporter, token).ConfigureAwait(false);
             info.ReplicationSlot = null;
+            info.ReplicationWalLimitMB = null;
             MigrationJournal.Save(info);
+        }
+
+        /// <summary>
+        /// Bounds the WAL that a replication slot of the old database may hold, when it is unlimited (the default):
+        /// max_slot_wal_keep_size at half the free space of the WAL's file system (at least 64 MB), set with ALTER
+        /// SYSTEM and a reload (no restart). A migration that is never finished nor undone then cannot fill the old
+        /// node's disk: PostgreSQL invalidates the forgotten slot first. The bound is recorded on the migration before
+        /// it is set, and reset with the slot (only if it is still the migration's).
+        /// </summary>
+        private async Task LimitSlotWalAsync(PostgresAccess s, string database, MigrationInfo info, CancellationToken token)
+        {
+            if (info.ReplicationWalLimitMB is not null)
+            {
+                return;
+            }
+
+            var f = (await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, database, WalLimitQuery, Array.Empty<string>(), tuples: true), "read max_slot_wal_keep_size", reporter, token).ConfigureAwait(false))
+                .Trim(Rs, '\n', '\r', ' ').Split(Us);
+            if (f.Length != 2 || f[0] != "-1")
+            {
+                reporter.Verbose($"{source.Name}: max_slot_wal_keep_size is {(f.Length == 2 ? f[0] + " MB" : "unknown")}; left as it is.");
+                return;
+            }
+
+            var df = await DatabaseSync.RunAsync(source, s, s.Tool("df", new[] { "-Pk", f[1].TrimEnd('/') + "/pg_wal" }, connects: false), "measure the free space of the old database's WAL", reporter, token).ConfigureAwait(false);
+            var columns = df.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries).Last().Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+            if (columns.Length < 4 || !long.TryParse(columns[3], NumberStyles.None, CultureInfo.InvariantCulture, out var availableKb))
+            {
+                throw new ReleaseOpsException(ErrorIds.DatabaseCommandFailed, FailureCategory.InvalidResult, $"{source.Name}: unexpected answer of df: '{df.Trim()}'.",
+                    "Run the command again with -Verbose -Debug.", source.Name);
+            }
+
+            var limit = Math.Max(64, availableKb / 1024 / 2);
+            info.ReplicationWalLimitMB = limit;
+            MigrationJournal.Save(info);
+            await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, database, SetWalLimitScript, DatabaseSync.Vars(("limit", limit.ToString(CultureInfo.InvariantCulture)))),
+                "bound the WAL a replication slot may hold", reporter, token).ConfigureAwait(false);
+            reporter.Verbose($"{source.Name}: max_slot_wal_keep_size = {limit} MB (half the free space of the WAL's file system) while the migration's slot exists.");
         }
 
         public void Dispose() => CloseRelay();

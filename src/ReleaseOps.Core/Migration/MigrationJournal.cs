@@ -221,19 +221,20 @@ namespace ReleaseOps.Core.Migration
             public string? DatabaseFallbackReason { get; set; }
             public string[]? TablesWithoutKey { get; set; }
             public string? ReplicationSlot { get; set; }
+            public long? ReplicationWalLimitMB { get; set; }
 
             public static Stored From(MigrationInfo i) => new()
             {
                 Id = i.Id, Project = i.Project, Source = i.Source, Target = i.Target, Status = i.Status, Steps = i.Steps.ToList(),
                 FreezeStarted = i.FreezeStarted, ServingAt = i.ServingAt, DeleteAfter = i.DeleteAfter, OldNodeRemoved = i.OldNodeRemoved,
-                DatabaseMethod = i.DatabaseMethod, DatabaseFallbackReason = i.DatabaseFallbackReason, TablesWithoutKey = i.TablesWithoutKey, ReplicationSlot = i.ReplicationSlot,
+                DatabaseMethod = i.DatabaseMethod, DatabaseFallbackReason = i.DatabaseFallbackReason, TablesWithoutKey = i.TablesWithoutKey, ReplicationSlot = i.ReplicationSlot, ReplicationWalLimitMB = i.ReplicationWalLimitMB,
             };
 
             public MigrationInfo ToInfo(string path) => new()
             {
                 Id = Id, Project = Project, Source = Source, Target = Target, Status = Status, Steps = Steps,
                 FreezeStarted = FreezeStarted, ServingAt = ServingAt, DeleteAfter = DeleteAfter, OldNodeRemoved = OldNodeRemoved, JournalPath = path,
-                DatabaseMethod = DatabaseMethod, DatabaseFallbackReason = DatabaseFallbackReason, TablesWithoutKey = TablesWithoutKey ?? new string[0], ReplicationSlot = ReplicationSlot,
+                DatabaseMethod = DatabaseMethod, DatabaseFallbackReason = DatabaseFallbackReason, TablesWithoutKey = TablesWithoutKey ?? new string[0], ReplicationSlot = ReplicationSlot, ReplicationWalLimitMB = ReplicationWalLimitMB,
             };
         }
     }

@@ -106,10 +106,14 @@ namespace ReleaseOps.Core.Migration
         }
 
         /// <summary>A command that runs a PostgreSQL tool with arguments (each one quoted) on the node.</summary>
-        public NodeCommandRequest Tool(string tool, IEnumerable<string> arguments, string? input = null)
+        public NodeCommandRequest Tool(string tool, IEnumerable<string> arguments, string? input = null, bool connects = true)
         {
             var args = new List<string> { tool };
-            args.AddRange(ConnectionArguments());
+            if (connects)
+            {
+                args.AddRange(ConnectionArguments());
+            }
+
             args.AddRange(arguments);
             if (IsCompose && ContainerId is not null)
             {
