@@ -57,6 +57,12 @@ namespace ReleaseOps
         /// <summary>Whether the plan may restart the old database for logical replication (Invoke-Migration's -AllowDatabaseRestart).</summary>
         protected virtual bool AllowRestart => false;
 
+        /// <summary>Whether the migration's file syncs go node to node (Invoke-Migration's -DirectFileSync).</summary>
+        protected virtual bool DirectFiles => false;
+
+        /// <summary>The old node's address as the new node reaches it, for the direct file syncs (Invoke-Migration's -DirectAddress).</summary>
+        protected virtual string? DirectFilesAddress => null;
+
         /// <summary>More folders to move (uploads, volume paths).</summary>
         [Parameter(ParameterSetName = PlanSet)]
         public string[] FilePath { get; set; } = Array.Empty<string>();
@@ -141,7 +147,15 @@ namespace ReleaseOps
                 SourceNode = Source.BaseObject as ProjectNode ?? FromProperties(Source),
                 DnsTimeout = DnsTimeout,
                 AllowDatabaseRestart = AllowRestart,
+                DirectFiles = DirectFiles,
+                DirectAddress = DirectFilesAddress,
             };
+            if (DirectFilesAddress is not null)
+            {
+                // Checked before any node is touched (InvalidHostName).
+                _ = DirectPath.ParseAddress(DirectFilesAddress, 22);
+            }
+
             plan.StartCommand = StartCommand ?? plan.StartCommand;
             plan.FreezeCommand = FreezeCommand ?? plan.FreezeCommand;
             plan.StopCommand = StopCommand ?? plan.StopCommand;

@@ -128,10 +128,18 @@ namespace ReleaseOps.Core.Migration
             {
                 new(source, $"cd {s} && find . -mindepth 1 -printf '%y %s %T@ %m %P %l'   (list: type, size, mtime, mode)"),
                 new(target, $"cd {t} && find . -mindepth 1 -printf '%y %s %T@ %m %P %l'   (list)"),
-                new(source, $"cd {s} && rsync --server --sender -logDtprHe.<the receiver's capabilities> --numeric-ids . ./   (rsync's sender; its protocol relayed through this machine, both ways)"),
-                new(target, $"mkdir -p {t} && cd {t} && rsync -aH --numeric-ids{delete} --out-format='%i %n%L' -e <the relay> source:./ ./   (rsync's receiver; only deltas travel)"),
-                new($"{source}, {target}", "(without rsync on either node: tar --create on the source, through this machine, tar --extract on the target, then rm -rf of what the source lacks)"),
             };
+            if (request.Direct)
+            {
+                steps.AddRange(DirectRsync.Plan(request, source, target, delete));
+            }
+            else
+            {
+                steps.Add(new(source, $"cd {s} && rsync --server --sender -logDtprHe.<the receiver's capabilities> --numeric-ids . ./   (rsync's sender; its protocol relayed through this machine, both ways)"));
+                steps.Add(new(target, $"mkdir -p {t} && cd {t} && rsync -aH --numeric-ids{delete} --out-format='%i %n%L' -e <the relay> source:./ ./   (rsync's receiver; only deltas travel)"));
+            }
+
+            steps.Add(new($"{source}, {target}", "(without rsync on either node: tar --create on the source, through this machine, tar --extract on the target, then rm -rf of what the source lacks)"));
             if (!request.NoVerify)
             {
                 steps.Add(new(source, $"cd {s} && xargs -0 -r sha256sum -z -- <<< (the files rsync moved, and {SampleFiles} others at random)"));
@@ -175,14 +183,77 @@ namespace ReleaseOps.Core.Migration
                 NoVerify = request.NoVerify,
                 MaxDelete = request.MaxDelete,
                 Preview = request.Preview,
+                Direct = request.Direct,
+                DirectAddress = request.DirectAddress,
+                DirectTag = request.DirectTag,
             };
+            if (request.Direct)
+            {
+                // A bad address is refused before any node is touched.
+                _ = DirectRsync.AddressOf(source, request);
+            }
+
             var watch = Stopwatch.StartNew();
-            var targetPath = request.TargetPathOrSame;
             var activity = $"Sync-NodeFile {request.Path}: {source.Name} -> {target.Name}";
             reporter.Progress(ProgressActivity, activity, "Listing both folders", -1);
             var listSource = ListAsync(source, request.Path, true, reporter, token);
-            var listTarget = ListAsync(target, targetPath, false, reporter, token);
+            var listTarget = ListAsync(target, request.TargetPathOrSame, false, reporter, token);
             var probe = request.Preview ? Task.FromResult(new RsyncProbe()) : ProbeAsync(source, target, reporter, token);
+
+            // The direct path's key is made on the target while both folders are listed; whatever happens next, the key's
+            // line and folder are removed before this returns.
+            var prepare = request.Direct && !request.Preview ? DirectRsync.PrepareAsync(source, target, request, reporter, token) : null;
+            var succeeded = false;
+            try
+            {
+                var r = await SyncCoreAsync(source, target, request, listSource, listTarget, probe, prepare, watch, activity, reporter, token).ConfigureAwait(false);
+                succeeded = true;
+                return r;
+            }
+            finally
+            {
+                if (prepare is not null)
+                {
+                    await CleanupDirectAsync(prepare, succeeded, reporter).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private static async Task CleanupDirectAsync(Task<DirectRsync> prepare, bool succeeded, IOperationReporter reporter)
+        {
+            DirectRsync direct;
+            try
+            {
+                direct = await prepare.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Nothing was installed on the source; the target's script removed its own folder on failure.
+                return;
+            }
+
+            var left = await direct.CleanupAsync(reporter).ConfigureAwait(false);
+            if (left.Count == 0)
+            {
+                reporter.Verbose("Direct sync: the temporary key's line and folder are removed.");
+                return;
+            }
+
+            var what = $"The direct sync's temporary key could not be removed: {string.Join("; ", left)}. The line allows only rsync's sender in the synced folder, from the new node; the next run of the same sync removes it, as does any run after ten minutes.";
+            if (succeeded)
+            {
+                throw new ReleaseOpsException(ErrorIds.NodeCommandFailed, FailureCategory.InvalidResult, what,
+                    "Run the same command again (it removes the leftover first), or remove the line by hand.", direct.Marker);
+            }
+
+            reporter.Warning(what);
+        }
+
+        private static async Task<FileSyncResult> SyncCoreAsync(NodeSession source, NodeSession target, FileSyncRequest request,
+            Task<IReadOnlyDictionary<string, FileEntry>> listSource, Task<IReadOnlyDictionary<string, FileEntry>> listTarget, Task<RsyncProbe> probe, Task<DirectRsync>? prepare,
+            Stopwatch watch, string activity, IOperationReporter reporter, CancellationToken token)
+        {
+            var targetPath = request.TargetPathOrSame;
             await Task.WhenAll(listSource, listTarget, probe).ConfigureAwait(false);
             var src = await listSource.ConfigureAwait(false);
             var dst = await listTarget.ConfigureAwait(false);
@@ -226,7 +297,7 @@ namespace ReleaseOps.Core.Migration
             var rsync = await probe.ConfigureAwait(false);
             if (rsync.ServerArguments is null)
             {
-                reporter.Warning($"{rsync.Reason}: the files go as a tar stream through this machine, at a third of rsync's speed or less, and every file is compared by sha256. Install rsync on both nodes (apt-get install rsync) for the faster path.");
+                reporter.Warning($"{rsync.Reason}{(prepare is null ? string.Empty : " (-Direct needs rsync on both nodes)")}: the files go as a tar stream through this machine, at a third of rsync's speed or less, and every file is compared by sha256. Install rsync on both nodes (apt-get install rsync) for the faster path.");
                 result.Transport = "tar";
                 await TarAsync(source, target, request, changed, deleted, dst, result, activity, reporter, token).ConfigureAwait(false);
                 if (!request.NoVerify)
@@ -243,12 +314,19 @@ namespace ReleaseOps.Core.Migration
             }
             else
             {
-                result.Transport = "rsync";
+                result.Transport = prepare is null ? "rsync" : "rsync-direct";
                 var moved = new List<string>();
                 if (changed.Count > 0 || deleted.Count > 0)
                 {
                     await EnsureSpaceAsync(target, targetPath, changed, dst, reporter, token).ConfigureAwait(false);
-                    moved = await RsyncAsync(source, target, request, rsync.ServerArguments, changed, deleted.Count, result, activity, reporter, token).ConfigureAwait(false);
+                    moved = prepare is null
+                        ? await RsyncAsync(source, target, request, rsync.ServerArguments, changed, deleted.Count, result, activity, reporter, token).ConfigureAwait(false)
+                        : await (await prepare.ConfigureAwait(false)).RunAsync(request, rsync.ServerArguments, changed, deleted.Count, result, activity, reporter, token).ConfigureAwait(false);
+                }
+                else if (prepare is not null)
+                {
+                    // Nothing to send: the key was made for nothing, but a failure to make it is still the run's.
+                    await prepare.ConfigureAwait(false);
                 }
 
                 if (!request.NoVerify)
