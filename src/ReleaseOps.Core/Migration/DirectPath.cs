@@ -43,6 +43,13 @@ namespace ReleaseOps.Core.Migration
 
         private static readonly Regex HostName = new(@"\A[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.?\z", RegexOptions.CultureInvariant);
 
+        /// <summary>
+        /// AES-GCM first, as for the relay (NodeConnector): both ends run it with AES-NI and no separate MAC, which moves
+        /// the data at about twice the speed of OpenSSH's default chacha20-poly1305 on the same CPU. The rest of the list is
+        /// OpenSSH's own set, so that an old node still finds a cipher in common.
+        /// </summary>
+        public const string Ciphers = "aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr";
+
         /// <summary>The folder that holds the key on the new node: made by mktemp -d under /tmp, so only this shape is accepted back.</summary>
         private static readonly Regex KeyFolder = new(@"\A/tmp/releaseops-direct-[a-z0-9]{1,40}\.[A-Za-z0-9]{10}\z", RegexOptions.CultureInvariant);
 
@@ -278,6 +285,7 @@ namespace ReleaseOps.Core.Migration
                 "-o", "HostKeyAlias=" + HostAlias, "-o", "UpdateHostKeys=no", "-o", "CheckHostIP=no",
                 "-o", "HostName=" + h, "-o", "Port=" + p.ToString(CultureInfo.InvariantCulture), "-o", "User=" + user,
                 "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4",
+                "-o", "Ciphers=" + Ciphers,
             });
         }
 

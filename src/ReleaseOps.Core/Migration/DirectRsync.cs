@@ -221,9 +221,11 @@ rm -rf -- ""$d""; [ ! -e ""$d"" ]";
             return new DirectRsync(source, target, tag, folder, key, from, host, port);
         }
 
-        /// <summary>Installs the key line on the old node, runs rsync's client on the new node; returns the files that moved.</summary>
-        public async Task<List<string>> RunAsync(FileSyncRequest request, IReadOnlyList<string> serverArguments, IReadOnlyList<FileEntry> changed, int deletions,
-            FileSyncResult result, string activity, IOperationReporter reporter, CancellationToken token)
+        /// <summary>
+        /// Appends the key line to the old node's authorized_keys (removing a crash's leftovers of this tag first). It runs
+        /// while both folders are still being listed, so that it costs the sync no time of its own.
+        /// </summary>
+        public async Task InstallAsync(FileSyncRequest request, IReadOnlyList<string> serverArguments, IOperationReporter reporter, CancellationToken token)
         {
             var command = DirectPath.ForcedCommand(request.Path, serverArguments, sudo: !source.IsRoot);
             var newLine = DirectPath.AuthorizedKeysLine(From, command, PublicKey, Marker);
@@ -236,6 +238,12 @@ rm -rf -- ""$d""; [ ! -e ""$d"" ]";
             line = newLine;
             var add = await EditKeysAsync(source, "add", newLine, tag, reporter, token).ConfigureAwait(false);
             reporter.Verbose($"{source.Name}: the temporary key is in ~{source.User}/.ssh/authorized_keys ({add}), from={string.Join(",", From)}, command={command}");
+        }
+
+        /// <summary>Runs rsync's client on the new node (the key installed); returns the files that moved.</summary>
+        public async Task<List<string>> RunAsync(FileSyncRequest request, IReadOnlyList<FileEntry> changed, int deletions,
+            FileSyncResult result, string activity, IOperationReporter reporter, CancellationToken token)
+        {
 
             var client = FileSync.RsyncOptions.ToList();
             if (!request.KeepDeleted)
