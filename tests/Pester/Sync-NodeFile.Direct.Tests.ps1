@@ -125,6 +125,28 @@ exec /usr/bin/rsync "$@"
         (& $Snapshot $dst) | Should -Be (& $Snapshot $src)
     }
 
+    It 'verifies what moved node to node: a copy damaged after rsync is found, marked, and sent again' {
+        $null = $src | Invoke-NodeCommand -Command 'echo again >> "$1/docs/b.txt"' -ArgumentList $dir
+        # The new node's rsync finishes, then one file is damaged before the comparison.
+        & $SetWrapper $dst 'rsync' @'
+/usr/bin/rsync "$@" || exit $?
+case "$*" in *releaseops-old-node:*) printf 'X' | dd of=docs/b.txt bs=1 seek=0 conv=notrunc 2>/dev/null;; esac
+'@
+        try {
+            $err = $null
+            try { Sync-NodeFile $src $dst $dir -Direct -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -Be 'FileVerificationFailed,ReleaseOps.Commands.SyncNodeFileCommand'
+            $err.Exception.Message | Should -Match 'docs/b\.txt'
+        }
+        finally { & $RemoveWrapper $dst 'rsync' }
+        (& $Keys) | Should -Be $keysBefore
+        & $KeyFolders | Should -BeNullOrEmpty
+        $r = Sync-NodeFile $src $dst $dir -Direct
+        $r.Changed | Should -Be @('docs/b.txt')
+        $r.Verified | Should -BeTrue
+        (& $Snapshot $dst) | Should -Be (& $Snapshot $src)
+    }
+
     It 'fails with DirectPathUnreachable when the new node cannot reach the old one, copies nothing and leaves no key' {
         $null = $src | Invoke-NodeCommand -Command 'echo unreachable > "$1/unreachable.txt"' -ArgumentList $dir
         $before = & $Snapshot $dst

@@ -50,6 +50,15 @@ namespace ReleaseOps.Core.Migration
         /// </summary>
         public const string Ciphers = "aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr";
 
+        /// <summary>
+        /// curve25519 first, as NodeConnector prefers it: OpenSSH 9's default, the sntrup761 hybrid, costs about 100 ms of
+        /// CPU per connection here (measured: 151 against 270 ms for ssh ... true between two sandbox nodes), which is a
+        /// fifth of an incremental sync. The list holds only what every OpenSSH client since 7.4 knows (a client refuses a
+        /// name it does not know), so an older new node still connects.
+        /// </summary>
+        public const string KexAlgorithms = "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,"
+            + "diffie-hellman-group-exchange-sha256,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group14-sha256";
+
         /// <summary>The folder that holds the key on the new node: made by mktemp -d under /tmp, so only this shape is accepted back.</summary>
         private static readonly Regex KeyFolder = new(@"\A/tmp/releaseops-direct-[a-z0-9]{1,40}\.[A-Za-z0-9]{10}\z", RegexOptions.CultureInvariant);
 
@@ -285,7 +294,7 @@ namespace ReleaseOps.Core.Migration
                 "-o", "HostKeyAlias=" + HostAlias, "-o", "UpdateHostKeys=no", "-o", "CheckHostIP=no",
                 "-o", "HostName=" + h, "-o", "Port=" + p.ToString(CultureInfo.InvariantCulture), "-o", "User=" + user,
                 "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4",
-                "-o", "Ciphers=" + Ciphers,
+                "-o", "Ciphers=" + Ciphers, "-o", "KexAlgorithms=" + KexAlgorithms,
             });
         }
 

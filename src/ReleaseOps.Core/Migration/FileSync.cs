@@ -351,6 +351,18 @@ namespace ReleaseOps.Core.Migration
             {
                 result.Transport = prepare is null ? "rsync" : "rsync-direct";
                 var moved = new List<string>();
+
+                // Node to node, the source's checksums of what will move (and of the sample) are taken while rsync sends it:
+                // the source has them in its page cache, and on a real link its CPU waits for the network anyway.
+                List<string>? sample = null;
+                Task<IReadOnlyDictionary<string, string>>? early = null;
+                if (prepare is not null && !request.NoVerify)
+                {
+                    var toMove = changed.Where(e => e.Type == 'f').Select(e => e.Path).ToList();
+                    sample = Sample(src.Values, new HashSet<string>(toMove, StringComparer.Ordinal), SampleFiles).ToList();
+                    early = HashListAsync(source, request.Path, toMove.Concat(sample).ToList(), reporter, token);
+                }
+
                 if (changed.Count > 0 || deleted.Count > 0)
                 {
                     await EnsureSpaceAsync(target, targetPath, changed, dst, reporter, token, free).ConfigureAwait(false);
@@ -371,13 +383,19 @@ namespace ReleaseOps.Core.Migration
                 {
                     // Hash what moved (rsync's itemized list of received files), and a sample of the rest: a file that
                     // rsync's quick check passed (same size and time) was not touched by this run.
-                    var check = moved.Concat(Sample(src.Values, new HashSet<string>(moved, StringComparer.Ordinal), SampleFiles)).Distinct(StringComparer.Ordinal).ToList();
+                    var check = moved.Concat(sample ?? Sample(src.Values, new HashSet<string>(moved, StringComparer.Ordinal), SampleFiles)).Distinct(StringComparer.Ordinal).ToList();
                     reporter.Progress(ProgressActivity, activity, $"Comparing sha256 of {check.Count} files ({moved.Count} moved, the rest a sample)", -1);
-                    var a = HashListAsync(source, request.Path, check, reporter, token);
+                    var known = early is null ? new Dictionary<string, string>() : await early.ConfigureAwait(false);
+                    var a = HashListAsync(source, request.Path, check.Where(p => !known.ContainsKey(p)).ToList(), reporter, token);
                     var b = HashListAsync(target, targetPath, check, reporter, token);
                     await Task.WhenAll(a, b).ConfigureAwait(false);
                     result.Hashed = check.Count;
-                    var sourceHashes = await a.ConfigureAwait(false);
+                    var sourceHashes = new Dictionary<string, string>(known.Count, StringComparer.Ordinal);
+                    foreach (var kv in known.Concat(await a.ConfigureAwait(false)))
+                    {
+                        sourceHashes[kv.Key] = kv.Value;
+                    }
+
                     var targetHashes = await b.ConfigureAwait(false);
                     var bad = check.Where(p => !sourceHashes.TryGetValue(p, out var x) || !targetHashes.TryGetValue(p, out var y) || x != y).OrderBy(p => p, StringComparer.Ordinal).ToList();
                     await FailOnDifferencesAsync(source, target, request, bad, result, reporter, token).ConfigureAwait(false);
