@@ -53,7 +53,7 @@ printf 'dir %s\nkey %s\nconn %s\nsrc %s\n' ""$d"" ""$(cat ""$d/id.pub"")"" ""${S
         // Add-NodeSshKey. Removes the exact line (when given), the lines of this tag and other runs' stale lines, through a
         // new file in ~/.ssh renamed over the old one (a reader sees the old or the new file, never a part), built again
         // if the file changed meanwhile; then appends the line to add (one write, O_APPEND), never truncating the file.
-        private const string KeysScript = @"set -u; umask 077; cd /
+        internal const string KeysScript = @"set -u; umask 077; cd /
 op=""$1""; LINE=""$2""; TAG=""$3""; CUTOFF=""$4""; export LINE TAG CUTOFF
 dir=""$HOME/.ssh""; file=""$dir/authorized_keys""
 for p in ""$dir"" ""$file""; do
@@ -82,7 +82,7 @@ while :; do
   [ $s = 0 ] || { rm -f -- ""$tmp""; exit 6; }
   # The file may have changed while it was read (another key added): then it is read again.
   if keep ""$op"" | cmp -s - ""$tmp""; then
-    removed=$(($(wc -l < ""$file"") - $(wc -l < ""$tmp"")))
+    removed=$(($(grep -c '' ""$file"") - $(grep -c '' ""$tmp"")))
     chmod 600 ""$tmp"" && mv -f -- ""$tmp"" ""$file"" || { rm -f -- ""$tmp""; exit 6; }
     break
   fi
