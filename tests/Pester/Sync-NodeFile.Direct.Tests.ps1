@@ -221,6 +221,34 @@ Sync-NodeFile -Source '127.0.0.1:$($src.Port)' -Target '127.0.0.1:$($dst.Port)' 
         $null = $src | Invoke-NodeCommand -Command 'grep -vF "freshfresh01" ~/.ssh/authorized_keys > /tmp/ak && cat /tmp/ak > ~/.ssh/authorized_keys'
     }
 
+    It 'works for a login user that is not root: the key in that user''s files, rsync through sudo -n on both nodes' {
+        $setup = 'id ubuntu >/dev/null 2>&1 || useradd -m -s /bin/sh -p "*" ubuntu; echo "ubuntu ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/ubuntu && chmod 440 /etc/sudoers.d/ubuntu && mkdir -p /home/ubuntu/.ssh && printf "%s\n" "$1" > /home/ubuntu/.ssh/authorized_keys && chown -R ubuntu: /home/ubuntu/.ssh && chmod 700 /home/ubuntu/.ssh && chmod 600 /home/ubuntu/.ssh/authorized_keys'
+        foreach ($n in $src, $dst) { $null = $n | Invoke-NodeCommand -Command $setup -ArgumentList (Get-Content $ctx.PublicKeyFile) -ErrorAction Stop }
+        $ubuntuKeys = { ($src | Invoke-NodeCommand -Command 'cat /home/ubuntu/.ssh/authorized_keys').Output }
+        $before = & $ubuntuKeys
+        & $SetWrapper $dst 'ssh' @'
+for a; do case "$a" in IdentityFile=*) f=${a#IdentityFile=};; esac; done
+stat -c '%a %U %n' "${f%/id}" "$f" >> /var/tmp/ssh-ubuntu.log
+exec /usr/bin/ssh "$@"
+'@
+        try {
+            $null = $src | Invoke-NodeCommand -Command 'mkdir -p /srv/ubuntu-src/sub && echo "root only" > /srv/ubuntu-src/sub/private.txt && chmod 600 /srv/ubuntu-src/sub/private.txt && chmod 700 /srv/ubuntu-src/sub'
+            $r = Sync-NodeFile -Source "ubuntu@127.0.0.1:$($src.Port)" -Target "ubuntu@127.0.0.1:$($dst.Port)" -Path /srv/ubuntu-src -TargetPath /srv/ubuntu-copy -Direct
+            $r.Transport | Should -Be 'rsync-direct'
+            $r.Changed | Should -Contain 'sub/private.txt'
+            $r.Verified | Should -BeTrue
+            # Root's 0600 file in a 0700 folder came along (rsync ran as root through sudo on both ends), owner kept.
+            (& $Snapshot $dst '/srv/ubuntu-copy') | Should -Be (& $Snapshot $src '/srv/ubuntu-src')
+            ($dst | Invoke-NodeCommand -Command 'stat -c "%a %U" /srv/ubuntu-copy/sub/private.txt').Output.Trim() | Should -Be '600 root'
+            $log = ($dst | Invoke-NodeCommand -Command 'cat /var/tmp/ssh-ubuntu.log').Output
+            $log | Should -Match '^700 ubuntu /tmp/releaseops-direct-[0-9a-f]{16}\.[A-Za-z0-9]{10}\n600 ubuntu /tmp/releaseops-direct-'
+        }
+        finally { & $RemoveWrapper $dst 'ssh' }
+        (& $ubuntuKeys) | Should -Be $before
+        (& $Keys) | Should -Be $keysBefore
+        & $KeyFolders | Should -BeNullOrEmpty
+    }
+
     It '-WhatIf shows the direct path and changes nothing' {
         $null = $src | Invoke-NodeCommand -Command 'echo whatif > "$1/whatif.txt"' -ArgumentList $dir
         $before = & $Snapshot $dst
