@@ -2,7 +2,7 @@ using System;
 using System.Text.RegularExpressions;
 using ReleaseOps.Core;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>The names of feature/ and hotfix/ branches: lower-case words, checked as git checks refs.</summary>
     internal static class BranchNames

@@ -8,7 +8,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 #endif
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// Runs when PowerShell imports the module. It makes ReleaseOps.Core and every third-party dependency load from

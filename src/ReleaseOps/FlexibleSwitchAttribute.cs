@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// Lets a switch bind from CSV text: true/false, yes/no, y/n, 1/0 and empty (false). PowerShell alone refuses

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// Completes -HostName with the Host aliases of ssh_config (-ConfigFile when given, else ~/.ssh/config), read by

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>The module's own records as the infrastructure-as-code exports keep them.</summary>
     internal static class IacRecords

@@ -7,7 +7,7 @@ using System.Security;
 using ReleaseOps.Core;
 using ReleaseOps.Core.Jenkins;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// The base of the Jenkins cmdlets: where Jenkins is (-JenkinsUrl, else JENKINS_URL) and who we are there

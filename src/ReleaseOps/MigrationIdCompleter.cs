@@ -4,7 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>Completes -Id with the ids of the migrations in the journal folder (of -Project when given), newest first.</summary>
     public sealed class MigrationIdCompleter : IArgumentCompleter

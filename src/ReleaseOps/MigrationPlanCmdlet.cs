@@ -6,13 +6,33 @@ using ReleaseOps.Core.Migration;
 using ReleaseOps.Core.Providers;
 using ReleaseOps.Core.Ssh;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
-    /// <summary>The parameters that Invoke-Migration and Undo-Migration share, and the plan they make of them.</summary>
-    public abstract class MigrationPlanCmdlet : MigrationCmdlet
+    /// <summary>
+    /// The parameters that Invoke-Migration and Undo-Migration share (the nodes, the stack, the data, DNS and the
+    /// redirect), the providers' tokens and -Force; the plan is made of them in Core (MigrationDecisions.Plan).
+    /// </summary>
+    public abstract class MigrationPlanCmdlet : SshOptionsCmdlet, IMigrationCredentials
     {
         /// <summary>The parameter set of the plan's parameters (nodes, stack, data, DNS, redirect).</summary>
         protected const string PlanSet = "Plan";
+
+        /// <summary>The token (or, for Scaleway and AWS, the key) of the old node's provider, for its snapshot and deletion, over the environment.</summary>
+        [Parameter]
+        public System.Security.SecureString? Token { get; set; }
+
+        /// <summary>The access key and secret of the old node's provider (Scaleway, AWS), over the environment.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>The token of the DNS service (DigitalOcean or Cloudflare), over the environment; -Token when not given and the DNS is the node's provider.</summary>
+        [Parameter]
+        public System.Security.SecureString? DnsToken { get; set; }
+
+        /// <summary>Skips the confirmation (scheduled tasks, Jenkins).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
 
         /// <summary>The old node: a ProjectNode, or a name, alias or address.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PlanSet)]
@@ -100,74 +120,23 @@ namespace ReleaseOps
         [Parameter(ParameterSetName = PlanSet)]
         public string? SourceAddress { get; set; }
 
-        /// <summary>
-        /// A ProjectNode that lost its type on the way (Export-Clixml and Import-Clixml between Jenkins steps, a remote
-        /// job): rebuilt from its properties, so that the migration can still snapshot and later delete the old node.
-        /// </summary>
-        private static ProjectNode? FromProperties(PSObject value)
-        {
-            string? Text(string name) => value.Properties[name]?.Value?.ToString();
-            if (!Enum.TryParse<HostingProvider>(Text("Provider"), ignoreCase: true, out var provider) || string.IsNullOrEmpty(Text("Id")) || string.IsNullOrEmpty(Text("HostName")))
-            {
-                return null;
-            }
-
-            var tags = value.Properties["Tags"]?.Value is { } t ? LanguagePrimitives.ConvertTo<string[]>(t) : Array.Empty<string>();
-            return new ProjectNode
-            {
-                Provider = provider, Id = Text("Id")!, Name = Text("Name") ?? string.Empty, Project = Text("Project") ?? string.Empty, Role = Text("Role"),
-                Region = Text("Region"), Size = Text("Size"), PublicIPv4 = Text("PublicIPv4"), PublicIPv6 = Text("PublicIPv6"), HostName = Text("HostName")!,
-                Port = int.TryParse(Text("Port"), out var port) ? port : 22, User = Text("User") ?? "root", Tags = tags,
-            };
-        }
-
         /// <summary>The nodes and the plan, from the parameters.</summary>
         internal MigrationSetup BuildSetup()
         {
-            var (source, target, plan) = BuildPlan();
-            var address = SourceAddress ?? (Source.Properties["PublicIPv4"]?.Value as string) ?? source.HostName;
-            return MigrationSetup.Of(source, target, address, plan);
-        }
-
-        /// <summary>The nodes and the plan, from the parameters.</summary>
-        private (NodeTarget Source, NodeTarget Target, MigrationPlan Plan) BuildPlan()
-        {
-            var source = ToTarget(Source, nameof(Source));
-            var target = ToTarget(Target, nameof(Target));
-            // Paths are checked before any node is touched: no '.' or '..' segment, no system folder (InvalidSyncPath).
-            var stack = FileSync.Normalize(StackPath ?? "/srv/" + Project, "stack path");
-            var plan = new MigrationPlan
+            static object? Property(PSObject value, string name) => value.Properties[name]?.Value is PSObject p ? p.BaseObject : value.Properties[name]?.Value;
+            return MigrationDecisions.Plan(new MigrationPlanRequest
             {
-                StackPath = stack,
-                Files = FilePath.Select(f => FileSync.Normalize(f, "file path")).ToArray(),
-                DnsZone = DnsZone,
-                DnsNames = DnsName,
-                DnsProvider = DnsProvider,
-                TargetAddress = TargetAddress ?? (Target.Properties["PublicIPv4"]?.Value as string) ?? target.HostName,
-                SourceNode = Source.BaseObject as ProjectNode ?? FromProperties(Source),
-                DnsTimeout = DnsTimeout,
-                AllowDatabaseRestart = AllowRestart,
-                DirectFiles = DirectFiles,
-                DirectAddress = DirectFilesAddress,
-            };
-            if (DirectFilesAddress is not null)
-            {
-                // Checked before any node is touched (InvalidHostName).
-                _ = DirectPath.ParseAddress(DirectFilesAddress, 22);
-            }
-
-            plan.StartCommand = StartCommand ?? plan.StartCommand;
-            plan.FreezeCommand = FreezeCommand ?? plan.FreezeCommand;
-            plan.StopCommand = StopCommand ?? plan.StopCommand;
-            plan.Redirect = new RedirectRequest { Target = plan.TargetAddress, Ports = RedirectPort, ListenAddress = RedirectListenAddress };
-            NodeRedirect.Validate(plan.Redirect);
-            if (Database is not null)
-            {
-                var access = DatabaseOnHost ? new PostgresAccess() : new PostgresAccess { ComposeDirectory = stack };
-                plan.Database = new DatabaseSyncRequest { Database = Database, SourceAccess = access, TargetAccess = access };
-            }
-
-            return (source, target, plan);
+                Source = ToTarget(Source, nameof(Source)),
+                Target = ToTarget(Target, nameof(Target)),
+                SourceNode = Source.BaseObject as ProjectNode ?? MigrationDecisions.NodeFromProperties(n => Property(Source, n)),
+                SourcePublicAddress = Source.Properties["PublicIPv4"]?.Value as string,
+                TargetPublicAddress = Target.Properties["PublicIPv4"]?.Value as string,
+                Project = Project, StackPath = StackPath, StartCommand = StartCommand, FreezeCommand = FreezeCommand, StopCommand = StopCommand,
+                Database = Database, DatabaseOnHost = DatabaseOnHost, AllowDatabaseRestart = AllowRestart, FilePath = FilePath,
+                DnsZone = DnsZone, DnsName = DnsName, DnsProvider = DnsProvider, TargetAddress = TargetAddress, SourceAddress = SourceAddress,
+                RedirectPort = RedirectPort, RedirectListenAddress = RedirectListenAddress, DnsTimeout = DnsTimeout,
+                DirectFiles = DirectFiles, DirectAddress = DirectFilesAddress,
+            });
         }
     }
 }

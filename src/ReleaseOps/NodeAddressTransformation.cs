@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>Lets a ProjectNode (or anything with PublicIPv4 or HostName) stand for its address.</summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]

@@ -9,7 +9,7 @@ using System.Threading.Tasks;
 using ReleaseOps.Core;
 using ReleaseOps.Core.Ssh;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// The base of the cmdlets that move data from one node to another (Sync-NodeDatabase, Sync-NodeFile). The nodes

@@ -6,7 +6,7 @@ using System.Threading;
 using ReleaseOps.Core;
 using ReleaseOps.Core.Ssh;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// The sessions that New-NodeSession opened in this PowerShell process, by number, as Posh-SSH keeps its sessions.

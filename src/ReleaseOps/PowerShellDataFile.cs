@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.Management.Automation.Language;
 using ReleaseOps.Core;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>Reads a .psd1 data file with PowerShell's parser: constant values only, nothing runs.</summary>
     internal static class PowerShellDataFile

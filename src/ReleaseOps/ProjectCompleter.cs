@@ -4,7 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>Completes -Project with the projects this machine knows: those of its migration journals.</summary>
     public sealed class ProjectCompleter : IArgumentCompleter

@@ -3,7 +3,7 @@ using System.Linq;
 using ReleaseOps.Commands;
 using ReleaseOps.Core;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>The project of a repository: its releaseops.psd1, or the defaults (develop, master, origin) when it has none.</summary>
     internal static class ProjectLoader

@@ -4,7 +4,7 @@ using System.Net;
 using System.Security;
 using ReleaseOps.Core.Providers;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// Cmdlets that talk to a provider's API. Credentials come from the same environment variables as the

@@ -4,7 +4,7 @@ using System.Net;
 using System.Security;
 using ReleaseOps.Core.Providers;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// Applies one call's credentials (-Token, -Credential, -ProfileName, -Region, -ApiEndpoint) over the environment's,

@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// Lets a parameter of pipeline records (DeploymentInfo[], MigrationInfo[]) take them back from where admins keep

@@ -7,7 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ReleaseOps.Core;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// The base of every ReleaseOps cmdlet. Ctrl+C (StopProcessing) cancels the engine's token; records that the
@@ -42,14 +42,14 @@ namespace ReleaseOps
         /// Runs engine work on a worker thread while this (pipeline) thread writes what it reports. Engine failures
         /// surface as <see cref="ReleaseOpsException"/>; cancellation as PipelineStoppedException.
         /// </summary>
-        protected T RunEngine<T>(Func<IOperationReporter, CancellationToken, Task<T>> work) =>
+        protected internal T RunEngine<T>(Func<IOperationReporter, CancellationToken, Task<T>> work) =>
             RunEngine<T>((reporter, _, token) => work(reporter, token));
 
         /// <summary>
         /// As above; the work may also post actions (such as WriteObject of a result that just arrived) that run on the
         /// pipeline thread, in order.
         /// </summary>
-        protected T RunEngine<T>(Func<IOperationReporter, Action<Action>, CancellationToken, Task<T>> work)
+        protected internal T RunEngine<T>(Func<IOperationReporter, Action<Action>, CancellationToken, Task<T>> work)
         {
             using var queue = new BlockingCollection<Action>();
             void Post(Action a)
@@ -124,7 +124,7 @@ namespace ReleaseOps
         /// ShouldProcess for destructive cmdlets: -Force skips the confirmation prompt (scheduled tasks and Jenkins
         /// have no one to answer it), unless -Confirm is given explicitly; -WhatIf always wins.
         /// </summary>
-        protected bool ShouldProcessUnlessForced(string target, string action, bool force)
+        protected internal bool ShouldProcessUnlessForced(string target, string action, bool force)
         {
             var bound = MyInvocation.BoundParameters;
             if (force && !bound.ContainsKey("Confirm") && !bound.ContainsKey("WhatIf"))

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>Completes the names of ReleaseOps settings.</summary>
     public sealed class SettingNameCompleter : IArgumentCompleter

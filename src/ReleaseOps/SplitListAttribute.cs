@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>Lets a list bind from one CSV cell: "Cognito;RDS" or "Cognito, RDS" become two items.</summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]

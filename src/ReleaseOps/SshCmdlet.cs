@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 using ReleaseOps.Core;
 using ReleaseOps.Core.Ssh;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// The base of the cmdlets that reach nodes over SSH. Nodes arrive as names (ssh_config aliases or addresses),

@@ -9,7 +9,7 @@ using System;
 using ReleaseOps.Core.Ssh;
 using ReleaseOps.Core;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// The SSH options that every cmdlet reaching nodes shares (keys, passphrase, host key policy, ssh_config and
@@ -39,7 +39,7 @@ namespace ReleaseOps
         public string? KnownHostsFile { get; set; }
 
         /// <summary>The SSH options of this call.</summary>
-        protected SshConnectOptions ConnectOptions() => new()
+        protected internal SshConnectOptions ConnectOptions() => new()
         {
             ConfigFile = ConfigFile is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigFile),
             KnownHostsFile = KnownHostsFile is null ? null : KnownHostsFile == Core.Ssh.KnownHostsFile.NoFile ? KnownHostsFile : GetUnresolvedProviderPathFromPSPath(KnownHostsFile),
@@ -94,7 +94,7 @@ namespace ReleaseOps
         }
 
         /// <summary>The -WhatIf text: each command with the node it runs on.</summary>
-        protected static string PlanText(string title, IReadOnlyList<KeyValuePair<string, string>> steps)
+        protected internal static string PlanText(string title, IReadOnlyList<KeyValuePair<string, string>> steps)
         {
             var sb = new StringBuilder(title);
             var i = 0;

@@ -6,7 +6,7 @@ using System.Linq;
 using ReleaseOps.Core;
 using ReleaseOps.Core.Bootstrap;
 
-namespace ReleaseOps
+namespace ReleaseOps.Commands
 {
     /// <summary>
     /// The team roster: TeamMember objects, or a team.psd1 file such as

@@ -76,6 +76,14 @@ $Command
         [pscustomobject]@{ Process = $p; Log = $log }
     }
 
+    # Invoke-Migration -WhatIf in a process of its own, whose standard output holds what -WhatIf prints.
+    function Get-WhatIfText([string] $Command) {
+        $run = Start-MigrationProcess $Command
+        $run.Process.WaitForExit(120000) | Should -BeTrue
+        $run.Process.ExitCode | Should -Be 0 -Because (Get-Content -Raw "$($run.Log).err" -ErrorAction SilentlyContinue)
+        Get-Content -Raw $run.Log
+    }
+
     function Get-Keys($Node, [string] $Prefix) {
         @((Invoke-StackSql $Node "SELECT key FROM items WHERE key LIKE '$Prefix-%' ORDER BY id") -split "`n" | ForEach-Object Trim | Where-Object { $_ })
     }
@@ -93,6 +101,20 @@ AfterAll {
 }
 
 Describe 'Invoke-Migration moves the database by logical replication, or says why not' {
+    It 'reads the preconditions under -WhatIf, says how the database would move and why, and changes nothing' {
+        $plan = "Invoke-Migration -Source `$nodes.A -Target `$nodes.B -Project shop -StackPath /srv/shop -Database shop -TargetAddress 127.0.0.87 -SourceAddress 127.0.0.86 @ssh"
+        $text = (Get-WhatIfText "$plan -WhatIf") -replace '\s+', ' '
+        $text | Should -Match 'Preconditions \(read from the nodes'
+        $text | Should -Match '- [^ ]+: PostgreSQL 15\.\d+, wal_level replica, every table has a primary key or replica identity, TCP on'
+        $text | Should -Match 'database shop: dump and restore, so the freeze grows with its size, because wal_level is replica, not logical'
+        # The new node's database is not up before PrepareTarget: the versions are checked then.
+        $text | Should -Match '- [^ ]+: its database does not answer yet \(ServiceNotRunning\)'
+        $allowed = (Get-WhatIfText "$plan -AllowDatabaseRestart -WhatIf") -replace '\s+', ' '
+        $allowed | Should -Match 'database shop: logical replication, so the freeze does not grow with its size \(after wal_level = logical and a restart'
+        Invoke-StackSql $a 'SHOW wal_level' | Should -Be 'replica'
+        @(Get-Migration -Project shop).Count | Should -Be 0
+    }
+
     It 'moves by replication after the restart it was allowed, through an SSH cut during the copy and a kill during the catch-up' {
         Invoke-StackSql $a 'SHOW wal_level' | Should -Be 'replica'
         # TCP needs a password (scram-sha-256), so the subscription gets in only with its role's password.
@@ -178,6 +200,10 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         $urlB = "http://127.0.0.87:$port"
         $script:load2 = Start-LoadGenerator -Url $urlB -Directory (Join-Path $TestDrive 'load') -Prefix r2 -Rate 25 -Duration 300
         Start-Sleep -Seconds 1
+        # -WhatIf names the table without a key; a's database (down) is checked by the migration itself.
+        $text = (Get-WhatIfText "Invoke-Migration -Source `$nodes.B -Target `$nodes.A -Project shop -StackPath /srv/shop -Database shop -TargetAddress 127.0.0.86 -SourceAddress 127.0.0.87 -WhatIf @ssh") -replace '\s+', ' '
+        $text | Should -Match '- [^ ]+: PostgreSQL 15\.\d+, wal_level replica, 1 table\(s\) without a key: public\.nokey'
+        $text | Should -Match 'database shop: dump and restore, .*1 table\(s\) have no primary key or replica identity: public\.nokey'
         $m = Invoke-Migration @migrate -Source $b -Target $a -TargetAddress 127.0.0.86 -SourceAddress 127.0.0.87 -RedirectListenAddress 127.0.0.87 -WarningVariable warned -ErrorAction Stop
         $m.Status | Should -Be 'Completed'
         $m.DatabaseMethod | Should -Be 'DumpRestore'

@@ -2,6 +2,8 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Net;
+using ReleaseOps.Commands;
+using ProviderCmdlet = ReleaseOps.Commands.ProviderCmdlet;
 using ReleaseOps.Core;
 
 namespace ReleaseOps.Cmdlets.Tests

@@ -129,5 +129,31 @@ namespace ReleaseOps.Core.Tests
 
             Assert.Empty(offenders);
         }
+    
+
+        /// <summary>
+        /// Each assembly has its own namespace room, so that a type put in the wrong project does not compile silently
+        /// into the other load context: the Model is ReleaseOps, the engine ReleaseOps.Core(.*), the cmdlets ReleaseOps.Commands.
+        /// </summary>
+        [Theory]
+        [InlineData("ReleaseOps.Model", @"^ReleaseOps$")]
+        [InlineData("ReleaseOps.Core", @"^ReleaseOps\.Core(\.\w+)?$")]
+        [InlineData("ReleaseOps", @"^ReleaseOps\.Commands$")]
+        public void Every_file_of_an_assembly_is_in_its_namespace_room(string project, string room)
+        {
+            var files = SourceFiles().Where(f => f.StartsWith(Path.Combine(RepositoryRoot(), "src", project) + Path.DirectorySeparatorChar, StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(files);
+            var offenders = new List<string>();
+            foreach (var file in files)
+            {
+                var names = Regex.Matches(File.ReadAllText(file), @"^namespace\s+([\w.]+)", RegexOptions.Multiline).Cast<Match>().Select(m => m.Groups[1].Value).ToList();
+                if (names.Count == 0 || names.Any(n => !Regex.IsMatch(n, room)))
+                {
+                    offenders.Add($"{Path.GetFileName(file)}: {(names.Count == 0 ? "no namespace" : string.Join(", ", names))}");
+                }
+            }
+
+            Assert.Empty(offenders);
+        }
     }
 }

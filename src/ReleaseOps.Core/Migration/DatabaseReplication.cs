@@ -135,7 +135,24 @@ $releaseops$;
         /// <summary>Reads the preconditions: versions (PostgresVersionMismatch when the target is older), wal_level, keys, TCP.</summary>
         public async Task<ReplicationCheck> CheckAsync(PostgresAccess s, PostgresAccess t, string database, CancellationToken token)
         {
-            var targetVersion = WhileStartingAsync(() => DatabaseSync.RunAsync(target, t, DatabaseSync.Psql(t, "postgres", DatabaseSync.ServerVersionQuery, Array.Empty<string>(), tuples: true), "read the target's PostgreSQL version", reporter, token), token);
+            var targetVersion = WhileStartingAsync(() => ReadTargetVersionAsync(t, token), token);
+            return await CheckSourceAsync(s, database, targetVersion, token).ConfigureAwait(false);
+        }
+
+        /// <summary>The target's PostgreSQL version (server_version_num), in one query.</summary>
+        public async Task<string> ReadTargetVersionAsync(PostgresAccess t, CancellationToken token) =>
+            (await DatabaseSync.RunAsync(target, t, DatabaseSync.Psql(t, "postgres", DatabaseSync.ServerVersionQuery, Array.Empty<string>(), tuples: true), "read the target's PostgreSQL version", reporter, token).ConfigureAwait(false))
+                .Trim(Rs, '\n', '\r', ' ');
+
+        /// <summary>
+        /// The source's preconditions alone, for a plan (-WhatIf) made before the target's database runs: the target's
+        /// version is left empty, and checked by the migration itself.
+        /// </summary>
+        public Task<ReplicationCheck> CheckSourceAsync(PostgresAccess s, string database, CancellationToken token) =>
+            CheckSourceAsync(s, database, null, token);
+
+        private async Task<ReplicationCheck> CheckSourceAsync(PostgresAccess s, string database, Task<string>? targetVersion, CancellationToken token)
+        {
             var output = await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, database, CheckQuery, Array.Empty<string>(), tuples: true), "read the source's replication settings", reporter, token).ConfigureAwait(false);
             var f = output.Trim(Rs, '\n', '\r').Split(Us);
             if (f.Length != 5)
@@ -146,12 +163,15 @@ $releaseops$;
 
             var check = new ReplicationCheck
             {
-                SourceVersion = f[0], WalLevel = f[1], TargetVersion = (await targetVersion.ConfigureAwait(false)).Trim(Rs, '\n', '\r', ' '),
+                SourceVersion = f[0], WalLevel = f[1], TargetVersion = targetVersion is null ? string.Empty : (await targetVersion.ConfigureAwait(false)).Trim(Rs, '\n', '\r', ' '),
                 SourcePort = int.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : 5432,
                 TablesWithoutKey = f[4].Split(new[] { '\x02' }, StringSplitOptions.RemoveEmptyEntries),
             };
-            DatabaseSync.CheckVersion(target.Name, check.TargetVersion);
-            DatabaseSync.CheckPair(source.Name, check.SourceVersion, target.Name, check.TargetVersion);
+            if (targetVersion is not null)
+            {
+                DatabaseSync.CheckVersion(target.Name, check.TargetVersion);
+                DatabaseSync.CheckPair(source.Name, check.SourceVersion, target.Name, check.TargetVersion);
+            }
             var listen = f[2].Split(',').Select(a => a.Trim()).Where(a => a.Length > 0).ToList();
             if (listen.Count == 0)
             {

@@ -8,120 +8,12 @@ using ReleaseOps.Core.Ssh;
 
 namespace ReleaseOps.Core.Migration
 {
-    /// <summary>What a migration moves and how: the stack's commands, the data, the DNS names and the redirect.</summary>
-    public sealed class MigrationPlan
-    {
-        /// <summary>The folder of the stack on both nodes (its compose files and env files are copied).</summary>
-        public string StackPath { get; set; } = string.Empty;
-
-        /// <summary>
-        /// What starts on the target before the data moves: only what the sync needs, so that the app's workers and cron
-        /// jobs never run on both nodes with the copied .env. Null: the compose database service alone (for a database
-        /// in the compose stack), else nothing. The whole stack (StartCommand) starts at the cutover.
-        /// </summary>
-        public string? PrepareCommand { get; set; }
-
-        /// <summary>Brings the whole stack up: on the target at the cutover, and on the source for an undo. Default: docker compose up -d.</summary>
-        public string StartCommand { get; set; } = "if docker compose version >/dev/null 2>&1; then docker compose up -d; else docker-compose up -d; fi";
-
-        /// <summary>The write freeze on the source: the app stops, the database stays up.</summary>
-        public string FreezeCommand { get; set; } = "c='docker compose'; docker compose version >/dev/null 2>&1 || c=docker-compose; $c ps --services | grep -vx db | xargs -r $c stop";
-
-        /// <summary>Stops the old stack; never with -v, so volumes are kept.</summary>
-        public string StopCommand { get; set; } = "if docker compose version >/dev/null 2>&1; then docker compose down; else docker-compose down; fi";
-
-        /// <summary>The database to sync, or null.</summary>
-        public DatabaseSyncRequest? Database { get; set; }
-
-        /// <summary>
-        /// May set wal_level = logical on the old database and restart it (a few seconds' outage before the freeze), so
-        /// that the database moves by logical replication. Without it, a wal_level that is not logical falls back to
-        /// dump and restore.
-        /// </summary>
-        public bool AllowDatabaseRestart { get; set; }
-
-        /// <summary>The folders to sync (uploads, volume paths).</summary>
-        public IReadOnlyList<string> Files { get; set; } = Array.Empty<string>();
-
-        /// <summary>The file syncs go node to node with a temporary, restricted key (Sync-NodeFile -Direct), not through the admin's machine.</summary>
-        public bool DirectFiles { get; set; }
-
-        /// <summary>For DirectFiles: the old node's address as the new node reaches it; null for the one the admin's machine uses.</summary>
-        public string? DirectAddress { get; set; }
-
-        /// <summary>The zone of the names to switch.</summary>
-        public string? DnsZone { get; set; }
-
-        /// <summary>The names to point at the target (kmc, kmc-direct).</summary>
-        public IReadOnlyList<string> DnsNames { get; set; } = Array.Empty<string>();
-
-        /// <summary>The DNS service.</summary>
-        public DnsProvider DnsProvider { get; set; } = DnsProvider.DigitalOcean;
-
-        /// <summary>The address the names point at, and the redirect goes to: the target's public address.</summary>
-        public string TargetAddress { get; set; } = string.Empty;
-
-        /// <summary>The redirect on the old node.</summary>
-        public RedirectRequest Redirect { get; set; } = new();
-
-        /// <summary>The old node, for its snapshot and stack-stopped mark (null for a node known only by name).</summary>
-        public ProjectNode? SourceNode { get; set; }
-
-        /// <summary>How long to wait for the authoritative name servers to answer the new address.</summary>
-        [System.Text.Json.Serialization.JsonIgnore]
-        public TimeSpan DnsTimeout { get; set; } = TimeSpan.FromMinutes(5);
-
-        /// <summary>DnsTimeout in seconds, as the journal stores it.</summary>
-        public double DnsTimeoutSeconds
-        {
-            get => DnsTimeout.TotalSeconds;
-            set => DnsTimeout = TimeSpan.FromSeconds(value);
-        }
-    }
-
-    /// <summary>
-    /// What a migration was started with: its nodes, the old node's public address (for an undo) and the plan. It is
-    /// stored beside the journal when the migration starts, so that Resume-Migration, Undo-Migration and
-    /// Complete-Migration need only the migration's id.
-    /// </summary>
-    public sealed class MigrationSetup
-    {
-        public int Version { get; set; } = 1;
-
-        public string SourceHost { get; set; } = string.Empty;
-
-        public int? SourcePort { get; set; }
-
-        public string? SourceUser { get; set; }
-
-        public string TargetHost { get; set; } = string.Empty;
-
-        public int? TargetPort { get; set; }
-
-        public string? TargetUser { get; set; }
-
-        /// <summary>The old node's public address, which an undo points the DNS names back at.</summary>
-        public string SourceAddress { get; set; } = string.Empty;
-
-        public MigrationPlan Plan { get; set; } = new();
-
-        public static MigrationSetup Of(NodeTarget source, NodeTarget target, string sourceAddress, MigrationPlan plan) => new()
-        {
-            SourceHost = source.HostName, SourcePort = source.Port, SourceUser = source.User,
-            TargetHost = target.HostName, TargetPort = target.Port, TargetUser = target.User,
-            SourceAddress = sourceAddress, Plan = plan,
-        };
-
-        public NodeTarget Source() => new(SourceHost, SourcePort, SourceUser);
-
-        public NodeTarget Target() => new(TargetHost, TargetPort, TargetUser);
-    }
-
     /// <summary>
     /// The migration's steps, in the process's order, each idempotent so that the journal can run it again after a
     /// crash: prepare the target (copy the stack's files, bring it up), an initial sync while the old node serves,
-    /// the write freeze, the final sync with verification, the DNS switch (checked at the authoritative servers),
-    /// the old stack's docker compose down and the redirect, then the offline snapshot and the week's mark.
+    /// the write freeze, the final sync with verification, the new stack's start and the DNS switch, the redirect and
+    /// the old stack's docker compose down (then the DNS check at the authoritative servers, after the downtime), and
+    /// the offline snapshot and the week's mark.
     /// </summary>
     public static class MigrationEngine
     {
@@ -137,11 +29,56 @@ namespace ReleaseOps.Core.Migration
                 new($"{source} -> {target}", "InitialSync: " + DataText(plan, verify: false)),
                 new(source, $"Freeze: cd {plan.StackPath} && {plan.FreezeCommand}"),
                 new($"{source} -> {target}", "FinalSync: " + DataText(plan, verify: true)),
-                new($"{target}, then {plan.DnsProvider}", $"SwitchDns: cd {plan.StackPath} && {plan.StartCommand} on {target} (the whole stack starts only now); " + (plan.DnsNames.Count == 0 ? "no names given" : $"{string.Join(", ", plan.DnsNames.Select(n => DnsEngine.FullName(plan.DnsZone ?? string.Empty, n)))} A {plan.TargetAddress}, then ask the zone's authoritative servers")),
-                new(source, $"Redirect: cd {plan.StackPath} && {plan.StopCommand}; then {NodeRedirect.Plan(plan.Redirect, remove: false)}"),
+                new($"{target}, and {plan.DnsProvider}", $"SwitchDns: cd {plan.StackPath} && {plan.StartCommand} on {target} (the whole stack starts only now); at the same time " + (plan.DnsNames.Count == 0 ? "no DNS names (none given)" : $"{string.Join(", ", plan.DnsNames.Select(n => DnsEngine.FullName(plan.DnsZone ?? string.Empty, n)))} A {plan.TargetAddress}")),
+                new(source, $"Redirect: {NodeRedirect.Plan(plan.Redirect, remove: false)} (if a port is still held: cd {plan.StackPath} && {plan.StopCommand} first); then cd {plan.StackPath} && {plan.StopCommand}"
+                    + (plan.DnsNames.Count == 0 ? string.Empty : "; then wait until the zone's authoritative servers answer the new address")),
                 new(source, plan.SourceNode is { Provider: not HostingProvider.Sandbox and not HostingProvider.Client } ? "Snapshot: a provider snapshot of the old node, and the stack-stopped mark (delete after 7 days)" : "Snapshot: none for this kind of node; the stack-stopped date is recorded in the journal"),
             };
             return steps;
+        }
+
+        /// <summary>
+        /// What -WhatIf reports of the database before anything runs, read from both nodes without changing them: how the
+        /// database would move (logical replication, or dump and restore and why), the tables without a key, wal_level,
+        /// and the PostgreSQL versions (a target older than the source is PostgresVersionMismatch, which stops the
+        /// migration before any data moves). A target whose database does not run yet (PrepareTarget starts it) is
+        /// checked by the migration itself.
+        /// </summary>
+        public static async Task<IReadOnlyList<string>> PreconditionsAsync(NodeSession source, NodeSession target, MigrationPlan plan, IOperationReporter reporter, CancellationToken token)
+        {
+            var lines = new List<string>();
+            if (plan.Database is not { } db)
+            {
+                return lines;
+            }
+
+            static string Version(string num) => int.TryParse(num, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v)
+                ? $"{v / 10000}.{v % 10000}" : num;
+            var replication = new DatabaseReplication(source, target, reporter);
+            var s = await db.SourceAccess.ResolveContainerAsync(source, reporter, token).ConfigureAwait(false);
+            var check = await replication.CheckSourceAsync(s, db.Database, token).ConfigureAwait(false);
+            lines.Add($"{source.Name}: PostgreSQL {Version(check.SourceVersion)}, wal_level {check.WalLevel}, "
+                + (check.TablesWithoutKey.Count == 0 ? "every table has a primary key or replica identity" : $"{check.TablesWithoutKey.Count} table(s) without a key: {string.Join(", ", check.TablesWithoutKey)}")
+                + (check.SourceHost is null ? ", no TCP listener" : $", TCP on {check.SourceHost}:{check.SourcePort}"));
+            try
+            {
+                var t = await db.TargetAccess.ResolveContainerAsync(target, reporter, token).ConfigureAwait(false);
+                var version = await replication.ReadTargetVersionAsync(t, token).ConfigureAwait(false);
+                DatabaseSync.CheckPair(source.Name, check.SourceVersion, target.Name, version);
+                lines.Add($"{target.Name}: PostgreSQL {Version(version)}, not older than the source's");
+            }
+            catch (ReleaseOpsException ex) when (ex.ErrorId is ErrorIds.ServiceNotRunning or ErrorIds.DatabaseCommandFailed)
+            {
+                lines.Add($"{target.Name}: its database does not answer yet ({ex.ErrorId}); PrepareTarget starts it, and the versions are checked then, before any data moves");
+            }
+
+            var restart = check.WalLevel != "logical" && plan.AllowDatabaseRestart && check.TablesWithoutKey.Count == 0 && check.SourceHost is not null && s.IsCompose;
+            var reasons = check.Reasons.Where(r => !(restart && r.StartsWith("wal_level", StringComparison.Ordinal))).ToList();
+            lines.Add(reasons.Count == 0
+                ? $"database {db.Database}: logical replication, so the freeze does not grow with its size"
+                    + (restart ? " (after wal_level = logical and a restart of the old database, as -AllowDatabaseRestart allows)" : string.Empty)
+                : $"database {db.Database}: dump and restore, so the freeze grows with its size, because " + string.Join("; ", reasons));
+            return lines;
         }
 
         /// <summary>The command that PrepareTarget runs: the plan's own, else the compose database service alone, else none.</summary>
@@ -232,19 +169,74 @@ namespace ReleaseOps.Core.Migration
 
             async Task<string?> Sync(MigrationInfo info, bool verify, CancellationToken token)
             {
-                var done = new List<string>();
-                foreach (var path in new[] { plan.StackPath }.Concat(plan.Files).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal))
+                // The files and the database move at once, over their own channels: at the freeze each second counts.
+                async Task<List<string>> FilesAsync()
                 {
-                    var r = await FileSync.SyncAsync(source, target, FileRequest(plan, info, path, verify), reporter, token).ConfigureAwait(false);
-                    done.Add($"{path}: {r.ChangedFiles} changed");
+                    var moved = new List<string>();
+                    foreach (var path in new[] { plan.StackPath }.Concat(plan.Files).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal))
+                    {
+                        var r = await FileSync.SyncAsync(source, target, FileRequest(plan, info, path, verify), reporter, token).ConfigureAwait(false);
+                        moved.Add($"{path}: {r.ChangedFiles} changed");
+                    }
+
+                    return moved;
                 }
 
-                if (plan.Database is { } db)
+                var files = FilesAsync();
+                var database = plan.Database is { } db ? DatabaseStepAsync(info, db, verify, token) : Task.FromResult(string.Empty);
+                // Both end before the step does; a failure of the files is the one reported when both fail (WhenAll's order).
+                await Task.WhenAll(files, database).ConfigureAwait(false);
+
+                var done = await files.ConfigureAwait(false);
+                if (plan.Database is not null)
                 {
-                    done.Add(await DatabaseStepAsync(info, db, verify, token).ConfigureAwait(false));
+                    done.Add(await database.ConfigureAwait(false));
                 }
 
                 return string.Join("; ", done);
+            }
+
+            async Task<List<string>> SetDnsAsync(CancellationToken token)
+            {
+                var changed = new List<string>();
+                if (plan.DnsNames.Count == 0 || plan.DnsZone is null)
+                {
+                    return changed;
+                }
+
+                using var dns = DnsEngine.Create(plan.DnsProvider, settings, reporter);
+                foreach (var name in plan.DnsNames)
+                {
+                    foreach (var r in await DnsEngine.SetAsync(dns, plan.DnsZone, name, "A", new[] { plan.TargetAddress }, null, false, reporter, token).ConfigureAwait(false))
+                    {
+                        changed.Add($"{r.Name} {r.Change}");
+                    }
+                }
+
+                return changed;
+            }
+
+            async Task<List<string>> WaitForDnsAsync(CancellationToken token)
+            {
+                var names = new List<string>();
+                if (plan.DnsNames.Count == 0 || plan.DnsZone is null)
+                {
+                    return names;
+                }
+
+                var servers = await DnsPropagation.ServersAsync(plan.DnsZone, null, token).ConfigureAwait(false);
+                foreach (var name in plan.DnsNames)
+                {
+                    var full = DnsEngine.FullName(plan.DnsZone, name);
+                    await ProviderSteps.PollAsync($"Waiting for {full} to answer {plan.TargetAddress}", async _ =>
+                    {
+                        var answers = await DnsPropagation.CheckAsync(full, "A", new[] { plan.TargetAddress }, servers, token).ConfigureAwait(false);
+                        return answers.All(a => a.Matches) ? answers : null;
+                    }, plan.DnsTimeout, settings.PollInterval, reporter, token, ErrorIds.DnsNotPropagated, "Check the zone with Get-DnsRecord, then resume the migration.", full).ConfigureAwait(false);
+                    names.Add(full);
+                }
+
+                return names;
             }
 
             return new[]
@@ -265,41 +257,40 @@ namespace ReleaseOps.Core.Migration
                 new MigrationStepDefinition("FinalSync", (info, token) => Sync(info, verify: true, token), pair),
                 new MigrationStepDefinition("SwitchDns", async (info, token) =>
                 {
-                    // The cutover: the data is final, so the whole stack may start on the target now (idempotent: up -d).
-                    await Run(target, plan.StartCommand, token).ConfigureAwait(false);
-                    if (plan.DnsNames.Count == 0 || plan.DnsZone is null)
-                    {
-                        return "no DNS names to switch";
-                    }
-
-                    using var dns = DnsEngine.Create(plan.DnsProvider, settings, reporter);
-                    var changed = new List<string>();
-                    foreach (var name in plan.DnsNames)
-                    {
-                        foreach (var r in await DnsEngine.SetAsync(dns, plan.DnsZone, name, "A", new[] { plan.TargetAddress }, null, false, reporter, token).ConfigureAwait(false))
-                        {
-                            changed.Add($"{r.Name} {r.Change}");
-                        }
-
-                        var full = DnsEngine.FullName(plan.DnsZone, name);
-                        var servers = await DnsPropagation.ServersAsync(plan.DnsZone, null, token).ConfigureAwait(false);
-                        await ProviderSteps.PollAsync($"Waiting for {full} to answer {plan.TargetAddress}", async _ =>
-                        {
-                            var answers = await DnsPropagation.CheckAsync(full, "A", new[] { plan.TargetAddress }, servers, token).ConfigureAwait(false);
-                            return answers.All(a => a.Matches) ? answers : null;
-                        }, plan.DnsTimeout, settings.PollInterval, reporter, token, ErrorIds.DnsNotPropagated, "Check the zone with Get-DnsRecord, then resume the migration.", full).ConfigureAwait(false);
-                    }
-
-                    return string.Join(", ", changed);
+                    // The cutover: the data is final, so the whole stack may start on the target now (idempotent: up -d),
+                    // while the DNS records change. Their propagation is awaited after the redirect, which already sends
+                    // users of the old address to the new node, so the wait is not downtime.
+                    var start = Run(target, plan.StartCommand, token);
+                    var dns = SetDnsAsync(token);
+                    await Task.WhenAll(start, dns).ConfigureAwait(false);
+                    var changed = await dns.ConfigureAwait(false);
+                    return changed.Count == 0 ? "no DNS names to switch" : string.Join(", ", changed);
                 }, plan.DnsProvider + " DNS"),
                 new MigrationStepDefinition("Redirect", async (info, token) =>
                 {
-                    var down = await Run(source, plan.StopCommand, token).ConfigureAwait(false);
-                    var redirect = await NodeRedirect.ApplyAsync(source, plan.Redirect, remove: false, reporter, token).ConfigureAwait(false);
+                    // The freeze stopped the app, so its ports are free: the redirect goes first and the old stack's
+                    // docker compose down after it. A freeze that kept a port (a custom FreezeCommand) is met by the
+                    // process's order: down, then the redirect.
+                    string? down = null;
+                    NodeRedirectResult redirect;
+                    try
+                    {
+                        redirect = await NodeRedirect.ApplyAsync(source, plan.Redirect, remove: false, reporter, token).ConfigureAwait(false);
+                    }
+                    catch (ReleaseOpsException ex) when (ex.ErrorId == ErrorIds.RedirectStartFailed)
+                    {
+                        reporter.Verbose($"{source.Name}: the redirect could not bind while the old stack runs ({ex.Message}); stopping the stack first.");
+                        down = await Run(source, plan.StopCommand, token).ConfigureAwait(false);
+                        redirect = await NodeRedirect.ApplyAsync(source, plan.Redirect, remove: false, reporter, token).ConfigureAwait(false);
+                    }
+
                     info.ServingAt ??= clock();
                     info.DeleteAfter ??= clock().AddDays(7);
                     MigrationJournal.Save(info);
-                    return $"old stack down{(down.Length > 0 ? " (" + down + ")" : string.Empty)}; redirect {redirect.Status} to {redirect.Target}";
+                    down ??= await Run(source, plan.StopCommand, token).ConfigureAwait(false);
+                    var propagated = await WaitForDnsAsync(token).ConfigureAwait(false);
+                    return $"redirect {redirect.Status} to {redirect.Target}; old stack down{(down.Length > 0 ? " (" + down + ")" : string.Empty)}"
+                        + (propagated.Count == 0 ? string.Empty : $"; {string.Join(", ", propagated)} answer {plan.TargetAddress} at the authoritative servers");
                 }, source.Name),
                 new MigrationStepDefinition("Snapshot", async (info, token) =>
                 {

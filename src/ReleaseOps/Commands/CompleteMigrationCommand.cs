@@ -41,7 +41,7 @@ namespace ReleaseOps.Commands
             {
                 var info = MigrationJournal.Find(Id);
                 MigrationEngine.EnsureCompleted(info);
-                CompleteOrReport(info, MigrationJournal.LoadSetup(info), DeleteNow);
+                MigrationRuns.CompleteOrReport(this, this, info, MigrationJournal.LoadSetup(info), DeleteNow);
             }
             catch (ReleaseOpsException ex)
             {

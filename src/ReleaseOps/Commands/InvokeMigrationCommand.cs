@@ -12,10 +12,6 @@ namespace ReleaseOps.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PlanSet)]
     [OutputType(typeof(MigrationInfo))]
-    // Four levels (MigrationPlanCmdlet, MigrationCmdlet, SshOptionsCmdlet, ReleaseOpsCmdlet), one over the house's
-    // three: the plan's parameters and the migration's credentials are both shared with other cmdlets, and flattening
-    // them needs the engine decisions of MigrationCmdlet (RunMigration, CompleteOrReport) moved to Core first.
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Maintainability", "CA1501:Avoid excessive inheritance", Justification = "See the comment above; issue 19 leaves this one open.")]
     public sealed class InvokeMigrationCommand : MigrationPlanCmdlet
     {
         private const string ResumeSet = "Resume";
@@ -60,18 +56,14 @@ namespace ReleaseOps.Commands
             {
                 if (ParameterSetName == ResumeSet)
                 {
-                    var (stopped, stored) = FindWithSetup(Resume);
-                    RunMigration(stopped.Project, stopped, stored);
+                    var (stopped, stored) = MigrationDecisions.Find(Resume);
+                    MigrationRuns.Run(this, this, stopped.Project, stopped, stored);
                     return;
                 }
 
                 var fresh = BuildSetup();
-                var journal = MigrationJournal.List(Project).FirstOrDefault(m => m.Status is MigrationStatus.Running or MigrationStatus.Failed
-                    && m.Source == fresh.Source().ToString() && m.Target == fresh.Target().ToString());
-                // A resume by the same command keeps the plan it started with when there is one, so a step that ran
-                // half-way is finished with the same commands and names.
-                var setup = journal is not null && System.IO.File.Exists(MigrationJournal.PlanPath(journal)) ? MigrationJournal.LoadSetup(journal) : fresh;
-                RunMigration(Project, journal, setup);
+                var journal = MigrationDecisions.FindUnfinished(Project, fresh.Source(), fresh.Target());
+                MigrationRuns.Run(this, this, Project, journal, MigrationDecisions.SetupFor(journal, fresh));
             }
             catch (ReleaseOpsException ex)
             {

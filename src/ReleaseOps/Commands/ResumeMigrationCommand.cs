@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ReleaseOps.Core;
+using ReleaseOps.Core.Migration;
 
 namespace ReleaseOps.Commands
 {
@@ -19,8 +20,8 @@ namespace ReleaseOps.Commands
         {
             try
             {
-                var (info, setup) = FindWithSetup(Id);
-                RunMigration(info.Project, info, setup);
+                var (info, setup) = MigrationDecisions.Find(Id);
+                MigrationRuns.Run(this, this, info.Project, info, setup);
             }
             catch (ReleaseOpsException ex)
             {

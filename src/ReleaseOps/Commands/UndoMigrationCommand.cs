@@ -10,10 +10,6 @@ namespace ReleaseOps.Commands
     /// <summary>Undo-Migration: returns a migration's traffic and stack to the old node.</summary>
     [Cmdlet(VerbsCommon.Undo, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PlanSet)]
     [OutputType(typeof(MigrationInfo))]
-    // Four levels (MigrationPlanCmdlet, MigrationCmdlet, SshOptionsCmdlet, ReleaseOpsCmdlet), one over the house's
-    // three: the plan's parameters and the migration's credentials are both shared with other cmdlets, and flattening
-    // them needs the engine decisions of MigrationCmdlet (RunMigration, CompleteOrReport) moved to Core first.
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Maintainability", "CA1501:Avoid excessive inheritance", Justification = "See the comment above; issue 19 leaves this one open.")]
     public sealed class UndoMigrationCommand : MigrationPlanCmdlet
     {
         private const string IdSet = "Id";
@@ -33,33 +29,21 @@ namespace ReleaseOps.Commands
                 MigrationSetup setup;
                 if (ParameterSetName == IdSet)
                 {
-                    (journal, setup) = FindWithSetup(Id);
+                    (journal, setup) = MigrationDecisions.Find(Id);
                 }
                 else
                 {
                     setup = BuildSetup();
-                    var (source, target) = (setup.Source().ToString(), setup.Target().ToString());
-                    journal = MigrationJournal.List(Project).FirstOrDefault(m => m.Status is not MigrationStatus.RolledBack and not MigrationStatus.Closed && m.Source == source && m.Target == target)
-                        ?? throw new ReleaseOpsException(ErrorIds.MigrationNotFound, FailureCategory.ObjectNotFound, $"There is no migration of {Project} from {source} to {target} to undo.",
-                            "List the migrations with Get-Migration; give the same -Source and -Target as Invoke-Migration, or the migration's -Id.", Project);
-                }
-
-                if (journal.Status is MigrationStatus.RolledBack or MigrationStatus.Closed)
-                {
-                    throw new ReleaseOpsException(ErrorIds.MigrationNotUndoable, FailureCategory.InvalidOperation,
-                        $"Migration {journal.Id} is {journal.Status}: {(journal.Status == MigrationStatus.Closed ? "its old node is deleted" : "it is already undone")}.",
-                        "Nothing to undo; start a new migration with Invoke-Migration if the stack should move.", journal.Id);
+                    journal = MigrationDecisions.FindUndoable(Project, setup.Source(), setup.Target());
                 }
 
                 var node = setup.Source();
-                var done = string.Join(", ", journal.Steps.Where(s => s.State != MigrationStepState.Pending).Select(s => s.Name));
-                if (!ShouldProcessUnlessForced($"{node} <- {setup.Target()}",
-                    $"Undo migration {journal.Id} (steps run: {(done.Length == 0 ? "none" : done)}): remove the redirect, point the DNS names back at {setup.SourceAddress}, start the old stack", Force))
+                if (!ShouldProcessUnlessForced($"{node} <- {setup.Target()}", MigrationDecisions.UndoPlan(journal, setup), Force))
                 {
                     return;
                 }
 
-                var settings = MigrationSettings(setup.Plan);
+                var settings = MigrationRuns.Settings(this, setup.Plan);
                 var options = ConnectOptions();
                 using var held = MigrationLock.Acquire(journal.Project);
                 journal = MigrationJournal.Load(journal.JournalPath);
