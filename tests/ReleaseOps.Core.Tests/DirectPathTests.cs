@@ -233,9 +233,12 @@ public class DirectPathTests
     }
 
     [Fact]
-    public void The_new_nodes_addresses_are_ip_literals_only_and_distinct()
+    public void The_new_nodes_addresses_are_ip_literals_only_distinct_and_loopback_only_for_a_loopback_old_node()
     {
-        Assert.Equal(new[] { "127.0.0.1", "10.0.0.2", "fd00::5" }, DirectPath.FromAddresses(new[] { "127.0.0.1", null, "", "10.0.0.2", "127.0.0.1", "node.example.com", "fd00::5", "1.2", "10.0.0.2 x" }));
+        Assert.Equal(new[] { "127.0.0.1", "10.0.0.2", "fd00::5" }, DirectPath.FromAddresses(new[] { "127.0.0.1", null, "", "10.0.0.2", "127.0.0.1", "node.example.com", "fd00::5", "1.2", "10.0.0.2 x" }, "127.0.0.1"));
+        // An old node reached over the network: the new node's loopback (a tunnel the admin uses) is never allowed.
+        Assert.Equal(new[] { "10.0.0.2" }, DirectPath.FromAddresses(new[] { "127.0.0.1", "::1", "10.0.0.2" }, "10.0.0.5"));
+        Assert.Equal(new[] { "10.0.0.2" }, DirectPath.FromAddresses(new[] { "127.0.0.1", "10.0.0.2" }, "old.example.com"));
     }
 
     [Theory]

@@ -301,11 +301,18 @@ namespace ReleaseOps.Core.Migration
         /// <summary>Checks what the new node printed as its key folder.</summary>
         public static bool IsKeyFolder(string path, string tag) => KeyFolder.IsMatch(path) && path.StartsWith("/tmp/releaseops-direct-" + tag + ".", StringComparison.Ordinal);
 
-        /// <summary>The distinct IP addresses among the candidates (anything else is dropped), in order.</summary>
-        public static IReadOnlyList<string> FromAddresses(IEnumerable<string?> candidates) =>
-            candidates.Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c!.Trim())
-                .Where(c => IPAddress.TryParse(c, out var ip) && (c.Contains(':') || c.Count(x => x == '.') == 3))
+        /// <summary>
+        /// The distinct IP addresses among the candidates (anything else is dropped), in order. Loopback addresses only
+        /// when the old node is reached on loopback itself: an admin who reaches the new node through a tunnel
+        /// (127.0.0.1:2222) must not open the key to the old node's own local users.
+        /// </summary>
+        public static IReadOnlyList<string> FromAddresses(IEnumerable<string?> candidates, string oldNodeHost)
+        {
+            var loopbackOld = IPAddress.TryParse(oldNodeHost, out var old) ? IPAddress.IsLoopback(old) : string.Equals(oldNodeHost, "localhost", StringComparison.OrdinalIgnoreCase);
+            return candidates.Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c!.Trim())
+                .Where(c => IPAddress.TryParse(c, out var ip) && (c.Contains(':') || c.Count(x => x == '.') == 3) && (loopbackOld || !IPAddress.IsLoopback(ip)))
                 .Select(c => IPAddress.Parse(c).ToString()).Distinct(StringComparer.Ordinal).ToList();
+        }
 
         /// <summary>What a failed direct rsync's messages say about the path between the nodes.</summary>
         public enum Failure

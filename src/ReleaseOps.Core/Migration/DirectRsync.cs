@@ -208,7 +208,7 @@ rm -rf -- ""$d""; [ ! -e ""$d"" ]";
                 }
             }
 
-            var from = DirectPath.FromAddresses(candidates);
+            var from = DirectPath.FromAddresses(candidates, host);
             if (from.Count == 0)
             {
                 await RemoveFolderAsync(target, folder, reporter).ConfigureAwait(false);
