@@ -6,6 +6,7 @@
     half random bytes), then:
       - rsync -a --delete, run on the source node with -e ssh to the target node (the nodes share loopback);
       - Sync-NodeFile (rsync's protocol relayed through this machine), and Sync-NodeFile -NoVerify;
+      - Sync-NodeFile -Direct (node to node, with a temporary key), and Sync-NodeFile -Direct -NoVerify;
     first the initial copy, then an incremental run after -Changed files changed and one was deleted. Each
     Sync-NodeFile runs in a fresh pwsh whose peak working set is reported. Prints the times and the ratios (rsync's
     time over Sync-NodeFile' time). The database's benchmark is bench/NodeDatabase.Bench.ps1 (on the Docker rig).
@@ -60,9 +61,14 @@ try {
         $t = Measure-Command { $r = $src | Invoke-NodeCommand -Command $rsyncCmd -ArgumentList $rsyncArgs @ssh; if (-not $r.Succeeded) { throw "rsync failed: $($r.Error)" } }
         $a = Measure-Child "`$r = Sync-NodeFile -Source 127.0.0.1:$($src.Port) -Target 127.0.0.1:$($dst.Port) -Path /srv/data -TargetPath /srv/sync-copy -IdentityFile '$dir/id_ed25519' -KnownHostsFile '$known' -ConfigFile '$config'; 'CHANGED ' + `$r.ChangedFiles + ' via ' + `$r.Transport + ', ' + `$r.Bytes + ' bytes relayed, ' + `$r.Hashed + ' hashed'"
         $b = Measure-Child "`$r = Sync-NodeFile -Source 127.0.0.1:$($src.Port) -Target 127.0.0.1:$($dst.Port) -Path /srv/data -TargetPath /srv/sync-copy2 -NoVerify -IdentityFile '$dir/id_ed25519' -KnownHostsFile '$known' -ConfigFile '$config'"
-        $fileRuns[$phase] = [pscustomobject]@{ Rsync = $t.TotalSeconds; Sync = $a.Seconds; SyncNoVerify = $b.Seconds; Peak = $a.PeakMB; Changed = (($a.Output | Where-Object { "$_" -like 'CHANGED *' }) -replace 'CHANGED ', '') }
+        # The direct path, in the same run: the new node's rsync fetches from the old node over its own ssh.
+        $c = Measure-Child "`$r = Sync-NodeFile -Source 127.0.0.1:$($src.Port) -Target 127.0.0.1:$($dst.Port) -Path /srv/data -TargetPath /srv/direct-copy -Direct -IdentityFile '$dir/id_ed25519' -KnownHostsFile '$known' -ConfigFile '$config'; if (`$r.Transport -ne 'rsync-direct') { throw `$r.Transport }; 'CHANGED ' + `$r.ChangedFiles + ', ' + `$r.Bytes + ' bytes received, ' + `$r.Hashed + ' hashed'"
+        $d = Measure-Child "`$r = Sync-NodeFile -Source 127.0.0.1:$($src.Port) -Target 127.0.0.1:$($dst.Port) -Path /srv/data -TargetPath /srv/direct-copy2 -Direct -NoVerify -IdentityFile '$dir/id_ed25519' -KnownHostsFile '$known' -ConfigFile '$config'"
+        $fileRuns[$phase] = [pscustomobject]@{ Rsync = $t.TotalSeconds; Sync = $a.Seconds; SyncNoVerify = $b.Seconds; Direct = $c.Seconds; DirectNoVerify = $d.Seconds; Peak = $a.PeakMB; Changed = (($a.Output | Where-Object { "$_" -like 'CHANGED *' }) -replace 'CHANGED ', '') }
         Write-Host ("Files {0,-11} rsync {1,6:N1} s | Sync-NodeFile {2,6:N1} s (ratio {3:N2}; {4} changed), -NoVerify {5,6:N1} s (ratio {6:N2}) | peak {7:N0} MB" -f `
                 $phase, $t.TotalSeconds, $a.Seconds, ($t.TotalSeconds / $a.Seconds), $fileRuns[$phase].Changed, $b.Seconds, ($t.TotalSeconds / $b.Seconds), $a.PeakMB)
+        Write-Host ("Files {0,-11} rsync {1,6:N1} s | Sync-NodeFile -Direct {2,6:N1} s (ratio {3:N2}; {4}), -Direct -NoVerify {5,6:N1} s (ratio {6:N2}) | target 0.9" -f `
+                $phase, $t.TotalSeconds, $c.Seconds, ($t.TotalSeconds / $c.Seconds), (($c.Output | Where-Object { "$_" -like 'CHANGED *' }) -replace 'CHANGED ', ''), $d.Seconds, ($t.TotalSeconds / $d.Seconds))
     }
 }
 finally {

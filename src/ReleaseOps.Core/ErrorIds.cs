@@ -102,6 +102,12 @@ namespace ReleaseOps.Core
         /// <summary>'……' would be … characters; a DNS label holds at most 63.</summary>
         public const string DirectLabelTooLong = nameof(DirectLabelTooLong);
 
+        /// <summary>
+        /// …: the new node could not reach the old node at … for a direct sync (connection refused, timed out, no route, or
+        /// the temporary key refused from the new node's address): …
+        /// </summary>
+        public const string DirectPathUnreachable = nameof(DirectPathUnreachable);
+
         /// <summary>The worktree has uncommitted changes, so the new branch cannot be checked out.</summary>
         public const string DirtyWorktree = nameof(DirtyWorktree);
 

@@ -77,6 +77,12 @@ namespace ReleaseOps.Commands
         /// <summary>Whether the plan may restart the old database for logical replication (Invoke-Migration's -AllowDatabaseRestart).</summary>
         protected virtual bool AllowRestart => false;
 
+        /// <summary>Whether the migration's file syncs go node to node (Invoke-Migration's -DirectFileSync).</summary>
+        protected virtual bool DirectFiles => false;
+
+        /// <summary>The old node's address as the new node reaches it, for the direct file syncs (Invoke-Migration's -DirectAddress).</summary>
+        protected virtual string? DirectFilesAddress => null;
+
         /// <summary>More folders to move (uploads, volume paths).</summary>
         [Parameter(ParameterSetName = PlanSet)]
         public string[] FilePath { get; set; } = Array.Empty<string>();
@@ -129,6 +135,7 @@ namespace ReleaseOps.Commands
                 Database = Database, DatabaseOnHost = DatabaseOnHost, AllowDatabaseRestart = AllowRestart, FilePath = FilePath,
                 DnsZone = DnsZone, DnsName = DnsName, DnsProvider = DnsProvider, TargetAddress = TargetAddress, SourceAddress = SourceAddress,
                 RedirectPort = RedirectPort, RedirectListenAddress = RedirectListenAddress, DnsTimeout = DnsTimeout,
+                DirectFiles = DirectFiles, DirectAddress = DirectFilesAddress,
             });
         }
     }

@@ -49,6 +49,8 @@ BeforeDiscovery {
     Add-Cases 'Sync-NodeDatabase' 'ComposeService' $names
     Add-Cases 'Sync-NodeDatabase' 'SystemUser' $names
     Add-Cases 'Invoke-NodeCommand' 'HostName' $hosts
+    Add-Cases 'Sync-NodeFile' 'DirectAddress' $hosts
+    Add-Cases 'Invoke-Migration' 'DirectAddress' $hosts
     # An empty -User is "no user" by design (a ProjectNode without one binds it from the pipeline), so not a hostile value here.
     Add-Cases 'Invoke-NodeCommand' 'User' ($names | Where-Object { $_ -ne '' })
     Add-Cases 'New-FeatureBranch' 'Name' $refs
@@ -125,6 +127,8 @@ ln -s / /srv/link-to-root
             'Register-ReleaseSchedule' { $p.Path = $repo.Work; $p.OutputDirectory = (Join-Path $TestDrive 'schedule'); $p.Method = 'Cron' }
         }
         $p[$Parameter] = $Value
+        if ($Cmdlet -eq 'Sync-NodeFile' -and $Parameter -eq 'DirectAddress') { $p.Direct = $true }
+        if ($Cmdlet -eq 'Invoke-Migration' -and $Parameter -eq 'DirectAddress') { $p.DirectFileSync = $true }
         if ($Cmdlet -eq 'Sync-NodeDatabase' -and $Parameter -eq 'ComposeService') { $p.ComposeDirectory = '/srv/stack' }
         try { $null = & $Cmdlet @p; $null }
         catch { $_ }

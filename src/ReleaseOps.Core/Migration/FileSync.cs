@@ -38,7 +38,7 @@ namespace ReleaseOps.Core.Migration
         private const string ReceiveScript = "mkdir -p -- \"$1\" || exit 4; " + Enter + "tar --extract --file=- --preserve-permissions --same-owner --numeric-owner";
 
         // The free bytes of the file system that holds the folder (or its nearest existing parent).
-        private const string FreeScript = "d=$1; while [ ! -d \"$d\" ]; do d=$(dirname -- \"$d\"); done; df -Pk -- \"$d\" | awk 'NR==2 {print $4 * 1024}'";
+        private const string FreeScript = "d=$1; while [ ! -d \"$d\" ]; do d=$(dirname -- \"$d\"); done; df -Pk -- \"$d\" | awk 'NR==2 {printf \"%.0f\\n\", $4 * 1024}'";
 
         // Deletes and marks act on each entry from inside its own folder, entered with cd -P and checked with pwd -P, so
         // that a folder that an app container turns into a link after the listing (uploads/a -> /etc) is refused (exit 5)
@@ -128,10 +128,18 @@ namespace ReleaseOps.Core.Migration
             {
                 new(source, $"cd {s} && find . -mindepth 1 -printf '%y %s %T@ %m %P %l'   (list: type, size, mtime, mode)"),
                 new(target, $"cd {t} && find . -mindepth 1 -printf '%y %s %T@ %m %P %l'   (list)"),
-                new(source, $"cd {s} && rsync --server --sender -logDtprHe.<the receiver's capabilities> --numeric-ids . ./   (rsync's sender; its protocol relayed through this machine, both ways)"),
-                new(target, $"mkdir -p {t} && cd {t} && rsync -aH --numeric-ids{delete} --out-format='%i %n%L' -e <the relay> source:./ ./   (rsync's receiver; only deltas travel)"),
-                new($"{source}, {target}", "(without rsync on either node: tar --create on the source, through this machine, tar --extract on the target, then rm -rf of what the source lacks)"),
             };
+            if (request.Direct)
+            {
+                steps.AddRange(DirectRsync.Plan(request, source, target, delete));
+            }
+            else
+            {
+                steps.Add(new(source, $"cd {s} && rsync --server --sender -logDtprHe.<the receiver's capabilities> --numeric-ids . ./   (rsync's sender; its protocol relayed through this machine, both ways)"));
+                steps.Add(new(target, $"mkdir -p {t} && cd {t} && rsync -aH --numeric-ids{delete} --out-format='%i %n%L' -e <the relay> source:./ ./   (rsync's receiver; only deltas travel)"));
+            }
+
+            steps.Add(new($"{source}, {target}", "(without rsync on either node: tar --create on the source, through this machine, tar --extract on the target, then rm -rf of what the source lacks)"));
             if (!request.NoVerify)
             {
                 steps.Add(new(source, $"cd {s} && xargs -0 -r sha256sum -z -- <<< (the files rsync moved, and {SampleFiles} others at random)"));
@@ -146,10 +154,10 @@ namespace ReleaseOps.Core.Migration
         /// replaced files free): a half-written upload is worse than none, and the message says how much is missing.
         /// </summary>
         private static async Task EnsureSpaceAsync(NodeSession target, string targetPath, IReadOnlyList<FileEntry> changed, IReadOnlyDictionary<string, FileEntry> dst,
-            IOperationReporter reporter, CancellationToken token)
+            IOperationReporter reporter, CancellationToken token, Task<NodeCommandResult>? asked = null)
         {
             var needed = changed.Where(e => e.Type == 'f').Sum(e => e.Size - (dst.TryGetValue(e.Path, out var d) && d.Type == 'f' ? d.Size : 0));
-            var r = await NodeCommandRunner.RunAsync(target, new NodeCommandRequest { Command = FreeScript, Arguments = new[] { targetPath }, Sudo = true }, null, reporter, token).ConfigureAwait(false);
+            var r = await (asked ?? FreeAsync(target, targetPath, reporter, token)).ConfigureAwait(false);
             if (r.ExitCode != 0 || !long.TryParse(r.Output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var free))
             {
                 reporter.Verbose($"{target.Name}: the free space of {targetPath} is unknown ({r.Error.Trim()}); sending anyway.");
@@ -165,6 +173,10 @@ namespace ReleaseOps.Core.Migration
             }
         }
 
+        // The free bytes of the target's file system, asked while both folders are listed (a direct sync's round trips add up).
+        private static Task<NodeCommandResult> FreeAsync(NodeSession target, string targetPath, IOperationReporter reporter, CancellationToken token) =>
+            NodeCommandRunner.RunAsync(target, new NodeCommandRequest { Command = FreeScript, Arguments = new[] { targetPath }, Sudo = true }, null, reporter, token);
+
         public static async Task<FileSyncResult> SyncAsync(NodeSession source, NodeSession target, FileSyncRequest request, IOperationReporter reporter, CancellationToken token)
         {
             request = new FileSyncRequest
@@ -175,14 +187,108 @@ namespace ReleaseOps.Core.Migration
                 NoVerify = request.NoVerify,
                 MaxDelete = request.MaxDelete,
                 Preview = request.Preview,
+                Direct = request.Direct,
+                DirectAddress = request.DirectAddress,
+                DirectTag = request.DirectTag,
             };
+            if (request.Direct)
+            {
+                // A bad address is refused before any node is touched.
+                _ = DirectRsync.AddressOf(source, request);
+            }
+
             var watch = Stopwatch.StartNew();
-            var targetPath = request.TargetPathOrSame;
             var activity = $"Sync-NodeFile {request.Path}: {source.Name} -> {target.Name}";
             reporter.Progress(ProgressActivity, activity, "Listing both folders", -1);
             var listSource = ListAsync(source, request.Path, true, reporter, token);
-            var listTarget = ListAsync(target, targetPath, false, reporter, token);
+            var listTarget = ListAsync(target, request.TargetPathOrSame, false, reporter, token);
             var probe = request.Preview ? Task.FromResult(new RsyncProbe()) : ProbeAsync(source, target, reporter, token);
+
+            // The direct path's key is made on the target, and its line added on the source, while both folders are listed;
+            // whatever happens next, the line and the key's folder are removed before this returns (during the checksums
+            // when all went well).
+            var prepare = request.Direct && !request.Preview ? DirectRsync.PrepareAsync(source, target, request, reporter, token) : null;
+            var ready = prepare is null ? null : InstallAsync(prepare, probe, request, reporter, token);
+            var free = request.Preview ? null : FreeAsync(target, request.TargetPathOrSame, reporter, token);
+            Task<IReadOnlyList<string>>? cleanup = null;
+            Task<IReadOnlyList<string>> Cleanup() => cleanup ??= CleanupDirectAsync(prepare!, ready!, reporter);
+            var succeeded = false;
+            try
+            {
+                var r = await SyncCoreAsync(source, target, request, listSource, listTarget, probe, ready, free, ready is null ? null : Cleanup, watch, activity, reporter, token).ConfigureAwait(false);
+                succeeded = true;
+                return r;
+            }
+            finally
+            {
+                if (free is not null)
+                {
+                    await Task.WhenAny(free).ConfigureAwait(false);
+                }
+
+                if (prepare is not null)
+                {
+                    var left = await Cleanup().ConfigureAwait(false);
+                    if (left.Count > 0)
+                    {
+                        var what = $"The direct sync's temporary key could not be removed: {string.Join("; ", left)}. The line allows only rsync's sender in the synced folder, from the new node; the next run of the same sync removes it, as does any run after ten minutes.";
+                        if (succeeded)
+                        {
+                            throw new ReleaseOpsException(ErrorIds.NodeCommandFailed, FailureCategory.InvalidResult, what,
+                                "Run the same command again (it removes the leftover first), or remove the line by hand.", request.Path);
+                        }
+
+                        reporter.Warning(what);
+                    }
+                }
+            }
+        }
+
+        // The key is made (prepare) and rsync's sender arguments are known (probe): the line goes on the source. Null when
+        // a node lacks rsync (the tar stream then goes through this machine).
+        private static async Task<DirectRsync?> InstallAsync(Task<DirectRsync> prepare, Task<RsyncProbe> probe, FileSyncRequest request, IOperationReporter reporter, CancellationToken token)
+        {
+            var direct = await prepare.ConfigureAwait(false);
+            var rsync = await probe.ConfigureAwait(false);
+            if (rsync.ServerArguments is null)
+            {
+                return null;
+            }
+
+            await direct.InstallAsync(request, rsync.ServerArguments, reporter, token).ConfigureAwait(false);
+            return direct;
+        }
+
+        // Waits for the install to end (a line being added when the run fails is still removed), then removes the line and
+        // the folder; returns what could not be removed.
+        private static async Task<IReadOnlyList<string>> CleanupDirectAsync(Task<DirectRsync> prepare, Task<DirectRsync?> ready, IOperationReporter reporter)
+        {
+            DirectRsync direct;
+            try
+            {
+                direct = await prepare.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Nothing was installed on the source; the target's script removed its own folder on failure.
+                return Array.Empty<string>();
+            }
+
+            await Task.WhenAny(ready).ConfigureAwait(false);
+            var left = await direct.CleanupAsync(reporter).ConfigureAwait(false);
+            if (left.Count == 0)
+            {
+                reporter.Verbose("Direct sync: the temporary key's line and folder are removed.");
+            }
+
+            return left;
+        }
+
+        private static async Task<FileSyncResult> SyncCoreAsync(NodeSession source, NodeSession target, FileSyncRequest request,
+            Task<IReadOnlyDictionary<string, FileEntry>> listSource, Task<IReadOnlyDictionary<string, FileEntry>> listTarget, Task<RsyncProbe> probe, Task<DirectRsync?>? prepare,
+            Task<NodeCommandResult>? free, Func<Task<IReadOnlyList<string>>>? cleanup, Stopwatch watch, string activity, IOperationReporter reporter, CancellationToken token)
+        {
+            var targetPath = request.TargetPathOrSame;
             await Task.WhenAll(listSource, listTarget, probe).ConfigureAwait(false);
             var src = await listSource.ConfigureAwait(false);
             var dst = await listTarget.ConfigureAwait(false);
@@ -226,7 +332,7 @@ namespace ReleaseOps.Core.Migration
             var rsync = await probe.ConfigureAwait(false);
             if (rsync.ServerArguments is null)
             {
-                reporter.Warning($"{rsync.Reason}: the files go as a tar stream through this machine, at a third of rsync's speed or less, and every file is compared by sha256. Install rsync on both nodes (apt-get install rsync) for the faster path.");
+                reporter.Warning($"{rsync.Reason}{(prepare is null ? string.Empty : " (-Direct needs rsync on both nodes)")}: the files go as a tar stream through this machine, at a third of rsync's speed or less, and every file is compared by sha256. Install rsync on both nodes (apt-get install rsync) for the faster path.");
                 result.Transport = "tar";
                 await TarAsync(source, target, request, changed, deleted, dst, result, activity, reporter, token).ConfigureAwait(false);
                 if (!request.NoVerify)
@@ -243,25 +349,53 @@ namespace ReleaseOps.Core.Migration
             }
             else
             {
-                result.Transport = "rsync";
+                result.Transport = prepare is null ? "rsync" : "rsync-direct";
                 var moved = new List<string>();
+
+                // Node to node, the source's checksums of what will move (and of the sample) are taken while rsync sends it:
+                // the source has them in its page cache, and on a real link its CPU waits for the network anyway.
+                List<string>? sample = null;
+                Task<IReadOnlyDictionary<string, string>>? early = null;
+                if (prepare is not null && !request.NoVerify)
+                {
+                    var toMove = changed.Where(e => e.Type == 'f').Select(e => e.Path).ToList();
+                    sample = Sample(src.Values, new HashSet<string>(toMove, StringComparer.Ordinal), SampleFiles).ToList();
+                    early = HashListAsync(source, request.Path, toMove.Concat(sample).ToList(), reporter, token);
+                }
+
                 if (changed.Count > 0 || deleted.Count > 0)
                 {
-                    await EnsureSpaceAsync(target, targetPath, changed, dst, reporter, token).ConfigureAwait(false);
-                    moved = await RsyncAsync(source, target, request, rsync.ServerArguments, changed, deleted.Count, result, activity, reporter, token).ConfigureAwait(false);
+                    await EnsureSpaceAsync(target, targetPath, changed, dst, reporter, token, free).ConfigureAwait(false);
+                    moved = prepare is null
+                        ? await RsyncAsync(source, target, request, rsync.ServerArguments, changed, deleted.Count, result, activity, reporter, token).ConfigureAwait(false)
+                        : await (await prepare.ConfigureAwait(false))!.RunAsync(request, changed, deleted.Count, result, activity, reporter, token).ConfigureAwait(false);
                 }
+                else if (prepare is not null)
+                {
+                    // Nothing to send: the key was made for nothing, but a failure to make it is still the run's.
+                    await prepare.ConfigureAwait(false);
+                }
+
+                // The direct path's key is no longer needed: it goes while the checksums run.
+                _ = cleanup?.Invoke();
 
                 if (!request.NoVerify)
                 {
                     // Hash what moved (rsync's itemized list of received files), and a sample of the rest: a file that
                     // rsync's quick check passed (same size and time) was not touched by this run.
-                    var check = moved.Concat(Sample(src.Values, new HashSet<string>(moved, StringComparer.Ordinal), SampleFiles)).Distinct(StringComparer.Ordinal).ToList();
+                    var check = moved.Concat(sample ?? Sample(src.Values, new HashSet<string>(moved, StringComparer.Ordinal), SampleFiles)).Distinct(StringComparer.Ordinal).ToList();
                     reporter.Progress(ProgressActivity, activity, $"Comparing sha256 of {check.Count} files ({moved.Count} moved, the rest a sample)", -1);
-                    var a = HashListAsync(source, request.Path, check, reporter, token);
+                    var known = early is null ? new Dictionary<string, string>() : await early.ConfigureAwait(false);
+                    var a = HashListAsync(source, request.Path, check.Where(p => !known.ContainsKey(p)).ToList(), reporter, token);
                     var b = HashListAsync(target, targetPath, check, reporter, token);
                     await Task.WhenAll(a, b).ConfigureAwait(false);
                     result.Hashed = check.Count;
-                    var sourceHashes = await a.ConfigureAwait(false);
+                    var sourceHashes = new Dictionary<string, string>(known.Count, StringComparer.Ordinal);
+                    foreach (var kv in known.Concat(await a.ConfigureAwait(false)))
+                    {
+                        sourceHashes[kv.Key] = kv.Value;
+                    }
+
                     var targetHashes = await b.ConfigureAwait(false);
                     var bad = check.Where(p => !sourceHashes.TryGetValue(p, out var x) || !targetHashes.TryGetValue(p, out var y) || x != y).OrderBy(p => p, StringComparer.Ordinal).ToList();
                     await FailOnDifferencesAsync(source, target, request, bad, result, reporter, token).ConfigureAwait(false);
@@ -298,7 +432,32 @@ namespace ReleaseOps.Core.Migration
             + "rsync \"$@\" -e 'sh -c \"exec 5<&0; cat <&5 >&4 & exec cat <&3 5<&-\" releaseops-transport' releaseops-source:./ ./; s=$?; "
             + "if [ $s -ne 0 ]; then trap '' TERM; kill -TERM 0 2>/dev/null; fi; exit $s";
 
-        private const string HashListScript = Enter + "xargs -0 -r sha256sum -z -- 2>/dev/null; exit 0";
+        // The sha256 of the listed files, as sha256sum -z prints them. Python's hashlib (OpenSSL, with the CPU's SHA
+        // instructions) hashes about four times as fast as coreutils' sha256sum, which is the fallback; a file that is a
+        // link by now (O_NOFOLLOW) or unreadable is left out, so it counts as differing.
+        private const string HashListScript = Enter + "if command -v python3 >/dev/null 2>&1; then exec python3 -c \"$2\"; fi; xargs -0 -r sha256sum -z -- 2>/dev/null; exit 0";
+
+        internal const string HashListPython = @"import hashlib, os, sys
+out = sys.stdout.buffer
+for p in sys.stdin.buffer.read().split(b'\0'):
+    if not p:
+        continue
+    try:
+        fd = os.open(p, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        continue
+    h = hashlib.sha256()
+    try:
+        with os.fdopen(fd, 'rb', buffering=0) as f:
+            while True:
+                b = f.read(1 << 20)
+                if not b:
+                    break
+                h.update(b)
+    except OSError:
+        continue
+    out.write(h.hexdigest().encode() + b'  ' + p + b'\0')
+";
 
         /// <summary>The sender's arguments (null when rsync cannot be used, and then why).</summary>
         internal sealed class RsyncProbe
@@ -466,7 +625,7 @@ namespace ReleaseOps.Core.Migration
                 return new Dictionary<string, string>();
             }
 
-            var r = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = HashListScript, Arguments = new[] { path }, Sudo = true, Input = Nul(files.Select(p => "./" + p)) }, null, reporter, token).ConfigureAwait(false);
+            var r = await NodeCommandRunner.RunAsync(session, new NodeCommandRequest { Command = HashListScript, Arguments = new[] { path, HashListPython }, Sudo = true, Input = Nul(files.Select(p => "./" + p)) }, null, reporter, token).ConfigureAwait(false);
             Check(r, session, "checksum files in " + path);
             return ParseHashes(r.Output);
         }

@@ -31,6 +31,19 @@ namespace ReleaseOps.Core.Migration
         /// <summary>Only list both folders and count what would travel and what would be deleted (-WhatIf).</summary>
         public bool Preview { get; set; }
 
+        /// <summary>
+        /// The data goes node to node: the target's rsync connects to the source with its own ssh and a temporary key that
+        /// the source's authorized_keys restricts to the target's addresses and to rsync's sender in this folder; the key
+        /// and its line are removed afterwards (see <see cref="DirectRsync"/>).
+        /// </summary>
+        public bool Direct { get; set; }
+
+        /// <summary>The source's address as the target reaches it ("host", "host:port", "[v6]:port"); default the one this machine uses.</summary>
+        public string? DirectAddress { get; set; }
+
+        /// <summary>The tag of the temporary key's marker (a migration's, so that its undo finds it); default one per sync.</summary>
+        public string? DirectTag { get; set; }
+
         public string TargetPathOrSame => string.IsNullOrEmpty(TargetPath) ? Path : TargetPath!;
     }
 }

@@ -143,7 +143,15 @@ namespace ReleaseOps.Core.Migration
                 SourceNode = r.SourceNode,
                 DnsTimeout = r.DnsTimeout,
                 AllowDatabaseRestart = r.AllowDatabaseRestart,
+                DirectFiles = r.DirectFiles || r.DirectAddress is not null,
+                DirectAddress = r.DirectAddress,
             };
+            if (r.DirectAddress is not null)
+            {
+                // Checked before any node is touched (InvalidHostName).
+                _ = DirectPath.ParseAddress(r.DirectAddress, 22);
+            }
+
             plan.StartCommand = r.StartCommand ?? plan.StartCommand;
             plan.FreezeCommand = r.FreezeCommand ?? plan.FreezeCommand;
             plan.StopCommand = r.StopCommand ?? plan.StopCommand;

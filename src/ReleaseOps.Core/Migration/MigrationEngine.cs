@@ -175,7 +175,7 @@ namespace ReleaseOps.Core.Migration
                     var moved = new List<string>();
                     foreach (var path in new[] { plan.StackPath }.Concat(plan.Files).Where(p => p.Length > 0).Distinct(StringComparer.Ordinal))
                     {
-                        var r = await FileSync.SyncAsync(source, target, new FileSyncRequest { Path = path, NoVerify = !verify }, reporter, token).ConfigureAwait(false);
+                        var r = await FileSync.SyncAsync(source, target, FileRequest(plan, info, path, verify), reporter, token).ConfigureAwait(false);
                         moved.Add($"{path}: {r.ChangedFiles} changed");
                     }
 
@@ -318,6 +318,14 @@ namespace ReleaseOps.Core.Migration
             IOperationReporter reporter, CancellationToken token)
         {
             bool Touched(string step) => info.Steps.Any(s => s.Name == step && s.State != MigrationStepState.Pending);
+            if (plan.DirectFiles)
+            {
+                // A crash during a direct sync may have left its temporary key on the old node: every line of this
+                // migration's tag goes (the key's folder on the new node goes with the next run there, or after a day).
+                var removed = await DirectRsync.RemoveTaggedLinesAsync(source, DirectPath.Tag(info.Id), reporter, token).ConfigureAwait(false);
+                reporter.Verbose($"{source.Name}: the direct syncs' temporary keys: {removed}.");
+            }
+
             if (info.ReplicationSlot is not null && plan.Database is { } db)
             {
                 // A forgotten slot keeps the old node's WAL until its disk is full: it goes first.
@@ -446,9 +454,16 @@ namespace ReleaseOps.Core.Migration
             return result.Output.Trim();
         }
 
+        /// <summary>A file sync of the migration: node to node when the plan says so, under the migration's tag (so a resume and an undo find a crash's key).</summary>
+        internal static FileSyncRequest FileRequest(MigrationPlan plan, MigrationInfo info, string path, bool verify) => new()
+        {
+            Path = path, NoVerify = !verify, Direct = plan.DirectFiles, DirectAddress = plan.DirectAddress, DirectTag = plan.DirectFiles ? DirectPath.Tag(info.Id) : null,
+        };
+
         private static string DataText(MigrationPlan plan, bool verify)
         {
-            var parts = new List<string> { "files " + string.Join(", ", new[] { plan.StackPath }.Concat(plan.Files).Distinct(StringComparer.Ordinal)) };
+            var parts = new List<string> { "files " + string.Join(", ", new[] { plan.StackPath }.Concat(plan.Files).Distinct(StringComparer.Ordinal))
+                + (plan.DirectFiles ? $" node to node (the new node's rsync connects to {(plan.DirectAddress ?? "the old node's address as this machine uses it")} with a temporary key restricted to its addresses and to rsync's sender, removed afterwards)" : string.Empty) };
             if (plan.Database is { } db)
             {
                 parts.Add("database " + db.Database + (verify

@@ -50,6 +50,12 @@ namespace ReleaseOps.Core.Migration
         /// <summary>The folders to sync (uploads, volume paths).</summary>
         public IReadOnlyList<string> Files { get; set; } = Array.Empty<string>();
 
+        /// <summary>The file syncs go node to node with a temporary, restricted key (Sync-NodeFile -Direct), not through the admin's machine.</summary>
+        public bool DirectFiles { get; set; }
+
+        /// <summary>For DirectFiles: the old node's address as the new node reaches it; null for the one the admin's machine uses.</summary>
+        public string? DirectAddress { get; set; }
+
         /// <summary>The zone of the names to switch.</summary>
         public string? DnsZone { get; set; }
 

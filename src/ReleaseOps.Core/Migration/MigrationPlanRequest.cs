@@ -45,6 +45,12 @@ namespace ReleaseOps.Core.Migration
         /// <summary>May restart the old database for logical replication.</summary>
         public bool AllowDatabaseRestart { get; set; }
 
+        /// <summary>The file syncs go node to node (Invoke-Migration -DirectFileSync).</summary>
+        public bool DirectFiles { get; set; }
+
+        /// <summary>The old node's address as the new node reaches it, for the direct file syncs; null for the admin's.</summary>
+        public string? DirectAddress { get; set; }
+
         /// <summary>More folders to move.</summary>
         public string[] FilePath { get; set; } = Array.Empty<string>();
 

@@ -71,7 +71,7 @@ namespace ReleaseOps.Core.Ssh
 
                 reporter.Verbose($"Connecting to {settings.User}@{settings.HostName}:{settings.Port}{(viaHost is null ? string.Empty : " through " + hops.Count + " jump host(s)")}.");
                 var opened = await OpenAsync(name, settings, viaHost, viaPort, options, chain, reporter, token).ConfigureAwait(false);
-                return new NodeSession(name, settings, opened.Client, opened.Fingerprint, chain, options, opened.Watch, hopWatches);
+                return new NodeSession(name, settings, opened.Client, opened.Fingerprint, chain, options, opened.Watch, hopWatches, opened.HostKey);
             }
             catch
             {
@@ -91,7 +91,7 @@ namespace ReleaseOps.Core.Ssh
         /// <summary>~/.ssh/known_hosts, with PowerShell's ~ ($HOME).</summary>
         public static string DefaultKnownHostsPath => Path.Combine(Home(), ".ssh", "known_hosts");
 
-        private static async Task<(SshClient Client, string Fingerprint, ConnectionWatch Watch)> OpenAsync(
+        private static async Task<(SshClient Client, string Fingerprint, ConnectionWatch Watch, string HostKey)> OpenAsync(
             string name, SshHostSettings settings, string? viaHost, int viaPort, SshConnectOptions options,
             List<IDisposable> chain, IOperationReporter reporter, CancellationToken token)
         {
@@ -186,7 +186,7 @@ namespace ReleaseOps.Core.Ssh
                     : $"Trusted the new host key of {name} ({KnownHostsFile.HostPattern(settings.HostName, settings.Port)}) on first use: {check.PresentedFingerprint}. It is recorded in {known.Path}.");
             }
 
-            return (client, check.PresentedFingerprint, watch);
+            return (client, check.PresentedFingerprint, watch, presentedType + " " + Convert.ToBase64String(presented));
         }
 
         private static Exception Translate(Exception ex, string name, SshHostSettings s, HostKeyCheck? check, string knownPath, int keyCount)

@@ -20,8 +20,9 @@ namespace ReleaseOps.Core.Ssh
         private readonly IReadOnlyList<ConnectionWatch> hops;
 
         internal NodeSession(string name, SshHostSettings settings, SshClient client, string fingerprint, List<IDisposable> chain, SshConnectOptions options,
-            ConnectionWatch watch, IReadOnlyList<ConnectionWatch> hops)
+            ConnectionWatch watch, IReadOnlyList<ConnectionWatch> hops, string hostKey = "")
         {
+            HostKey = hostKey;
             Name = name;
             this.Info = client.ConnectionInfo;
             Settings = settings;
@@ -63,6 +64,12 @@ namespace ReleaseOps.Core.Ssh
         public SshClient Client { get; }
 
         public string HostKeyFingerprint { get; }
+
+        /// <summary>
+        /// The host key this connection verified (against known_hosts, or accepted on first use and recorded), as a .pub
+        /// line: type and base64. Empty for a session that did not record it.
+        /// </summary>
+        public string HostKey { get; }
 
         public SshConnectOptions Options { get; }
 

@@ -29,6 +29,25 @@ namespace ReleaseOps.Commands
         /// <inheritdoc />
         protected override bool AllowRestart => AllowDatabaseRestart;
 
+        /// <summary>
+        /// The file syncs (InitialSync, FinalSync) go node to node, as Sync-NodeFile -Direct: the new node's rsync
+        /// connects to the old node with a temporary key, restricted there to the new node's addresses and to rsync's
+        /// sender, and removed afterwards (and by a resume or Undo-Migration after a crash).
+        /// </summary>
+        [Parameter(ParameterSetName = PlanSet)]
+        public SwitchParameter DirectFileSync { get; set; }
+
+        /// <summary>With -DirectFileSync: the old node's address as the new node reaches it (host, host:port or [v6]:port); default the one this machine uses.</summary>
+        [Parameter(ParameterSetName = PlanSet)]
+        [ValidateNotNullOrEmpty]
+        public string? DirectAddress { get; set; }
+
+        /// <inheritdoc />
+        protected override bool DirectFiles => DirectFileSync || DirectAddress is not null;
+
+        /// <inheritdoc />
+        protected override string? DirectFilesAddress => DirectAddress;
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {

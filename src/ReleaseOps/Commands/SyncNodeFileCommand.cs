@@ -39,12 +39,39 @@ namespace ReleaseOps.Commands
         [ValidateRange(0, int.MaxValue)]
         public int MaxDelete { get; set; } = FileSync.DefaultMaxDelete;
 
+        /// <summary>
+        /// Sends the files node to node: the target's rsync connects to the source with its own ssh and a temporary
+        /// ed25519 key, which the source's authorized_keys allows only from the target's addresses and only to run rsync's
+        /// sender in this folder; the key's line and files are removed afterwards. The target must reach the source.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Direct { get; set; }
+
+        /// <summary>
+        /// With -Direct: the source's address as the target reaches it (host, host:port or [v6]:port), when it differs
+        /// from the one this machine uses (a private network, another port). Default: the address this machine uses.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? DirectAddress { get; set; }
+
         /// <inheritdoc />
         protected override void EndProcessing()
         {
             try
             {
-                var request = new FileSyncRequest { Path = FileSync.Normalize(Path, "source path"), KeepDeleted = KeepDeleted, NoVerify = NoVerify, MaxDelete = MaxDelete };
+                if (DirectAddress is not null)
+                {
+                    if (!Direct)
+                    {
+                        throw new ReleaseOpsException(ErrorIds.InvalidHostName, FailureCategory.InvalidArgument, "-DirectAddress is the source's address for a direct sync; it needs -Direct.",
+                            "Add -Direct, or leave -DirectAddress out.", DirectAddress);
+                    }
+
+                    _ = DirectPath.ParseAddress(DirectAddress, 22);
+                }
+
+                var request = new FileSyncRequest { Path = FileSync.Normalize(Path, "source path"), KeepDeleted = KeepDeleted, NoVerify = NoVerify, MaxDelete = MaxDelete, Direct = Direct, DirectAddress = DirectAddress };
                 request.TargetPath = FileSync.Normalize(string.IsNullOrEmpty(TargetPath) ? Path : TargetPath!, "target path");
                 var source = ToTarget(Source, nameof(Source));
                 var target = ToTarget(Target, nameof(Target));
@@ -57,7 +84,7 @@ namespace ReleaseOps.Commands
                         + (preview.DeletedFiles > MaxDelete ? $" (more than -MaxDelete {MaxDelete}: the sync would stop with TooManyDeletions)" : string.Empty) + ";";
                 }
 
-                var plan = PlanText($"Sync {request.Path} from {source} to {target}:{request.TargetPathOrSame}:{numbers}", FileSync.Plan(request, source.ToString(), target.ToString()));
+                var plan = PlanText($"Sync {request.Path} from {source} to {target}:{request.TargetPathOrSame}{(Direct ? " directly, node to node (" + target + " connects to " + (DirectAddress ?? source.ToString()) + ")" : string.Empty)}:{numbers}", FileSync.Plan(request, source.ToString(), target.ToString()));
                 if (!ShouldProcess(plan, plan, "Sync files"))
                 {
                     return;
