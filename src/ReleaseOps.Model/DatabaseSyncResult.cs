@@ -19,7 +19,7 @@ namespace ReleaseOps
         public string TargetDatabase { get; set; } = string.Empty;
 
         /// <summary>Synced (the target now holds the source's data), or Verified (-VerifyOnly compared them).</summary>
-        public string Status { get; set; } = string.Empty;
+        public DatabaseSyncStatus Status { get; set; }
 
         /// <summary>Bytes of the pg_dump archive that streamed from the source to the target.</summary>
         public long Bytes { get; set; }

@@ -16,7 +16,7 @@ namespace ReleaseOps
         public int Imports { get; set; }
 
         /// <summary>Written, or WouldWrite (with -WhatIf).</summary>
-        public string Status { get; set; } = string.Empty;
+        public FileWriteStatus Status { get; set; }
 
         /// <inheritdoc />
         public override string ToString() => Path;

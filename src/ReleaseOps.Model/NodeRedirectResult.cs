@@ -21,7 +21,7 @@ namespace ReleaseOps
         public IReadOnlyList<int> Ports { get; set; } = new int[0];
 
         /// <summary>Changed, Unchanged or WouldChange (-WhatIf).</summary>
-        public string Status { get; set; } = string.Empty;
+        public RedirectStatus Status { get; set; }
 
         /// <summary>The HAProxy configuration file on the node.</summary>
         public string ConfigPath { get; set; } = "/etc/releaseops/redirect.cfg";

@@ -19,7 +19,7 @@ namespace ReleaseOps
         public string Comment { get; set; } = string.Empty;
 
         /// <summary>Added, or AlreadyPresent.</summary>
-        public string Status { get; set; } = string.Empty;
+        public SshKeyStatus Status { get; set; }
 
         /// <summary>The authorized_keys file.</summary>
         public string Path { get; set; } = string.Empty;

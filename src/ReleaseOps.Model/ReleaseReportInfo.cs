@@ -19,7 +19,7 @@ namespace ReleaseOps
         public long Length { get; set; }
 
         /// <summary>Written, or WouldWrite (-WhatIf).</summary>
-        public string Status { get; set; } = string.Empty;
+        public FileWriteStatus Status { get; set; }
 
         /// <inheritdoc />
         public override string ToString() => Path;

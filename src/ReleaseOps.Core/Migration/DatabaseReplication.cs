@@ -442,7 +442,7 @@ $releaseops$;
             }
 
             await CleanupAsync(s, t, request.Database, request.TargetName, info, token, state.Oid.Length > 0 ? (state.Oid, state.Database) : null).ConfigureAwait(false);
-            result.Status = "Synced";
+            result.Status = DatabaseSyncStatus.Synced;
             reporter.CompleteProgress(ProgressActivity, activity);
             return result;
         }

@@ -157,7 +157,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
             {
                 reporter.Progress(ProgressActivity, activity, "Comparing tables", -1);
                 await VerifyAsync(source, s, request.Database, target, t, request.TargetName, result, reporter, token).ConfigureAwait(false);
-                result.Status = "Verified";
+                result.Status = DatabaseSyncStatus.Verified;
                 result.Duration = watch.Elapsed;
                 reporter.CompleteProgress(ProgressActivity, activity);
                 return result;
@@ -221,7 +221,7 @@ DROP DATABASE IF EXISTS :""old"" WITH (FORCE);
 
             reporter.Progress(ProgressActivity, activity, $"Switching {request.TargetName} to the new copy", -1);
             await RunAsync(target, t, Psql(t, "postgres", SwitchScript, Vars(("db", request.TargetName), ("new", staging), ("old", PreviousName(request.TargetName)))), "switch to the new copy", reporter, token).ConfigureAwait(false);
-            result.Status = "Synced";
+            result.Status = DatabaseSyncStatus.Synced;
             result.Duration = watch.Elapsed;
             reporter.CompleteProgress(ProgressActivity, activity);
             return result;

@@ -89,7 +89,8 @@ namespace ReleaseOps.Core.Migration
                 throw new ReleaseOpsException(errorId, FailureCategory.InvalidResult, $"{session.Name}: {errorMessage}", action, session.Name);
             }
 
-            if (status is null)
+            // A word the script never prints counts as no result, as a missing one does.
+            if (status is null || !Enum.TryParse<RedirectStatus>(status, out var parsed) || !Enum.IsDefined(typeof(RedirectStatus), parsed))
             {
                 throw new ReleaseOpsException(result.FailureId == ErrorIds.SudoFailed ? ErrorIds.SudoFailed : ErrorIds.RedirectFailed, FailureCategory.InvalidResult,
                     $"{session.Name}: the redirect script ended without a result (exit {result.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}): {result.Error.Trim()}",
@@ -103,7 +104,7 @@ namespace ReleaseOps.Core.Migration
                 Mode = remove ? string.Empty : (string.Equals(request.Mode, "Http301", StringComparison.OrdinalIgnoreCase) ? "Http301" : "Tcp"),
                 ListenAddress = request.ListenAddress,
                 Ports = remove ? Array.Empty<int>() : request.Ports,
-                Status = status,
+                Status = parsed,
             };
         }
 

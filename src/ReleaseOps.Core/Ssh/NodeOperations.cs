@@ -88,7 +88,7 @@ done";
                 User = user,
                 Fingerprint = key.Fingerprint,
                 Comment = key.Comment,
-                Status = words[0] == "added" ? "Added" : "AlreadyPresent",
+                Status = words[0] == "added" ? SshKeyStatus.Added : SshKeyStatus.AlreadyPresent,
                 Path = words.Length > 1 ? words[1] : string.Empty,
             };
         }

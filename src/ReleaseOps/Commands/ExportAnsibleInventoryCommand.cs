@@ -48,7 +48,7 @@ namespace ReleaseOps.Commands
                         ExportFiles.Write(path, text, executable);
                     }
 
-                    WriteObject(new ExportedFile { Path = path, Format = "AnsibleInventory", Items = hosts.Count, Status = write ? "Written" : "WouldWrite" });
+                    WriteObject(new ExportedFile { Path = path, Format = "AnsibleInventory", Items = hosts.Count, Status = write ? FileWriteStatus.Written : FileWriteStatus.WouldWrite });
                 }
             }
             catch (ReleaseOpsException ex)

@@ -62,7 +62,7 @@ namespace ReleaseOps.Commands
                     ExportFiles.Write(path, text);
                 }
 
-                WriteObject(new ExportedFile { Path = path, Format = "AnsiblePlaybook", Items = team.Count, Status = write ? "Written" : "WouldWrite" });
+                WriteObject(new ExportedFile { Path = path, Format = "AnsiblePlaybook", Items = team.Count, Status = write ? FileWriteStatus.Written : FileWriteStatus.WouldWrite });
             }
             catch (ReleaseOpsException ex)
             {

@@ -53,7 +53,7 @@ namespace ReleaseOps.Commands
                         "Pipe Get-ReleaseMetrics into Export-ReleaseReport (with -Period Overall, the default, among its periods).", path);
                 }
 
-                var info = new ReleaseReportInfo { Path = path, Projects = projects.Select(m => m.Project).ToList(), Charts = ReleaseReport.ChartIds(projects), Status = "WouldWrite" };
+                var info = new ReleaseReportInfo { Path = path, Projects = projects.Select(m => m.Project).ToList(), Charts = ReleaseReport.ChartIds(projects), Status = FileWriteStatus.WouldWrite };
                 if (!ShouldProcess(path, $"Write the release report of {string.Join(", ", info.Projects)}"))
                 {
                     WriteObject(info);
@@ -62,7 +62,7 @@ namespace ReleaseOps.Commands
 
                 var html = ReleaseReport.Render(projects, Title, DateTimeOffset.UtcNow);
                 info.Length = ReleaseReport.Write(path, html);
-                info.Status = "Written";
+                info.Status = FileWriteStatus.Written;
                 WriteObject(info);
             }
             catch (ReleaseOpsException ex)

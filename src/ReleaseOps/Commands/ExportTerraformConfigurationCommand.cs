@@ -103,7 +103,7 @@ namespace ReleaseOps.Commands
                         ExportFiles.Write(path, file.Text);
                     }
 
-                    WriteObject(new ExportedFile { Path = path, Format = "Terraform", Items = file.Resources, Imports = file.Imports, Status = write ? "Written" : "WouldWrite" });
+                    WriteObject(new ExportedFile { Path = path, Format = "Terraform", Items = file.Resources, Imports = file.Imports, Status = write ? FileWriteStatus.Written : FileWriteStatus.WouldWrite });
                 }
             }
             catch (ReleaseOpsException ex)
