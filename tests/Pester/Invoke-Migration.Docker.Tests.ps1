@@ -51,24 +51,7 @@ BeforeAll {
         if ($file) { try { Get-Content -Raw $file.FullName | ConvertFrom-Json } catch { $null } }
     }
 
-    function Start-MigrationProcess([string] $Command) {
-        # A pwsh of its own, so that it can be killed; the nodes reach it as Clixml, as between two Jenkins steps.
-        $nodes = Join-Path $TestDrive 'nodes.xml'
-        if (-not (Test-Path $nodes)) { @{ Old = $old; New = $new } | Export-Clixml $nodes }
-        $script = @"
-`$ErrorActionPreference = 'Stop'
-trap { [Console]::Error.WriteLine("`$(`$_.FullyQualifiedErrorId): `$(`$_.Exception.ToString())"); exit 1 }
-Import-Module '$($env:RELEASEOPS_MODULE)'
-`$nodes = Import-Clixml '$nodes'
-`$ssh = @{ IdentityFile = '$($ctx.IdentityFile)'; KnownHostsFile = '$($ctx.KnownHostsFile)'; ConfigFile = '$($ctx.ConfigFile)' }
-$Command
-"@
-        $file = Join-Path $TestDrive ("run-" + [guid]::NewGuid().ToString('N') + '.ps1')
-        Set-Content -Path $file -Value $script
-        $log = "$file.log"
-        $p = Start-Process -FilePath (Get-TestPwsh) -ArgumentList @('-NoProfile', '-NonInteractive', '-File', $file) -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
-        [pscustomobject]@{ Process = $p; Log = $log }
-    }
+    function Start-MigrationProcess([string] $Command) { TestHelpers\Start-MigrationProcess -Command $Command -Nodes @{ Old = $old; New = $new } -Context $ctx -Directory $TestDrive }
 
     function Stop-WhenStepRuns([pscustomobject] $Run, [string] $Step, [int] $TimeoutSeconds = 120) {
         # Kills the process (SIGKILL) as soon as the journal shows the step running, or a later one when it was too

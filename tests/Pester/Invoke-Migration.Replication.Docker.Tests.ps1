@@ -57,24 +57,7 @@ GRANT SELECT, INSERT ON items TO shop_app;
         if ($file) { try { Get-Content -Raw $file.FullName | ConvertFrom-Json } catch { $null } }
     }
 
-    function Start-MigrationProcess([string] $Command) {
-        $nodes = Join-Path $TestDrive 'nodes.xml'
-        if (-not (Test-Path $nodes)) { @{ A = $a; B = $b } | Export-Clixml $nodes }
-        $script = @"
-`$ErrorActionPreference = 'Stop'
-trap { [Console]::Error.WriteLine("`$(`$_.FullyQualifiedErrorId): `$(`$_.Exception.ToString())"); exit 1 }
-`$env:RELEASEOPS_POLL_SECONDS = '0.2'
-Import-Module '$($env:RELEASEOPS_MODULE)'
-`$nodes = Import-Clixml '$nodes'
-`$ssh = @{ IdentityFile = '$($ctx.IdentityFile)'; KnownHostsFile = '$($ctx.KnownHostsFile)'; ConfigFile = '$($ctx.ConfigFile)' }
-$Command
-"@
-        $file = Join-Path $TestDrive ("run-" + [guid]::NewGuid().ToString('N') + '.ps1')
-        Set-Content -Path $file -Value $script
-        $log = "$file.log"
-        $p = Start-Process -FilePath (Get-TestPwsh) -ArgumentList @('-NoProfile', '-NonInteractive', '-File', $file) -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
-        [pscustomobject]@{ Process = $p; Log = $log }
-    }
+    function Start-MigrationProcess([string] $Command) { TestHelpers\Start-MigrationProcess -Command $Command -Nodes @{ A = $a; B = $b } -Context $ctx -Directory $TestDrive }
 
     # Invoke-Migration -WhatIf in a process of its own, whose standard output holds what -WhatIf prints.
     function Get-WhatIfText([string] $Command) {

@@ -10,6 +10,34 @@ function Get-FreePort {
     try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
 }
 
+function Start-MigrationProcess {
+    <#
+    Runs a migration command in a pwsh of its own, so that a test can kill it; the nodes reach it as Clixml, as
+    between two Jenkins steps, and the SSH options of the test's context as @ssh. Returns the process and its log.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Command,
+        [Parameter(Mandatory)] [hashtable] $Nodes,
+        [Parameter(Mandatory)] $Context,
+        [Parameter(Mandatory)] [string] $Directory
+    )
+    $nodesFile = Join-Path $Directory 'nodes.xml'
+    if (-not (Test-Path $nodesFile)) { $Nodes | Export-Clixml $nodesFile }
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+trap { [Console]::Error.WriteLine("`$(`$_.FullyQualifiedErrorId): `$(`$_.Exception.ToString())"); exit 1 }
+Import-Module '$($env:RELEASEOPS_MODULE)'
+`$nodes = Import-Clixml '$nodesFile'
+`$ssh = @{ IdentityFile = '$($Context.IdentityFile)'; KnownHostsFile = '$($Context.KnownHostsFile)'; ConfigFile = '$($Context.ConfigFile)' }
+$Command
+"@
+    $file = Join-Path $Directory ("run-" + [guid]::NewGuid().ToString('N') + '.ps1')
+    Set-Content -Path $file -Value $script
+    $log = "$file.log"
+    $p = Start-Process -FilePath (Get-TestPwsh) -ArgumentList @('-NoProfile', '-NonInteractive', '-File', $file) -PassThru -RedirectStandardOutput $log -RedirectStandardError "$log.err"
+    [pscustomobject]@{ Process = $p; Log = $log }
+}
+
 function Invoke-FreshPwsh {
     <# Runs a script in a fresh pwsh -NoProfile -NonInteractive and returns its output lines and exit code. #>
     param([Parameter(Mandatory)] [string] $Script, [string] $WorkingDirectory = [System.IO.Path]::GetTempPath())

@@ -29,7 +29,7 @@ namespace ReleaseOps.Core.Migration
         /// <summary>How many credits may be outstanding: the most that can wait in this machine's memory.</summary>
         public const int CreditWindow = 8;
 
-        private const int ErrorTail = 16 * 1024;
+        internal const int ErrorTail = 16 * 1024;
 
         /// <summary>
         /// Flow control. SSH.NET acknowledges channel data as soon as it arrives (it adjusts the window on receipt, not
@@ -247,7 +247,7 @@ exit($status);";
             return result;
         }
 
-        private static async Task<int?> EndAsync(SshCommand command, Task run)
+        internal static async Task<int?> EndAsync(SshCommand command, Task run)
         {
             try
             {
@@ -260,7 +260,7 @@ exit($status);";
             }
         }
 
-        private static async Task Quiet(Task task)
+        internal static async Task Quiet(Task task)
         {
             try
             {
@@ -271,7 +271,7 @@ exit($status);";
             }
         }
 
-        private static void SafeDispose(Stream stream)
+        internal static void SafeDispose(Stream stream)
         {
             try
             {
@@ -282,7 +282,7 @@ exit($status);";
             }
         }
 
-        private static string Snapshot(StringBuilder sb)
+        internal static string Snapshot(StringBuilder sb)
         {
             lock (sb)
             {
@@ -290,7 +290,7 @@ exit($status);";
             }
         }
 
-        private static async Task TailAsync(Stream stream, StringBuilder sink)
+        internal static async Task TailAsync(Stream stream, StringBuilder sink)
         {
             var buffer = new byte[8192];
             int n;

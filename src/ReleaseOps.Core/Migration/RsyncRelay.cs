@@ -33,8 +33,6 @@ namespace ReleaseOps.Core.Migration
 
         private const int BufferSize = 256 * 1024;
 
-        private const int ErrorTail = 16 * 1024;
-
         public static async Task<RsyncRelayResult> RelayAsync(
             NodeSession source, NodeCommandRequest sourceRequest,
             NodeSession target, NodeCommandRequest targetRequest,
@@ -55,7 +53,7 @@ namespace ReleaseOps.Core.Migration
             var targetInput = targetCommand.CreateInputStream();
             var sourceRun = sourceCommand.ExecuteAsync(CancellationToken.None);
             var sourceInput = sourceCommand.CreateInputStream();
-            var sourceErrPump = TailAsync(sourceCommand.ExtendedOutputStream, sourceErr);
+            var sourceErrPump = NodeStream.TailAsync(sourceCommand.ExtendedOutputStream, sourceErr);
             var targetErrPump = LinesAsync(targetCommand.ExtendedOutputStream, targetErr, items);
             var killed = 0;
             async Task KillBothAsync()
@@ -138,7 +136,7 @@ namespace ReleaseOps.Core.Migration
                     stop.Cancel();
 
                     // SSH.NET's streams do not all honour the token: a pump still waiting after the kill has its channel closed.
-                    var pumps = Task.WhenAll(Quiet(down), Quiet(up));
+                    var pumps = Task.WhenAll(NodeStream.Quiet(down), NodeStream.Quiet(up));
                     if (await Task.WhenAny(pumps, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false) != pumps)
                     {
                         sourceCommand.CancelAsync(forceKill: true, millisecondsTimeout: 500);
@@ -148,13 +146,13 @@ namespace ReleaseOps.Core.Migration
                 }
             }
 
-            result.SourceExit = await EndAsync(sourceCommand, sourceRun).ConfigureAwait(false);
-            result.TargetExit = await EndAsync(targetCommand, targetRun).ConfigureAwait(false);
+            result.SourceExit = await NodeStream.EndAsync(sourceCommand, sourceRun).ConfigureAwait(false);
+            result.TargetExit = await NodeStream.EndAsync(targetCommand, targetRun).ConfigureAwait(false);
 
             // Both channels are closed now: disposing the input streams sends nothing.
-            SafeDispose(sourceInput);
-            SafeDispose(targetInput);
-            await Task.WhenAll(Quiet(sourceErrPump), Quiet(targetErrPump)).ConfigureAwait(false);
+            NodeStream.SafeDispose(sourceInput);
+            NodeStream.SafeDispose(targetInput);
+            await Task.WhenAll(NodeStream.Quiet(sourceErrPump), NodeStream.Quiet(targetErrPump)).ConfigureAwait(false);
             lock (targetErr)
             {
                 result.Items = items.ToArray();
@@ -162,73 +160,12 @@ namespace ReleaseOps.Core.Migration
 
             result.Down = result.DownField;
             result.Up = result.UpField;
-            result.SourceError = Snapshot(sourceErr);
-            result.TargetError = Snapshot(targetErr);
+            result.SourceError = NodeStream.Snapshot(sourceErr);
+            result.TargetError = NodeStream.Snapshot(targetErr);
             token.ThrowIfCancellationRequested();
             return result;
         }
 
-        private static async Task<int?> EndAsync(SshCommand command, Task run)
-        {
-            try
-            {
-                await run.ConfigureAwait(false);
-                return command.ExitStatus;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                return null;
-            }
-        }
-
-        private static async Task Quiet(Task task)
-        {
-            try
-            {
-                await task.ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-            }
-        }
-
-        private static void SafeDispose(Stream stream)
-        {
-            try
-            {
-                stream.Dispose();
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-            }
-        }
-
-        private static string Snapshot(StringBuilder sb)
-        {
-            lock (sb)
-            {
-                return sb.ToString();
-            }
-        }
-
-        private static async Task TailAsync(Stream stream, StringBuilder sink)
-        {
-            var buffer = new byte[8192];
-            int n;
-            while ((n = await stream.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false)) > 0)
-            {
-                lock (sink)
-                {
-                    sink.Append(Encoding.UTF8.GetString(buffer, 0, n));
-                    if (sink.Length > ErrorTail)
-                    {
-                        sink.Remove(0, sink.Length - ErrorTail);
-                    }
-                }
-            }
-        }
-
-        // The receiver's standard error: its itemized lines (kept whole, every one), and rsync's messages (the tail).
         private static async Task LinesAsync(Stream stream, StringBuilder sink, List<string> items)
         {
             using var reader = new StreamReader(stream, new UTF8Encoding(false), false, 65536, leaveOpen: true);
@@ -244,9 +181,9 @@ namespace ReleaseOps.Core.Migration
                     }
 
                     sink.Append(line).Append('\n');
-                    if (sink.Length > ErrorTail)
+                    if (sink.Length > NodeStream.ErrorTail)
                     {
-                        sink.Remove(0, sink.Length - ErrorTail);
+                        sink.Remove(0, sink.Length - NodeStream.ErrorTail);
                     }
                 }
             }
