@@ -147,6 +147,34 @@ case "$*" in *releaseops-old-node:*) printf 'X' | dd of=docs/b.txt bs=1 seek=0 c
         (& $Snapshot $dst) | Should -Be (& $Snapshot $src)
     }
 
+    It 'hashes on the new node while rsync runs; where the new node has no python3, after rsync, with sha256sum' {
+        $null = $src | Invoke-NodeCommand -Command 'cd "$1" && echo more >> docs/b.txt && head -c 300000 /dev/urandom > docs/c.bin' -ArgumentList $dir
+        $out = @(Sync-NodeFile $src $dst $dir -Direct -Verbose 4>&1)
+        $r = $out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        @($r.Changed | Sort-Object) | Should -Be @('docs/b.txt', 'docs/c.bin')
+        $r.Verified | Should -BeTrue
+        # The two that moved and the sample of the rest, hashed by the new node while rsync ran; none needed a second look.
+        "$($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })" | Should -Match ": $($r.Hashed) files hashed while rsync ran; 0 hashed again after it\."
+        (& $Snapshot $dst) | Should -Be (& $Snapshot $src)
+
+        # Without python3 (hidden in the node's own overlay, never on this machine), the receiver runs rsync alone and the
+        # new node's files are hashed afterwards.
+        $hide = 'if [ "$(stat -f -c %T /usr/bin)" != overlayfs ]; then echo "not an overlay" >&2; exit 3; fi; mv /usr/bin/python3 /usr/bin/python3.releaseops-hidden'
+        ($dst | Invoke-NodeCommand -Command $hide).Succeeded | Should -BeTrue
+        try {
+            $null = $src | Invoke-NodeCommand -Command 'echo once more >> "$1/docs/c.bin"' -ArgumentList $dir
+            $out = @(Sync-NodeFile $src $dst $dir -Direct -Verbose 4>&1)
+            $r = $out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+            $r.Changed | Should -Be @('docs/c.bin')
+            $r.Verified | Should -BeTrue
+            "$($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })" | Should -Not -Match 'hashed while rsync ran'
+        }
+        finally { $null = $dst | Invoke-NodeCommand -Command 'mv /usr/bin/python3.releaseops-hidden /usr/bin/python3' }
+        (& $Snapshot $dst) | Should -Be (& $Snapshot $src)
+        (& $Keys) | Should -Be $keysBefore
+        & $KeyFolders | Should -BeNullOrEmpty
+    }
+
     It 'fails with DirectPathUnreachable when the new node cannot reach the old one, copies nothing and leaves no key' {
         $null = $src | Invoke-NodeCommand -Command 'echo unreachable > "$1/unreachable.txt"' -ArgumentList $dir
         $before = & $Snapshot $dst

@@ -218,6 +218,64 @@ public class NodeSyncTests
     }
 
     [Fact]
+    public void The_receiving_hasher_hashes_each_file_once_the_next_is_logged_passes_the_lines_and_keeps_rsyncs_status()
+    {
+        // A stand-in for rsync that logs each file just before it writes it (as rsync logs just before its rename): the
+        // hasher must not hash a file when its own line arrives, but when the next one does (the last, after the exit).
+        var dir = Path.Combine(Path.GetTempPath(), "ro-recv-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(Path.Combine(dir, "old.txt"), "unchanged");
+            File.WriteAllText(Path.Combine(dir, "one"), "stale bytes");
+            File.CreateSymbolicLink(Path.Combine(dir, "link"), "/etc/hostname");
+            const string P = "releaseops-item ";
+            var fake = $"printf '%s\\n' '{P}>f.st...... one'; printf fresh > one; printf '%s\\n' '{P}cd+++++++++ sub/'; "
+                + $"printf '%s\\n' '{P}>f+++++++++ tw\\#157 x'; printf second > 'two x'; printf '%s\\n' '{P}>f+++++++++ link'; printf 'Total bytes received: 42\\n'; exit 23";
+            var psi = new ProcessStartInfo("python3") { WorkingDirectory = dir, RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var a in new[] { "-c", FileSync.ReceiveAndHashPython, "2", P, "sh", "-c", fake })
+            {
+                psi.ArgumentList.Add(a);
+            }
+
+            using var p = Process.Start(psi)!;
+            p.StandardInput.Write("old.txt\0missing\0");
+            p.StandardInput.Close();
+            var output = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            Assert.Equal(23, p.ExitCode);
+            var mark = output.IndexOf("\n" + FileSync.StreamedHashesMark + "\n", StringComparison.Ordinal);
+            Assert.True(mark > 0, output);
+            Assert.Equal($"{P}>f.st...... one\n{P}cd+++++++++ sub/\n{P}>f+++++++++ tw\\#157 x\n{P}>f+++++++++ link\nTotal bytes received: 42\n", output.Substring(0, mark));
+            var hashes = FileSync.ParseHashes(output.Substring(mark + FileSync.StreamedHashesMark.Length + 2));
+            string Sha(string text) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
+            Assert.Equal(Sha("fresh"), hashes["one"]);
+            Assert.Equal(Sha("second"), hashes["two x"]);
+            Assert.Equal(Sha("unchanged"), hashes["old.txt"]);
+            Assert.Equal(3, hashes.Count); // not the missing file, not the link (never followed), not the folder
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void A_file_hashed_while_rsync_ran_is_hashed_again_when_its_hash_is_missing_or_not_the_sources()
+    {
+        var check = new[] { "a", "b", "c", "d" };
+        var source = new Dictionary<string, string> { ["a"] = "1", ["b"] = "2", ["c"] = "3", ["d"] = "4" };
+        var streamed = new Dictionary<string, string> { ["a"] = "1", ["b"] = "old", ["d"] = "4" };
+        var again = FileSync.HashAgain(check, source, streamed);
+        Assert.Equal(new[] { "b", "c" }, again);
+        // After rsync: b is right now; c is still unreadable, so it stays missing (and the comparison fails it).
+        var merged = FileSync.Merge(check, streamed, again, new Dictionary<string, string> { ["b"] = "2" });
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "1", ["b"] = "2", ["d"] = "4" }, merged);
+        Assert.Empty(FileSync.HashAgain(new[] { "a" }, source, streamed));
+        Assert.Equal(new[] { "x" }, FileSync.HashAgain(new[] { "x" }, source, new Dictionary<string, string> { ["x"] = "9" }));
+    }
+
+    [Fact]
     public void The_credit_gate_passes_the_whole_output_through_as_credits_arrive_and_keeps_the_exit_status()
     {
         // 3 MB from the producer; the gate may pass 1 MB per credit byte. Credits are granted one at a time, each only

@@ -101,9 +101,13 @@ echo ""removed $removed""";
 rm -rf -- ""$d""; [ ! -e ""$d"" ]";
 
         // rsync's client, as root, in the checked target folder, over the new node's own ssh to the old node. Its
-        // itemized lines and --stats go to standard output, ssh's and rsync's messages to standard error.
+        // itemized lines and --stats go to standard output, ssh's and rsync's messages to standard error. With a hasher
+        // ($3: FileSync.ReceiveAndHashPython, $4: the itemized lines' prefix, $5: the number of sample files on standard input) and python3 on the node, rsync runs under it, and
+        // the files are hashed as they arrive; else rsync runs alone.
         private const string ReceiverScript = "mkdir -p -- \"$1\" || exit 4; " + "cd -P -- \"$1\" 2>/dev/null || { echo \"releaseops: no folder $1\" >&2; exit 4; }; [ \"$(pwd -P)\" = \"$1\" ] || { echo \"releaseops: $1 is reached through a symbolic link ($(pwd -P))\" >&2; exit 5; }; "
-            + "shift; e=\"$1\"; shift; LC_ALL=C; export LC_ALL; rsync \"$@\" -e \"$e\" " + DirectPath.HostAlias + ":./ ./";
+            + "shift; e=\"$1\"; h=\"$2\"; p=\"$3\"; n=\"$4\"; shift 4; LC_ALL=C; export LC_ALL; "
+            + "if [ -n \"$h\" ] && command -v python3 >/dev/null 2>&1; then exec python3 -c \"$h\" \"$n\" \"$p\" rsync \"$@\" -e \"$e\" " + DirectPath.HostAlias + ":./ ./; fi; "
+            + "rsync \"$@\" -e \"$e\" " + DirectPath.HostAlias + ":./ ./ </dev/null";
 
         private readonly NodeSession source;
         private readonly NodeSession target;
@@ -240,11 +244,14 @@ rm -rf -- ""$d""; [ ! -e ""$d"" ]";
             reporter.Verbose($"{source.Name}: the temporary key is in ~{source.User}/.ssh/authorized_keys ({add}), from={string.Join(",", From)}, command={command}");
         }
 
-        /// <summary>Runs rsync's client on the new node (the key installed); returns the files that moved.</summary>
-        public async Task<List<string>> RunAsync(FileSyncRequest request, IReadOnlyList<FileEntry> changed, int deletions,
-            FileSyncResult result, string activity, IOperationReporter reporter, CancellationToken token)
+        /// <summary>
+        /// Runs rsync's client on the new node (the key installed); returns the files that moved and, when <paramref name="hash"/>
+        /// is given (the sample of unchanged files to hash besides what moves) and the node has python3, the sha256 of the files
+        /// as they were hashed while rsync ran (a file hashed before rsync renamed it into place holds the old bytes).
+        /// </summary>
+        public async Task<(List<string> Moved, IReadOnlyDictionary<string, string>? Hashes)> RunAsync(FileSyncRequest request, IReadOnlyList<FileEntry> changed, int deletions,
+            IReadOnlyList<string>? hash, FileSyncResult result, string activity, IOperationReporter reporter, CancellationToken token)
         {
-
             var client = FileSync.RsyncOptions.ToList();
             if (!request.KeepDeleted)
             {
@@ -260,8 +267,9 @@ rm -rf -- ""$d""; [ ! -e ""$d"" ]";
             var r = await NodeCommandRunner.RunAsync(target, new NodeCommandRequest
             {
                 Command = ReceiverScript,
-                Arguments = new[] { request.TargetPathOrSame, ssh }.Concat(client).ToArray(),
+                Arguments = new[] { request.TargetPathOrSame, ssh, hash is null ? string.Empty : FileSync.ReceiveAndHashPython, RsyncRelay.ItemPrefix, (hash?.Count ?? 0).ToString(CultureInfo.InvariantCulture) }.Concat(client).ToArray(),
                 Sudo = true,
+                Input = hash is null || hash.Count == 0 ? null : FileSync.Nul(hash),
             }, (text, isError) =>
             {
                 if (!isError && text.StartsWith(RsyncRelay.ItemPrefix, StringComparison.Ordinal) && ++items % 100 == 0)
@@ -270,12 +278,14 @@ rm -rf -- ""$d""; [ ! -e ""$d"" ]";
                 }
             }, reporter, token).ConfigureAwait(false);
 
-            var lines = r.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+            var mark = r.Output.IndexOf("\n" + FileSync.StreamedHashesMark + "\n", StringComparison.Ordinal);
+            var hashes = mark < 0 ? null : FileSync.ParseHashes(r.Output.Substring(mark + FileSync.StreamedHashesMark.Length + 2));
+            var lines = (mark < 0 ? r.Output : r.Output.Substring(0, mark)).Split('\n').Select(l => l.TrimEnd('\r')).ToList();
             result.Bytes = Stat(lines, "Total bytes received");
             result.BytesReturned = Stat(lines, "Total bytes sent");
             if (r.Succeeded)
             {
-                return FileSync.ReceivedFiles(lines.Where(l => l.StartsWith(RsyncRelay.ItemPrefix, StringComparison.Ordinal)).Select(l => l.Substring(RsyncRelay.ItemPrefix.Length))).ToList();
+                return (FileSync.ReceivedFiles(lines.Where(l => l.StartsWith(RsyncRelay.ItemPrefix, StringComparison.Ordinal)).Select(l => l.Substring(RsyncRelay.ItemPrefix.Length))).ToList(), hashes);
             }
 
             reporter.Verbose($"rsync on {target.Name} (direct from {Host}:{Port}): exit {r.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}: {r.Error.Replace("\n", " | ")}");

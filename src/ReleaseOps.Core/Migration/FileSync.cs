@@ -142,8 +142,10 @@ namespace ReleaseOps.Core.Migration
             steps.Add(new($"{source}, {target}", "(without rsync on either node: tar --create on the source, through this machine, tar --extract on the target, then rm -rf of what the source lacks)"));
             if (!request.NoVerify)
             {
-                steps.Add(new(source, $"cd {s} && xargs -0 -r sha256sum -z -- <<< (the files rsync moved, and {SampleFiles} others at random)"));
-                steps.Add(new(target, $"cd {t} && xargs -0 -r sha256sum -z -- <<< (the same files)"));
+                steps.Add(new(source, $"cd {s} && xargs -0 -r sha256sum -z -- <<< (the files rsync moved, and {SampleFiles} others at random{(request.Direct ? "; those listed as changed while rsync sends them" : string.Empty)})"));
+                steps.Add(new(target, request.Direct
+                    ? $"cd {t} && sha256 of each file rsync received, as the next one arrives, and of the same sample, while rsync runs (python3; a file whose hash differs is hashed again after rsync; without python3, xargs -0 -r sha256sum -z -- after it)"
+                    : $"cd {t} && xargs -0 -r sha256sum -z -- <<< (the same files)"));
             }
 
             return steps;
@@ -363,12 +365,19 @@ namespace ReleaseOps.Core.Migration
                     early = HashListAsync(source, request.Path, toMove.Concat(sample).ToList(), reporter, token);
                 }
 
+                // Node to node, the target hashes too while rsync runs: the sample, and each file as rsync reports it.
+                IReadOnlyDictionary<string, string>? streamed = null;
                 if (changed.Count > 0 || deleted.Count > 0)
                 {
                     await EnsureSpaceAsync(target, targetPath, changed, dst, reporter, token, free).ConfigureAwait(false);
-                    moved = prepare is null
-                        ? await RsyncAsync(source, target, request, rsync.ServerArguments, changed, deleted.Count, result, activity, reporter, token).ConfigureAwait(false)
-                        : await (await prepare.ConfigureAwait(false))!.RunAsync(request, changed, deleted.Count, result, activity, reporter, token).ConfigureAwait(false);
+                    if (prepare is null)
+                    {
+                        moved = await RsyncAsync(source, target, request, rsync.ServerArguments, changed, deleted.Count, result, activity, reporter, token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        (moved, streamed) = await (await prepare.ConfigureAwait(false))!.RunAsync(request, changed, deleted.Count, sample, result, activity, reporter, token).ConfigureAwait(false);
+                    }
                 }
                 else if (prepare is not null)
                 {
@@ -387,7 +396,7 @@ namespace ReleaseOps.Core.Migration
                     reporter.Progress(ProgressActivity, activity, $"Comparing sha256 of {check.Count} files ({moved.Count} moved, the rest a sample)", -1);
                     var known = early is null ? new Dictionary<string, string>() : await early.ConfigureAwait(false);
                     var a = HashListAsync(source, request.Path, check.Where(p => !known.ContainsKey(p)).ToList(), reporter, token);
-                    var b = HashListAsync(target, targetPath, check, reporter, token);
+                    var b = streamed is null ? HashListAsync(target, targetPath, check, reporter, token) : Task.FromResult(streamed);
                     await Task.WhenAll(a, b).ConfigureAwait(false);
                     result.Hashed = check.Count;
                     var sourceHashes = new Dictionary<string, string>(known.Count, StringComparer.Ordinal);
@@ -397,6 +406,17 @@ namespace ReleaseOps.Core.Migration
                     }
 
                     var targetHashes = await b.ConfigureAwait(false);
+                    if (streamed is not null)
+                    {
+                        // A file hashed before rsync renamed it into place (or not hashed) is hashed again, now that rsync is done.
+                        var again = HashAgain(check, sourceHashes, streamed);
+                        reporter.Verbose($"{target.Name}: {streamed.Count} files hashed while rsync ran; {again.Count} hashed again after it.");
+                        if (again.Count > 0)
+                        {
+                            targetHashes = Merge(check, streamed, again, await HashListAsync(target, targetPath, again, reporter, token).ConfigureAwait(false));
+                        }
+                    }
+
                     var bad = check.Where(p => !sourceHashes.TryGetValue(p, out var x) || !targetHashes.TryGetValue(p, out var y) || x != y).OrderBy(p => p, StringComparer.Ordinal).ToList();
                     await FailOnDifferencesAsync(source, target, request, bad, result, reporter, token).ConfigureAwait(false);
                     result.Verified = true;
@@ -405,6 +425,26 @@ namespace ReleaseOps.Core.Migration
             result.Duration = watch.Elapsed;
             reporter.CompleteProgress(ProgressActivity, activity);
             return result;
+        }
+
+        /// <summary>The files to hash again on the target after rsync: those hashed while it ran whose hash is missing or not the source's.</summary>
+        public static IReadOnlyList<string> HashAgain(IEnumerable<string> check, IReadOnlyDictionary<string, string> source, IReadOnlyDictionary<string, string> streamed) =>
+            check.Where(p => !source.TryGetValue(p, out var x) || !streamed.TryGetValue(p, out var y) || x != y).ToList();
+
+        /// <summary>The target's hashes: those taken after rsync for the files hashed again, else those taken while it ran.</summary>
+        public static IReadOnlyDictionary<string, string> Merge(IEnumerable<string> check, IReadOnlyDictionary<string, string> streamed, IEnumerable<string> again, IReadOnlyDictionary<string, string> after)
+        {
+            var redo = new HashSet<string>(again, StringComparer.Ordinal);
+            var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var p in check)
+            {
+                if ((redo.Contains(p) ? after : streamed).TryGetValue(p, out var h))
+                {
+                    merged[p] = h;
+                }
+            }
+
+            return merged;
         }
 
         /// <summary>Unchanged files whose sha256 is compared after an rsync run, besides every file that moved.</summary>
@@ -457,6 +497,60 @@ for p in sys.stdin.buffer.read().split(b'\0'):
     except OSError:
         continue
     out.write(h.hexdigest().encode() + b'  ' + p + b'\0')
+";
+
+        /// <summary>Ends rsync's output and starts the sha256 records that <see cref="ReceiveAndHashPython"/> took while rsync ran.</summary>
+        internal const string StreamedHashesMark = "releaseops-hashes-while-received";
+
+        // Runs rsync (argv[3:], in the checked target folder) and hashes on the way, so that the target's checksums cost the
+        // sync no time of their own: each file that rsync's itemized output (argv[2] + "%i %n", "&gt;f" items, \#ooo escapes)
+        // says it received, as the line arrives, and the sample (standard input, NUL-separated, unless argv[1] is 0) meanwhile. rsync's receiver
+        // logs a file just before it renames it into place, and then goes on to the next one: so a file is hashed when the
+        // next is logged (the last when rsync is done). A file hashed too early anyway holds the old bytes or is missing:
+        // the caller hashes a file again after rsync whenever its hash here is missing or differs from the source's. The lines
+        // pass through unchanged; then the mark, then "hash  ./name" records ending in NUL; the exit status is rsync's.
+        internal const string ReceiveAndHashPython = @"import hashlib, os, re, subprocess, sys
+out = sys.stdout.buffer
+prefix = sys.argv[2].encode()
+sample = [p for p in sys.stdin.buffer.read().split(b'\0') if p] if sys.argv[1] != '0' else []
+escape = re.compile(rb'\\#([0-7]{3})')
+hashes = {}
+def digest(p):
+    try:
+        fd = os.open(p, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return
+    h = hashlib.sha256()
+    try:
+        with os.fdopen(fd, 'rb', buffering=0) as f:
+            while True:
+                b = f.read(1 << 20)
+                if not b:
+                    break
+                h.update(b)
+    except OSError:
+        return
+    hashes[p] = h.hexdigest()
+rsync = subprocess.Popen(sys.argv[3:], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+for p in sample:
+    digest(p)
+last = None
+for line in rsync.stdout:
+    out.write(line)
+    out.flush()
+    item = line[len(prefix):].rstrip(b'\n')
+    if line.startswith(prefix) and len(item) > 12 and item[:2] == b'>f' and item[11:12] == b' ':
+        if last is not None:
+            digest(last)
+        last = escape.sub(lambda m: bytes([int(m.group(1), 8)]), item[12:])
+status = rsync.wait()
+if last is not None:
+    digest(last)
+out.write(b'\nreleaseops-hashes-while-received\n')
+for p, h in hashes.items():
+    out.write(h.encode() + b'  ./' + p + b'\0')
+out.flush()
+sys.exit(status if status >= 0 else 128 - status)
 ";
 
         /// <summary>The sender's arguments (null when rsync cannot be used, and then why).</summary>
@@ -811,6 +905,6 @@ for p in sys.stdin.buffer.read().split(b'\0'):
             }
         }
 
-        private static string Nul(IEnumerable<string> items) => string.Concat(items.Select(i => i + "\0"));
+        internal static string Nul(IEnumerable<string> items) => string.Concat(items.Select(i => i + "\0"));
     }
 }
