@@ -477,15 +477,14 @@ namespace ReleaseOps.Core.Migration
         // link by now (O_NOFOLLOW) or unreadable is left out, so it counts as differing.
         private const string HashListScript = Enter + "if command -v python3 >/dev/null 2>&1; then exec python3 -c \"$2\"; fi; xargs -0 -r sha256sum -z -- 2>/dev/null; exit 0";
 
-        internal const string HashListPython = @"import hashlib, os, sys
+        // sha256(p) of a file, None when it is a link by now (O_NOFOLLOW) or unreadable: both Python programs below.
+        private const string PythonSha256 = @"import hashlib, os, sys
 out = sys.stdout.buffer
-for p in sys.stdin.buffer.read().split(b'\0'):
-    if not p:
-        continue
+def sha256(p):
     try:
         fd = os.open(p, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
-        continue
+        return None
     h = hashlib.sha256()
     try:
         with os.fdopen(fd, 'rb', buffering=0) as f:
@@ -495,8 +494,14 @@ for p in sys.stdin.buffer.read().split(b'\0'):
                     break
                 h.update(b)
     except OSError:
-        continue
-    out.write(h.hexdigest().encode() + b'  ' + p + b'\0')
+        return None
+    return h.hexdigest()
+";
+
+        internal const string HashListPython = PythonSha256 + @"for p in sys.stdin.buffer.read().split(b'\0'):
+    d = sha256(p) if p else None
+    if d:
+        out.write(d.encode() + b'  ' + p + b'\0')
 ";
 
         /// <summary>Ends rsync's output and starts the sha256 records that <see cref="ReceiveAndHashPython"/> took while rsync ran.</summary>
@@ -509,28 +514,15 @@ for p in sys.stdin.buffer.read().split(b'\0'):
         // next is logged (the last when rsync is done). A file hashed too early anyway holds the old bytes or is missing:
         // the caller hashes a file again after rsync whenever its hash here is missing or differs from the source's. The lines
         // pass through unchanged; then the mark, then "hash  ./name" records ending in NUL; the exit status is rsync's.
-        internal const string ReceiveAndHashPython = @"import hashlib, os, re, subprocess, sys
-out = sys.stdout.buffer
+        internal const string ReceiveAndHashPython = PythonSha256 + @"import re, subprocess
 prefix = sys.argv[2].encode()
 sample = [p for p in sys.stdin.buffer.read().split(b'\0') if p] if sys.argv[1] != '0' else []
 escape = re.compile(rb'\\#([0-7]{3})')
 hashes = {}
 def digest(p):
-    try:
-        fd = os.open(p, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return
-    h = hashlib.sha256()
-    try:
-        with os.fdopen(fd, 'rb', buffering=0) as f:
-            while True:
-                b = f.read(1 << 20)
-                if not b:
-                    break
-                h.update(b)
-    except OSError:
-        return
-    hashes[p] = h.hexdigest()
+    d = sha256(p)
+    if d:
+        hashes[p] = d
 rsync = subprocess.Popen(sys.argv[3:], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
 for p in sample:
     digest(p)
