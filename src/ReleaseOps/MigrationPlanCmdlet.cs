@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using ReleaseOps.Core;
@@ -83,6 +84,9 @@ namespace ReleaseOps.Commands
         /// <summary>The old node's address as the new node reaches it, for the direct file syncs (Invoke-Migration's -DirectAddress).</summary>
         protected virtual string? DirectFilesAddress => null;
 
+        /// <summary>More addresses for the temporary key's from=, for the direct file syncs (Invoke-Migration's -DirectFrom).</summary>
+        protected virtual IReadOnlyList<string> DirectFilesFrom => Array.Empty<string>();
+
         /// <summary>More folders to move (uploads, volume paths).</summary>
         [Parameter(ParameterSetName = PlanSet)]
         public string[] FilePath { get; set; } = Array.Empty<string>();
@@ -135,7 +139,7 @@ namespace ReleaseOps.Commands
                 Database = Database, DatabaseOnHost = DatabaseOnHost, AllowDatabaseRestart = AllowRestart, FilePath = FilePath,
                 DnsZone = DnsZone, DnsName = DnsName, DnsProvider = DnsProvider, TargetAddress = TargetAddress, SourceAddress = SourceAddress,
                 RedirectPort = RedirectPort, RedirectListenAddress = RedirectListenAddress, DnsTimeout = DnsTimeout,
-                DirectFiles = DirectFiles, DirectAddress = DirectFilesAddress,
+                DirectFiles = DirectFiles, DirectAddress = DirectFilesAddress, DirectFrom = DirectFilesFrom,
             });
         }
     }

@@ -51,6 +51,10 @@ BeforeDiscovery {
     Add-Cases 'Invoke-NodeCommand' 'HostName' $hosts
     Add-Cases 'Sync-NodeFile' 'DirectAddress' $hosts
     Add-Cases 'Invoke-Migration' 'DirectAddress' $hosts
+    # Addresses that would widen a temporary key's from= (patterns, masks, lists, names, any).
+    $script:froms = @('*', '10.0.0.0/8', '0.0.0.0', '::', '1.2.3.4,5.6.7.8', '1.2.3.4"', '!1.2.3.4', 'old.example.com', '-oProxyCommand=x', "1.2.3.4`n5.6.7.8")
+    Add-Cases 'Sync-NodeFile' 'DirectFrom' $froms
+    Add-Cases 'Invoke-Migration' 'DirectFrom' $froms
     # An empty -User is "no user" by design (a ProjectNode without one binds it from the pipeline), so not a hostile value here.
     Add-Cases 'Invoke-NodeCommand' 'User' ($names | Where-Object { $_ -ne '' })
     Add-Cases 'New-FeatureBranch' 'Name' $refs
@@ -127,7 +131,7 @@ ln -s / /srv/link-to-root
             'Register-ReleaseSchedule' { $p.Path = $repo.Work; $p.OutputDirectory = (Join-Path $TestDrive 'schedule'); $p.Method = 'Cron' }
         }
         $p[$Parameter] = $Value
-        if ($Cmdlet -eq 'Sync-NodeFile' -and $Parameter -eq 'DirectAddress') { $p.Direct = $true }
+        if ($Cmdlet -eq 'Sync-NodeFile' -and $Parameter -in 'DirectAddress', 'DirectFrom') { $p.Direct = $true }
         if ($Cmdlet -eq 'Invoke-Migration' -and $Parameter -eq 'DirectAddress') { $p.DirectFileSync = $true }
         if ($Cmdlet -eq 'Sync-NodeDatabase' -and $Parameter -eq 'ComposeService') { $p.ComposeDirectory = '/srv/stack' }
         try { $null = & $Cmdlet @p; $null }

@@ -40,13 +40,14 @@ Describe 'Invoke-Migration -DirectFileSync' {
         $script = @"
 Import-Module '$($env:RELEASEOPS_MODULE)'
 `$env:RELEASEOPS_MIGRATIONS = '$($env:RELEASEOPS_MIGRATIONS)'
-Invoke-Migration -Source '127.0.0.1:$($old.Port)' -Target '127.0.0.1:$($new.Port)' -Project dshop -StackPath /srv/dshop -FilePath /var/lib/dshop/www -DirectAddress 10.9.8.7:2222 -TargetAddress 127.0.0.1 -SourceAddress 127.0.0.1 -WhatIf -IdentityFile '$($ctx.IdentityFile)' -KnownHostsFile '$($ctx.KnownHostsFile)' -ConfigFile '$($ctx.ConfigFile)'
+Invoke-Migration -Source '127.0.0.1:$($old.Port)' -Target '127.0.0.1:$($new.Port)' -Project dshop -StackPath /srv/dshop -FilePath /var/lib/dshop/www -DirectAddress 10.9.8.7:2222 -DirectFrom 192.0.2.10 -TargetAddress 127.0.0.1 -SourceAddress 127.0.0.1 -WhatIf -IdentityFile '$($ctx.IdentityFile)' -KnownHostsFile '$($ctx.KnownHostsFile)' -ConfigFile '$($ctx.ConfigFile)'
 "@
         $r = Invoke-FreshPwsh -Script $script
         $r.ExitCode | Should -Be 0
         $out = $r.Output -join "`n"
         $out | Should -Match 'InitialSync: files /srv/dshop, /var/lib/dshop/www node to node \(the new node''s rsync connects to 10\.9\.8\.7:2222'
         $out | Should -Match 'FinalSync: files /srv/dshop, /var/lib/dshop/www node to node'
+        $out | Should -Match 'restricted to its addresses and 192\.0\.2\.10 and to rsync''s sender'
         @(Get-Migration -Project dshop).Count | Should -Be 0
     }
 

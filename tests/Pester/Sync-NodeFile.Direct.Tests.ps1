@@ -304,4 +304,26 @@ Sync-NodeFile -Source '127.0.0.1:$($src.Port)' -Target '127.0.0.1:$($dst.Port)' 
         }
         { Sync-NodeFile $src $dst $dir -DirectAddress 10.0.0.1 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidHostName,ReleaseOps.Commands.SyncNodeFileCommand'
     }
+
+    It '-DirectFrom adds a NAT''s address to the key''s from=, and nothing wider is accepted' {
+        # 192.0.2.10 is a documentation address: it only appears in the key line, nothing connects to it.
+        & $SetWrapper $src 'rsync' @'
+case "$*" in *--sender*) grep releaseops-direct- ~/.ssh/authorized_keys >> /var/tmp/from.log;; esac
+exec /usr/bin/rsync "$@"
+'@
+        try {
+            $null = $src | Invoke-NodeCommand -Command 'echo nat >> "$1/docs/b.txt"' -ArgumentList $dir
+            $r = Sync-NodeFile $src $dst $dir -Direct -DirectFrom 192.0.2.10
+            $r.Transport | Should -Be 'rsync-direct'
+            $r.Changed | Should -Contain 'docs/b.txt'
+            $r.Verified | Should -BeTrue
+            ($src | Invoke-NodeCommand -Command 'cat /var/tmp/from.log').Output | Should -Match '^restrict,from="127\.0\.0\.1,192\.0\.2\.10",command="'
+        }
+        finally { & $RemoveWrapper $src 'rsync' }
+        (& $Keys) | Should -Be $keysBefore
+        foreach ($bad in '*', '10.0.0.0/8', '0.0.0.0', '::', 'old.example.com', '192.0.2.1,192.0.2.2', '192.0.2.1"', '!192.0.2.1', '224.0.0.1', 'fe80::1%eth0') {
+            { Sync-NodeFile $src $dst $dir -Direct -DirectFrom $bad -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidHostName,ReleaseOps.Commands.SyncNodeFileCommand' -Because $bad
+        }
+        { Sync-NodeFile $src $dst $dir -DirectFrom 192.0.2.10 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidHostName,ReleaseOps.Commands.SyncNodeFileCommand'
+    }
 }

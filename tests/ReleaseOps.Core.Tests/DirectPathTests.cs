@@ -207,6 +207,44 @@ public class DirectPathTests
         Assert.Equal(ErrorIds.InvalidHostName, ex.ErrorId);
     }
 
+    [Theory]
+    [InlineData("203.0.113.7", "203.0.113.7")]
+    [InlineData(" 203.0.113.7 ", "203.0.113.7")]
+    [InlineData("2001:db8:0:0::7", "2001:db8::7")]
+    [InlineData("127.0.0.2", "127.0.0.2")]
+    public void A_from_address_is_one_canonical_IP_address(string given, string expected) =>
+        Assert.Equal(expected, DirectPath.ParseFrom(given));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("*")]
+    [InlineData("10.0.0.0/8")]
+    [InlineData("0.0.0.0")]
+    [InlineData("::")]
+    [InlineData("255.255.255.255")]
+    [InlineData("224.0.0.1")]
+    [InlineData("ff02::1")]
+    [InlineData("fe80::1%2")]
+    [InlineData("10.1")]
+    [InlineData("1.2.3.4,5.6.7.8")]
+    [InlineData("!1.2.3.4")]
+    [InlineData("1.2.3.4\"")]
+    [InlineData("old.example.com")]
+    public void A_from_address_that_would_widen_the_key_is_InvalidHostName(string given)
+    {
+        var ex = Assert.Throws<ReleaseOpsException>(() => DirectPath.ParseFrom(given));
+        Assert.Equal(ErrorIds.InvalidHostName, ex.ErrorId);
+    }
+
+    [Fact]
+    public void Added_from_addresses_join_the_new_nodes_own_in_the_key_line()
+    {
+        var from = DirectPath.FromAddresses(new[] { "10.0.0.9", null, "10.0.0.9", DirectPath.ParseFrom("203.0.113.7") }, "10.0.0.5");
+        Assert.Equal(new[] { "10.0.0.9", "203.0.113.7" }, from);
+        var line = DirectPath.AuthorizedKeysLine(from, "true", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPq8xxVw0b3Q0fFhxV6gQ3aVCj5bMDyMZ8bU2sXzkQ8V c", DirectPath.Marker("0123456789abcdef", DateTimeOffset.FromUnixTimeSeconds(1700000000), "abcdefghijkl"));
+        Assert.StartsWith("restrict,from=\"10.0.0.9,203.0.113.7\",command=", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_new_nodes_ssh_trusts_only_the_pinned_host_key_and_the_temporary_key()
     {

@@ -298,6 +298,26 @@ namespace ReleaseOps.Core.Migration
             });
         }
 
+        /// <summary>
+        /// An address that the old node may see the new node's connection come from, given by the admin (-DirectFrom: a
+        /// NAT's public address): one IP address, canonical. Anything that would widen from= is refused (a pattern, a
+        /// CIDR mask, a name, a list, the unspecified or a multicast address).
+        /// </summary>
+        public static string ParseFrom(string? address)
+        {
+            var a = (address ?? string.Empty).Trim();
+            var v6 = a.Contains(':');
+            if (IPAddress.TryParse(a, out var ip) && (v6 ? ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && ip.ScopeId == 0 && !ip.IsIPv6Multicast && !ip.Equals(IPAddress.IPv6Any)
+                    : a.Count(c => c == '.') == 3 && ip.GetAddressBytes()[0] < 224 && !ip.Equals(IPAddress.Any)))
+            {
+                return ip.ToString();
+            }
+
+            throw new ReleaseOpsException(ErrorIds.InvalidHostName, FailureCategory.InvalidArgument,
+                $"'{address}' is not one address that the old node may see the new node's connection come from.",
+                "Pass each address on its own, as an IP address (the NAT's public address, such as 203.0.113.7); patterns, masks and names are refused, since they would widen the temporary key's from=.", address);
+        }
+
         /// <summary>Checks what the new node printed as its key folder.</summary>
         public static bool IsKeyFolder(string path, string tag) => KeyFolder.IsMatch(path) && path.StartsWith("/tmp/releaseops-direct-" + tag + ".", StringComparison.Ordinal);
 

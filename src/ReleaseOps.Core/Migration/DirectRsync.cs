@@ -196,6 +196,7 @@ rm -rf -- ""$d""; [ ! -e ""$d"" ]";
             candidates.Add(conn.Length >= 3 ? conn[2] : null);
             candidates.Add(fields.TryGetValue("src", out var s) ? s : null);
             candidates.Add(target.Settings.HostName);
+            candidates.AddRange(request.DirectFrom);
             if (!IPAddress.TryParse(target.Settings.HostName, out _))
             {
                 try
@@ -218,7 +219,7 @@ rm -rf -- ""$d""; [ ! -e ""$d"" ]";
                 await RemoveFolderAsync(target, folder, reporter).ConfigureAwait(false);
                 throw new ReleaseOpsException(ErrorIds.DirectPathUnreachable, FailureCategory.ConnectionError,
                     $"{target.Name}: no address of the new node is known to restrict the temporary key to (SSH_CONNECTION was empty and no route to {host} was found).",
-                    "Run without -Direct: the files then go through this machine.", target.Name);
+                    "Pass the address the old node sees the new node's connections come from with -DirectFrom, or run without -Direct: the files then go through this machine.", target.Name);
             }
 
             reporter.Verbose($"Direct sync: {target.Name} reaches {source.Name} at {host}:{port}; the temporary key ({folder}/id on {target.Name}) is allowed from {string.Join(", ", from)}.");
@@ -303,7 +304,7 @@ rm -rf -- ""$d""; [ ! -e ""$d"" ]";
                     "Pass the folder's real path (readlink -f on the node), after checking who made the link.", request.Path),
                 (_, DirectPath.Failure.KeyRefused) => new ReleaseOpsException(ErrorIds.DirectPathUnreachable, FailureCategory.ConnectionError,
                     $"{target.Name} reached {where}, but the old node refused the temporary key: the new node's connection came from an address other than {string.Join(", ", From)} (a NAT between the nodes?), or sshd there does not read ~/.ssh/authorized_keys. Nothing was copied.",
-                    "Run without -Direct (the files then go through this machine), or let the new node reach the old one without address translation.", where),
+                    "If a NAT stands between the nodes, pass the address the old node sees the new node's connections come from with -DirectFrom; else run without -Direct (the files then go through this machine).", where),
                 (_, DirectPath.Failure.Unreachable) => new ReleaseOpsException(ErrorIds.DirectPathUnreachable, FailureCategory.ConnectionError,
                     $"{target.Name} cannot reach the old node {source.Name} at {where}: {NodeStream.Brief(r.Error)}. Nothing was copied.",
                     $"Run without -Direct (the files then go through this machine), open port {Port.ToString(CultureInfo.InvariantCulture)} of the old node to the new one, or pass the address the new node reaches it by with -DirectAddress.", where),

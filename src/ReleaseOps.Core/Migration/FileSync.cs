@@ -191,6 +191,7 @@ namespace ReleaseOps.Core.Migration
                 Preview = request.Preview,
                 Direct = request.Direct,
                 DirectAddress = request.DirectAddress,
+                DirectFrom = request.DirectFrom.Select(DirectPath.ParseFrom).ToList(),
                 DirectTag = request.DirectTag,
             };
             if (request.Direct)

@@ -41,6 +41,9 @@ namespace ReleaseOps.Core.Migration
         /// <summary>The source's address as the target reaches it ("host", "host:port", "[v6]:port"); default the one this machine uses.</summary>
         public string? DirectAddress { get; set; }
 
+        /// <summary>More addresses that the source may see the target's connection come from (a NAT's public address), added to from=.</summary>
+        public IReadOnlyList<string> DirectFrom { get; set; } = System.Array.Empty<string>();
+
         /// <summary>The tag of the temporary key's marker (a migration's, so that its undo finds it); default one per sync.</summary>
         public string? DirectTag { get; set; }
 

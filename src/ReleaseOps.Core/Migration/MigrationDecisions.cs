@@ -143,8 +143,9 @@ namespace ReleaseOps.Core.Migration
                 SourceNode = r.SourceNode,
                 DnsTimeout = r.DnsTimeout,
                 AllowDatabaseRestart = r.AllowDatabaseRestart,
-                DirectFiles = r.DirectFiles || r.DirectAddress is not null,
+                DirectFiles = r.DirectFiles || r.DirectAddress is not null || r.DirectFrom.Count > 0,
                 DirectAddress = r.DirectAddress,
+                DirectFrom = r.DirectFrom.Select(DirectPath.ParseFrom).ToArray(),
             };
             if (r.DirectAddress is not null)
             {

@@ -457,13 +457,13 @@ namespace ReleaseOps.Core.Migration
         /// <summary>A file sync of the migration: node to node when the plan says so, under the migration's tag (so a resume and an undo find a crash's key).</summary>
         internal static FileSyncRequest FileRequest(MigrationPlan plan, MigrationInfo info, string path, bool verify) => new()
         {
-            Path = path, NoVerify = !verify, Direct = plan.DirectFiles, DirectAddress = plan.DirectAddress, DirectTag = plan.DirectFiles ? DirectPath.Tag(info.Id) : null,
+            Path = path, NoVerify = !verify, Direct = plan.DirectFiles, DirectAddress = plan.DirectAddress, DirectFrom = plan.DirectFrom ?? Array.Empty<string>(), DirectTag = plan.DirectFiles ? DirectPath.Tag(info.Id) : null,
         };
 
         private static string DataText(MigrationPlan plan, bool verify)
         {
             var parts = new List<string> { "files " + string.Join(", ", new[] { plan.StackPath }.Concat(plan.Files).Distinct(StringComparer.Ordinal))
-                + (plan.DirectFiles ? $" node to node (the new node's rsync connects to {(plan.DirectAddress ?? "the old node's address as this machine uses it")} with a temporary key restricted to its addresses and to rsync's sender, removed afterwards)" : string.Empty) };
+                + (plan.DirectFiles ? $" node to node (the new node's rsync connects to {(plan.DirectAddress ?? "the old node's address as this machine uses it")} with a temporary key restricted to its addresses{((plan.DirectFrom?.Length ?? 0) > 0 ? " and " + string.Join(", ", plan.DirectFrom!) : string.Empty)} and to rsync's sender, removed afterwards)" : string.Empty) };
             if (plan.Database is { } db)
             {
                 parts.Add("database " + db.Database + (verify

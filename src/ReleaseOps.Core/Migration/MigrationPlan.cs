@@ -56,6 +56,9 @@ namespace ReleaseOps.Core.Migration
         /// <summary>For DirectFiles: the old node's address as the new node reaches it; null for the one the admin's machine uses.</summary>
         public string? DirectAddress { get; set; }
 
+        /// <summary>For DirectFiles: more addresses that the old node may see the new node's connections come from (a NAT's), added to from=.</summary>
+        public string[] DirectFrom { get; set; } = Array.Empty<string>();
+
         /// <summary>The zone of the names to switch.</summary>
         public string? DnsZone { get; set; }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using ReleaseOps.Core.Ssh;
 
 namespace ReleaseOps.Core.Migration
@@ -50,6 +51,9 @@ namespace ReleaseOps.Core.Migration
 
         /// <summary>The old node's address as the new node reaches it, for the direct file syncs; null for the admin's.</summary>
         public string? DirectAddress { get; set; }
+
+        /// <summary>More addresses for the direct file syncs' from= (Invoke-Migration -DirectFrom).</summary>
+        public IReadOnlyList<string> DirectFrom { get; set; } = Array.Empty<string>();
 
         /// <summary>More folders to move.</summary>
         public string[] FilePath { get; set; } = Array.Empty<string>();

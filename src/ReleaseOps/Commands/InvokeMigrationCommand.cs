@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using ReleaseOps.Core;
@@ -42,8 +44,19 @@ namespace ReleaseOps.Commands
         [ValidateNotNullOrEmpty]
         public string? DirectAddress { get; set; }
 
+        /// <summary>
+        /// With -DirectFileSync: more addresses that the old node may see the new node's connections come from, added to
+        /// the temporary key's from= (a NAT's public address). One IP address each.
+        /// </summary>
+        [Parameter(ParameterSetName = PlanSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] DirectFrom { get; set; } = Array.Empty<string>();
+
         /// <inheritdoc />
-        protected override bool DirectFiles => DirectFileSync || DirectAddress is not null;
+        protected override bool DirectFiles => DirectFileSync || DirectAddress is not null || DirectFrom.Length > 0;
+
+        /// <inheritdoc />
+        protected override IReadOnlyList<string> DirectFilesFrom => DirectFrom;
 
         /// <inheritdoc />
         protected override string? DirectFilesAddress => DirectAddress;

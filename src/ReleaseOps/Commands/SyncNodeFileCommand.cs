@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using System.Management.Automation;
 using ReleaseOps.Core;
 using ReleaseOps.Core.Migration;
@@ -55,6 +57,14 @@ namespace ReleaseOps.Commands
         [ValidateNotNullOrEmpty]
         public string? DirectAddress { get; set; }
 
+        /// <summary>
+        /// With -Direct: more addresses that the source may see the target's connection come from, added to the temporary
+        /// key's from= (a NAT's public address, when the target reaches the source through one). One IP address each.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] DirectFrom { get; set; } = Array.Empty<string>();
+
         /// <inheritdoc />
         protected override void EndProcessing()
         {
@@ -71,7 +81,17 @@ namespace ReleaseOps.Commands
                     _ = DirectPath.ParseAddress(DirectAddress, 22);
                 }
 
-                var request = new FileSyncRequest { Path = FileSync.Normalize(Path, "source path"), KeepDeleted = KeepDeleted, NoVerify = NoVerify, MaxDelete = MaxDelete, Direct = Direct, DirectAddress = DirectAddress };
+                if (DirectFrom.Length > 0 && !Direct)
+                {
+                    throw new ReleaseOpsException(ErrorIds.InvalidHostName, FailureCategory.InvalidArgument, "-DirectFrom widens a direct sync's temporary key; it needs -Direct.",
+                        "Add -Direct, or leave -DirectFrom out.", DirectFrom[0]);
+                }
+
+                var request = new FileSyncRequest
+                {
+                    Path = FileSync.Normalize(Path, "source path"), KeepDeleted = KeepDeleted, NoVerify = NoVerify, MaxDelete = MaxDelete, Direct = Direct, DirectAddress = DirectAddress,
+                    DirectFrom = DirectFrom.Select(DirectPath.ParseFrom).ToList(),
+                };
                 request.TargetPath = FileSync.Normalize(string.IsNullOrEmpty(TargetPath) ? Path : TargetPath!, "target path");
                 var source = ToTarget(Source, nameof(Source));
                 var target = ToTarget(Target, nameof(Target));
