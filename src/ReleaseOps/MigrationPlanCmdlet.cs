@@ -84,6 +84,9 @@ namespace ReleaseOps.Commands
         /// <summary>The old node's address as the new node reaches it, for the direct file syncs (Invoke-Migration's -DirectAddress).</summary>
         protected virtual string? DirectFilesAddress => null;
 
+        /// <summary>Whether the database's replication goes node to node (Invoke-Migration's -DirectDatabase).</summary>
+        protected virtual bool DirectDatabaseRelay => false;
+
         /// <summary>More addresses for the temporary key's from=, for the direct file syncs (Invoke-Migration's -DirectFrom).</summary>
         protected virtual IReadOnlyList<string> DirectFilesFrom => Array.Empty<string>();
 
@@ -139,7 +142,7 @@ namespace ReleaseOps.Commands
                 Database = Database, DatabaseOnHost = DatabaseOnHost, AllowDatabaseRestart = AllowRestart, FilePath = FilePath,
                 DnsZone = DnsZone, DnsName = DnsName, DnsProvider = DnsProvider, TargetAddress = TargetAddress, SourceAddress = SourceAddress,
                 RedirectPort = RedirectPort, RedirectListenAddress = RedirectListenAddress, DnsTimeout = DnsTimeout,
-                DirectFiles = DirectFiles, DirectAddress = DirectFilesAddress, DirectFrom = DirectFilesFrom,
+                DirectFiles = DirectFiles, DirectAddress = DirectFilesAddress, DirectFrom = DirectFilesFrom, DirectDatabase = DirectDatabaseRelay,
             });
         }
     }

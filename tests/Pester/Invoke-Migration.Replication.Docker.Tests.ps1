@@ -92,8 +92,11 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         $text | Should -Match 'database shop: dump and restore, so the freeze grows with its size, because wal_level is replica, not logical'
         # The new node's database is not up before PrepareTarget: the versions are checked then.
         $text | Should -Match '- [^ ]+: its database does not answer yet \(ServiceNotRunning\)'
-        $allowed = (Get-WhatIfText "$plan -AllowDatabaseRestart -WhatIf") -replace '\s+', ' '
+        $allowed = (Get-WhatIfText "$plan -AllowDatabaseRestart -DirectDatabase -WhatIf") -replace '\s+', ' '
         $allowed | Should -Match 'database shop: logical replication, so the freeze does not grow with its size \(after wal_level = logical and a restart'
+        $allowed | Should -Match 'database shop \(replication node to node: the new node''s ssh to the old node''s address as this machine uses it forwards its 127\.0\.0\.1 to the old database, with a temporary key allowed only that forward from its addresses'
+        # -DirectDatabase alone leaves the files to the relay.
+        $allowed | Should -Not -Match 'files /srv/shop node to node'
         Invoke-StackSql $a 'SHOW wal_level' | Should -Be 'replica'
         @(Get-Migration -Project shop).Count | Should -Be 0
     }
@@ -214,13 +217,17 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         Write-Information -InformationAction Continue "Dump and restore: downtime $($m.Downtime.TotalSeconds) s; users' longest gap $($r.LongestGap) s"
     }
 
-    It 'drops the replication slot on the old node when the migration is undone' {
-        # a -> b again, stopped after the initial sync (the slot holds the old node's WAL from here), then undone.
+    It 'replicates node to node with -DirectDatabase, and drops the replication slot on the old node when the migration is undone' {
+        # a -> b again, the subscription through b's own ssh to a (-DirectDatabase), stopped after the initial sync (the
+        # slot holds the old node's WAL from here), then undone. A wrapper records the tunnel's ssh on b.
         $null = $b | Remove-NodeRedirect -ErrorAction Stop
         $null = Invoke-RigCommand $b 'cd /srv/shop && docker-compose down >/dev/null 2>&1; rm -rf /var/lib/shop/pgdata/* /var/lib/shop/uploads/*'
         $null = Invoke-StackSql $a 'DROP TABLE nokey'
+        $keysBefore = Invoke-RigCommand $a 'cat ~/.ssh/authorized_keys'
+        $wrapper = "#!/bin/sh`nprintf '%s\n' `"`$*`" >> /var/tmp/tunnel-ssh.log`nexec /usr/bin/ssh `"`$@`""
+        $null = Invoke-RigCommand $b 'printf "%s\n" "$1" > /usr/local/bin/ssh && chmod 755 /usr/local/bin/ssh' -ArgumentList $wrapper
         $command = "Invoke-Migration -Source `$nodes.A -Target `$nodes.B -Project shop -StackPath /srv/shop -Database shop -DnsZone countable.ca -DnsName shop -TargetAddress 127.0.0.87 " +
-            "-SourceAddress 127.0.0.86 -RedirectPort $port -RedirectListenAddress 127.0.0.86 -DnsTimeout 00:00:20 -AllowDatabaseRestart -Force @ssh"
+            "-SourceAddress 127.0.0.86 -RedirectPort $port -RedirectListenAddress 127.0.0.86 -DnsTimeout 00:00:20 -AllowDatabaseRestart -DirectDatabase -Force @ssh"
         $earlier = @(Get-Migration -Project shop | ForEach-Object Id)
         $run = Start-MigrationProcess $command
         $deadline = [DateTime]::UtcNow.AddSeconds(120)
@@ -233,6 +240,20 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         $stopped | Should -BeTrue -Because "$(Get-Content -Raw "$($run.Log).err" -ErrorAction SilentlyContinue)"
         $j = Get-Migration -Project shop | Sort-Object Id | Select-Object -Last 1
         $j.DatabaseMethod | Should -Be 'Replication'
+        # The subscription copied through b's own ssh: a forward on b's 127.0.0.1 to a's database, with b's key; the
+        # subscription points at that port. The key is gone from a, its folder from b, and with the process the tunnel.
+        $log = Invoke-RigCommand $b 'cat /var/tmp/tunnel-ssh.log; rm -f /usr/local/bin/ssh /var/tmp/tunnel-ssh.log'
+        $log | Should -Match '-N -o ExitOnForwardFailure=yes'
+        $log | Should -Match 'IdentityFile=/tmp/releaseops-direct-[0-9a-f]{16}\.[A-Za-z0-9]{10}/id'
+        $log -match '-L 127\.0\.0\.1:(\d+):127\.0\.0\.86:5432 releaseops-old-node' | Should -BeTrue -Because $log
+        $tunnelPort = $Matches[1]
+        Invoke-StackSql $b 'SELECT subconninfo FROM pg_subscription' | Should -Match "host=127\.0\.0\.1 port=$tunnelPort "
+        [long] (Invoke-StackSql $b 'SELECT count(*) FROM items') | Should -BeGreaterThan 100000
+        Invoke-RigCommand $a 'cat ~/.ssh/authorized_keys' | Should -Be $keysBefore
+        Invoke-RigCommand $b 'ls -d /tmp/releaseops-direct-* 2>/dev/null; true' | Should -BeNullOrEmpty
+        $gone = $false
+        foreach ($i in 1..50) { if ((Invoke-RigCommand $b 'ps -eo args | grep -c "[r]eleaseops-old-node"; true').Trim() -eq '0') { $gone = $true; break }; Start-Sleep -Milliseconds 200 }
+        $gone | Should -BeTrue -Because 'the tunnel ends with the migration''s process'
         $j.ReplicationSlot | Should -Match '^releaseops_'
         Invoke-StackSql $a "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '$($j.ReplicationSlot)'" | Should -Be '1'
         Invoke-StackSql $a "SELECT setting FROM pg_settings WHERE name = 'max_slot_wal_keep_size'" | Should -Be "$($j.ReplicationWalLimitMB)"

@@ -246,6 +246,66 @@ public class DirectPathTests
     }
 
     [Fact]
+    public void The_tunnels_key_line_allows_one_forward_from_the_new_node_and_no_shell()
+    {
+        const string Key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPq8xxVw0b3Q0fFhxV6gQ3aVCj5bMDyMZ8bU2sXzkQ8V c";
+        var marker = DirectPath.Marker("0123456789abcdef", DateTimeOffset.FromUnixTimeSeconds(1700000000), "abcdefghijkl");
+        var line = DirectPath.ForwardKeysLine(new[] { "10.0.0.9" }, "172.18.0.2:5432", Key, marker);
+        Assert.Equal("restrict,from=\"10.0.0.9\",port-forwarding,permitopen=\"172.18.0.2:5432\",command=\"/bin/false\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPq8xxVw0b3Q0fFhxV6gQ3aVCj5bMDyMZ8bU2sXzkQ8V " + marker, line);
+        // The old node's cleanup knows it as one of ours (by its marker), like the file sync's line.
+        Assert.True(DirectPath.IsOurLine(line, out var tag, out _));
+        Assert.Equal("0123456789abcdef", tag);
+        Assert.Contains("permitopen=\"[fd00::5]:5432\"", DirectPath.ForwardKeysLine(new[] { "10.0.0.9" }, "[fd00::5]:5432", Key, marker), StringComparison.Ordinal);
+        foreach (var bad in new[] { "", "5432", "db:0", "db:70000", "a b:5432", "*:5432", "db:5432\",command=\"sh", "fd00::5:5432", "[db]:5432" })
+        {
+            Assert.Throws<ArgumentException>(() => DirectPath.ForwardKeysLine(new[] { "10.0.0.9" }, bad, Key, marker));
+        }
+    }
+
+    [Fact]
+    public void The_tunnel_script_says_when_it_listens_ends_with_its_input_and_fails_at_once()
+    {
+        // A stand-in for ssh: prints what LocalCommand would, then stays up (or fails as a port in use makes ssh fail).
+        var dir = Path.Combine(Path.GetTempPath(), "ro-tunnel-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "up"), "echo " + DirectTunnel.ReadyMark + "; exec sleep 60\n");
+            File.WriteAllText(Path.Combine(dir, "busy"), "echo 'bind [127.0.0.1]:5: Address already in use' >&2; exit 255\n");
+            Process Start(string fake)
+            {
+                var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                foreach (var a in new[] { "-c", DirectTunnel.TunnelScript, "tunnel", "sh " + Path.Combine(dir, fake), "5", "127.0.0.1:5432" })
+                {
+                    psi.ArgumentList.Add(a);
+                }
+
+                return Process.Start(psi)!;
+            }
+
+            using (var up = Start("up"))
+            {
+                Assert.Equal(DirectTunnel.ReadyMark, up.StandardOutput.ReadLine());
+                Assert.False(up.WaitForExit(300));
+                up.StandardInput.Close();
+                Assert.True(up.WaitForExit(5000), "the tunnel ends when its input closes");
+                Assert.NotEqual(0, up.ExitCode);
+            }
+
+            using var busy = Start("busy");
+            Assert.True(busy.WaitForExit(5000), "a failed ssh ends the script at once, its input still open");
+            Assert.Equal(255, busy.ExitCode);
+            Assert.Equal(string.Empty, busy.StandardOutput.ReadToEnd()); // returns: nothing holds the output open
+            Assert.Contains("Address already in use", busy.StandardError.ReadToEnd(), StringComparison.Ordinal);
+            busy.StandardInput.Close();
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void The_new_nodes_ssh_trusts_only_the_pinned_host_key_and_the_temporary_key()
     {
         var ssh = DirectPath.SshCommand("/tmp/releaseops-direct-0123456789abcdef.AbCdE12345", "fd00::5", 2222, "deploy");

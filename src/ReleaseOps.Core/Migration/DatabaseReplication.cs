@@ -124,6 +124,7 @@ $releaseops$;
         private readonly IOperationReporter reporter;
         private ForwardedPortLocal? local;
         private ForwardedPortRemote? remote;
+        private DirectTunnel? tunnel;
 
         public DatabaseReplication(NodeSession source, NodeSession target, IOperationReporter reporter)
         {
@@ -131,6 +132,13 @@ $releaseops$;
             this.target = target;
             this.reporter = reporter;
         }
+
+        /// <summary>
+        /// When set, the subscription reaches the old database node to node (<see cref="DirectTunnel"/>), not through this
+        /// machine: the tunnel's tag, the old node's address as the new node reaches it (null: this machine's), and more
+        /// from= addresses.
+        /// </summary>
+        public (string Tag, string? Address, IReadOnlyList<string> From)? Direct { get; set; }
 
         /// <summary>The name of a migration's publication, subscription, slot and role on both nodes.</summary>
         public static string NameOf(string migrationId)
@@ -303,7 +311,7 @@ $releaseops$;
             var password = NewPassword();
             var publish = PublishScript + "ALTER ROLE :\"name\" PASSWORD '" + ScramVerifier(password) + "';\n";
             await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, request.Database, publish, DatabaseSync.Vars(("name", name))), "create the publication", reporter, token).ConfigureAwait(false);
-            var port = OpenRelay(check);
+            var port = await OpenRelayAsync(check, token).ConfigureAwait(false);
             var conninfo = ConnInfo(port, request.Database, name, password);
             string script;
             if (state.Oid.Length == 0)
@@ -358,13 +366,13 @@ $releaseops$;
             var state = await stateTask.ConfigureAwait(false);
             if (state.Oid.Length > 0)
             {
-                if (local is null)
+                if (local is null && tunnel is null)
                 {
                     // A new process (a resume): a new relay, a new password, and the subscription pointed at both.
                     var password = NewPassword();
                     var publish = "ALTER ROLE :\"name\" PASSWORD '" + ScramVerifier(password) + "';\n";
                     await DatabaseSync.RunAsync(source, s, DatabaseSync.Psql(s, request.Database, publish, DatabaseSync.Vars(("name", name))), "renew the replication role's password", reporter, token).ConfigureAwait(false);
-                    var port = OpenRelay(check);
+                    var port = await OpenRelayAsync(check, token).ConfigureAwait(false);
                     var script = $"ALTER SUBSCRIPTION \"{name}\" CONNECTION {Literal(ConnInfo(port, request.Database, name, password))};\nALTER SUBSCRIPTION \"{name}\" ENABLE;\n";
                     await DatabaseSync.RunAsync(target, t, DatabaseSync.Psql(t, request.TargetName, script, Array.Empty<string>()), "point the subscription at the relay", reporter, token).ConfigureAwait(false);
                 }
@@ -584,6 +592,11 @@ $releaseops$;
 
         private void ThrowIfLost()
         {
+            if (tunnel is { IsBroken: true } t)
+            {
+                throw t.Broken(target);
+            }
+
             if (source.ConnectionLost() is { } a)
             {
                 throw a;
@@ -600,6 +613,22 @@ $releaseops$;
         /// node's connection to its database, and a remote forward on the new node's 127.0.0.1 to that local port.
         /// Returns the new node's port.
         /// </summary>
+        private async Task<uint> OpenRelayAsync(ReplicationCheck check, CancellationToken token)
+        {
+            if (tunnel is not null)
+            {
+                return tunnel.Port;
+            }
+
+            if (Direct is { } direct)
+            {
+                tunnel = await DirectTunnel.OpenAsync(source, target, direct.Tag, direct.Address, direct.From, check.SourceHost ?? "127.0.0.1", check.SourcePort, reporter, token).ConfigureAwait(false);
+                return tunnel.Port;
+            }
+
+            return OpenRelay(check);
+        }
+
         private uint OpenRelay(ReplicationCheck check)
         {
             if (remote is not null)
@@ -633,6 +662,8 @@ $releaseops$;
 
         private void CloseRelay()
         {
+            tunnel?.Dispose();
+            tunnel = null;
             foreach (var (port, client) in new (ForwardedPort? Port, SshClient Client)[] { (remote, target.Client), (local, source.Client) })
             {
                 if (port is null)

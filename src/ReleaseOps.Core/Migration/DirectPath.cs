@@ -202,6 +202,26 @@ namespace ReleaseOps.Core.Migration
             return "restrict,from=" + QuoteOption(string.Join(",", from)) + ",command=" + QuoteOption(forcedCommand) + " " + type + " " + base64 + " " + marker;
         }
 
+        /// <summary>
+        /// The old node's authorized_keys line of the database's tunnel: from the new node's addresses, no pty, no shell (a
+        /// forced /bin/false, never run by ssh -N), and one forward: to <paramref name="to"/> (host:port, [v6]:port).
+        /// </summary>
+        public static string ForwardKeysLine(IReadOnlyCollection<string> from, string to, string publicKey, string marker)
+        {
+            var cut = (to ?? string.Empty).LastIndexOf(':');
+            var host = cut > 0 ? to!.Substring(0, cut) : string.Empty;
+            var bare = host.StartsWith("[", StringComparison.Ordinal) && host.EndsWith("]", StringComparison.Ordinal) ? host.Substring(1, host.Length - 2) : host;
+            var hostOk = bare != host ? IPAddress.TryParse(bare, out _) && bare.Contains(':') : (IPAddress.TryParse(host, out _) && host.Count(c => c == '.') == 3) || HostName.IsMatch(host);
+            if (!hostOk || !int.TryParse(to!.Substring(cut + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port < 1 || port > 65535)
+            {
+                throw new ArgumentException($"'{to}' is not a host:port to forward to.", nameof(to));
+            }
+
+            var line = AuthorizedKeysLine(from, "/bin/false", publicKey, marker);
+            var command = ",command=" + QuoteOption("/bin/false");
+            return line.Replace(command, ",port-forwarding,permitopen=" + QuoteOption(to) + command);
+        }
+
         /// <summary>The type and base64 of a .pub line (its comment dropped); anything else is refused.</summary>
         public static (string Type, string Base64) SplitKey(string publicKey)
         {

@@ -246,6 +246,17 @@ rm -rf -- ""$d""; [ ! -e ""$d"" ]";
         }
 
         /// <summary>
+        /// Appends a line to the old node's authorized_keys that allows this key one thing: a forward to <paramref name="to"/>
+        /// (host:port as the old node reaches it), from the new node's addresses (the database's tunnel, <see cref="DirectTunnel"/>).
+        /// </summary>
+        public async Task InstallForwardAsync(string to, IOperationReporter reporter, CancellationToken token)
+        {
+            line = DirectPath.ForwardKeysLine(From, to, PublicKey, Marker);
+            var add = await EditKeysAsync(source, "add", line, tag, reporter, token).ConfigureAwait(false);
+            reporter.Verbose($"{source.Name}: the tunnel's temporary key is in ~{source.User}/.ssh/authorized_keys ({add}): {line.Substring(0, line.IndexOf(" ssh-", StringComparison.Ordinal))}");
+        }
+
+        /// <summary>
         /// Runs rsync's client on the new node (the key installed); returns the files that moved and, when <paramref name="hash"/>
         /// is given (the sample of unchanged files to hash besides what moves) and the node has python3, the sha256 of the files
         /// as they were hashed while rsync ran (a file hashed before rsync renamed it into place holds the old bytes).

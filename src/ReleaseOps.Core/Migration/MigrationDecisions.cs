@@ -143,9 +143,10 @@ namespace ReleaseOps.Core.Migration
                 SourceNode = r.SourceNode,
                 DnsTimeout = r.DnsTimeout,
                 AllowDatabaseRestart = r.AllowDatabaseRestart,
-                DirectFiles = r.DirectFiles || r.DirectAddress is not null || r.DirectFrom.Count > 0,
+                DirectFiles = r.DirectFiles || (!r.DirectDatabase && (r.DirectAddress is not null || r.DirectFrom.Count > 0)),
                 DirectAddress = r.DirectAddress,
                 DirectFrom = r.DirectFrom.Select(DirectPath.ParseFrom).ToArray(),
+                DirectDatabase = r.DirectDatabase,
             };
             if (r.DirectAddress is not null)
             {

@@ -119,7 +119,10 @@ namespace ReleaseOps.Core.Migration
                 await Task.WhenAll(resolveSource, resolveTarget).ConfigureAwait(false);
                 var s = await resolveSource.ConfigureAwait(false);
                 var t = await resolveTarget.ConfigureAwait(false);
-                replication ??= new DatabaseReplication(source, target, reporter);
+                replication ??= new DatabaseReplication(source, target, reporter)
+                {
+                    Direct = plan.DirectDatabase ? (DirectTunnel.TagOf(info.Id), plan.DirectAddress, plan.DirectFrom ?? Array.Empty<string>()) : null,
+                };
                 if (info.DatabaseMethod != "DumpRestore")
                 {
                     // Versions first (PostgresVersionMismatch before any data moves), then the preconditions of replication;
@@ -324,6 +327,11 @@ namespace ReleaseOps.Core.Migration
                 // migration's tag goes (the key's folder on the new node goes with the next run there, or after a day).
                 var removed = await DirectRsync.RemoveTaggedLinesAsync(source, DirectPath.Tag(info.Id), reporter, token).ConfigureAwait(false);
                 reporter.Verbose($"{source.Name}: the direct syncs' temporary keys: {removed}.");
+                if (plan.DirectDatabase)
+                {
+                    removed = await DirectRsync.RemoveTaggedLinesAsync(source, DirectTunnel.TagOf(info.Id), reporter, token).ConfigureAwait(false);
+                    reporter.Verbose($"{source.Name}: the database tunnel's temporary key: {removed}.");
+                }
             }
 
             if (info.ReplicationSlot is not null && plan.Database is { } db)
@@ -466,7 +474,7 @@ namespace ReleaseOps.Core.Migration
                 + (plan.DirectFiles ? $" node to node (the new node's rsync connects to {(plan.DirectAddress ?? "the old node's address as this machine uses it")} with a temporary key restricted to its addresses{((plan.DirectFrom?.Length ?? 0) > 0 ? " and " + string.Join(", ", plan.DirectFrom!) : string.Empty)} and to rsync's sender, removed afterwards)" : string.Empty) };
             if (plan.Database is { } db)
             {
-                parts.Add("database " + db.Database + (verify
+                parts.Add("database " + db.Database + (plan.DirectDatabase ? $" (replication node to node: the new node's ssh to {(plan.DirectAddress ?? "the old node's address as this machine uses it")} forwards its 127.0.0.1 to the old database, with a temporary key allowed only that forward{((plan.DirectFrom?.Length ?? 0) > 0 ? " from its addresses and " + string.Join(", ", plan.DirectFrom!) : " from its addresses")}, removed once it has logged in)" : string.Empty) + (verify
                     ? " (replication: the subscriber catches up, sequences copied, row counts compared, subscription and slot dropped; dump and restore: verified copy)"
                     : " (by PostgreSQL logical replication through an SSH forward over this machine when wal_level is logical" + (plan.AllowDatabaseRestart ? " (set and restarted if not)" : string.Empty)
                       + " and every table has a key; else pg_dump into pg_restore, and the reason is on the migration)"));

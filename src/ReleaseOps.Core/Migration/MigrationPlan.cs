@@ -56,6 +56,9 @@ namespace ReleaseOps.Core.Migration
         /// <summary>For DirectFiles: the old node's address as the new node reaches it; null for the one the admin's machine uses.</summary>
         public string? DirectAddress { get; set; }
 
+        /// <summary>The database's replication goes node to node (Invoke-Migration -DirectDatabase), through the new node's ssh to the old one.</summary>
+        public bool DirectDatabase { get; set; }
+
         /// <summary>For DirectFiles: more addresses that the old node may see the new node's connections come from (a NAT's), added to from=.</summary>
         public string[] DirectFrom { get; set; } = Array.Empty<string>();
 

@@ -52,6 +52,9 @@ namespace ReleaseOps.Core.Migration
         /// <summary>The old node's address as the new node reaches it, for the direct file syncs; null for the admin's.</summary>
         public string? DirectAddress { get; set; }
 
+        /// <summary>The database's replication goes node to node (Invoke-Migration -DirectDatabase).</summary>
+        public bool DirectDatabase { get; set; }
+
         /// <summary>More addresses for the direct file syncs' from= (Invoke-Migration -DirectFrom).</summary>
         public IReadOnlyList<string> DirectFrom { get; set; } = Array.Empty<string>();
 

@@ -52,8 +52,19 @@ namespace ReleaseOps.Commands
         [ValidateNotNullOrEmpty]
         public string[] DirectFrom { get; set; } = Array.Empty<string>();
 
+        /// <summary>
+        /// The database's logical replication goes node to node: the new node's ssh to the old one forwards its 127.0.0.1
+        /// to the old database, with a temporary key that the old node allows only that forward (permitopen=), from the new
+        /// node's addresses, removed as soon as it has logged in. -DirectAddress and -DirectFrom apply to it too.
+        /// </summary>
+        [Parameter(ParameterSetName = PlanSet)]
+        public SwitchParameter DirectDatabase { get; set; }
+
         /// <inheritdoc />
-        protected override bool DirectFiles => DirectFileSync || DirectAddress is not null || DirectFrom.Length > 0;
+        protected override bool DirectDatabaseRelay => DirectDatabase;
+
+        /// <inheritdoc />
+        protected override bool DirectFiles => DirectFileSync || (!DirectDatabase && (DirectAddress is not null || DirectFrom.Length > 0));
 
         /// <inheritdoc />
         protected override IReadOnlyList<string> DirectFilesFrom => DirectFrom;
