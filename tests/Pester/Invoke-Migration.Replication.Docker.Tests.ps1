@@ -73,7 +73,7 @@ GRANT SELECT, INSERT ON items TO shop_app;
 }
 
 AfterAll {
-    foreach ($l in $load1, $load2) { if ($l -and -not $l.Process.HasExited) { $l.Process.Kill(); $null = $l.Process.WaitForExit(10000) } }
+    foreach ($l in $load1, $load2, $load3) { if ($l -and -not $l.Process.HasExited) { $l.Process.Kill(); $null = $l.Process.WaitForExit(10000) } }
     $a, $b | Where-Object { $_ } | ForEach-Object { $_ | Remove-NodeRedirect -ErrorAction SilentlyContinue | Out-Null }
     $a, $b | Where-Object { $_ } | Remove-ProjectNode -Force -ErrorAction SilentlyContinue
     foreach ($n in 'pester-rep-a', 'pester-rep-b') { $null = Remove-DockerNodeCgroup -NodeName $n }
@@ -266,5 +266,34 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         (Get-Migration -Id $j.Id).ReplicationSlot | Should -BeNullOrEmpty
         Invoke-StackSql $a "SELECT (SELECT count(*) FROM pg_replication_slots) || ',' || (SELECT count(*) FROM pg_publication) || ',' || (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'releaseops%')" | Should -Be '0,0,0'
         Wait-StackHealthy -Url $urlA
+    }
+
+    It 'completes a migration whose replication goes node to node (-DirectDatabase) under load, losing no write and leaving no key or tunnel' {
+        $null = Invoke-RigCommand $b 'cd /srv/shop && docker-compose down >/dev/null 2>&1; rm -rf /var/lib/shop/pgdata/* /var/lib/shop/uploads/*'
+        $keysBefore = Invoke-RigCommand $a 'cat ~/.ssh/authorized_keys'
+        $wrapper = "#!/bin/sh`nprintf '%s\n' `"`$*`" >> /var/tmp/tunnel-ssh.log`nexec /usr/bin/ssh `"`$@`""
+        $null = Invoke-RigCommand $b 'printf "%s\n" "$1" > /usr/local/bin/ssh && chmod 755 /usr/local/bin/ssh' -ArgumentList $wrapper
+        $script:load3 = Start-LoadGenerator -Url $urlA -Directory (Join-Path $TestDrive 'load') -Prefix r3 -Rate 25 -Duration 300
+        Start-Sleep -Seconds 1
+        try {
+            $m = Invoke-Migration @migrate -Source $a -Target $b -TargetAddress 127.0.0.87 -SourceAddress 127.0.0.86 -RedirectListenAddress 127.0.0.86 -AllowDatabaseRestart -DirectDatabase -ErrorAction Stop
+        }
+        finally { $log = Invoke-RigCommand $b 'cat /var/tmp/tunnel-ssh.log 2>/dev/null; rm -f /usr/local/bin/ssh /var/tmp/tunnel-ssh.log' }
+        $m.Status | Should -Be 'Completed'
+        $m.DatabaseMethod | Should -Be 'Replication'
+        $m.ReplicationSlot | Should -BeNullOrEmpty
+        $log | Should -Match '-N -o ExitOnForwardFailure=yes .*-L 127\.0\.0\.1:\d+:127\.0\.0\.86:5432 releaseops-old-node'
+        Start-Sleep -Seconds 1
+        $r = Wait-LoadGenerator $load3 -Stop
+        Write-Information -InformationAction Continue "Replication node to node: downtime $($m.Downtime.TotalSeconds) s; users' longest gap $($r.LongestGap) s; $($r.Acked) acknowledged"
+        $found = Get-Keys $b r3
+        @($found | Select-Object -Unique).Count | Should -Be $found.Count
+        Compare-Object -ReferenceObject $r.Keys -DifferenceObject $found | Should -BeNullOrEmpty
+        $r.Acked | Should -BeGreaterThan 20
+        # The tunnel closed with the migration, its key is gone from both nodes, and nothing of the replication is left.
+        (Invoke-RigCommand $b 'ps -eo args | grep -c "[r]eleaseops-old-node"; true').Trim() | Should -Be '0'
+        Invoke-RigCommand $a 'cat ~/.ssh/authorized_keys' | Should -Be $keysBefore
+        Invoke-RigCommand $b 'ls -d /tmp/releaseops-direct-* 2>/dev/null; true' | Should -BeNullOrEmpty
+        Invoke-StackSql $b 'SELECT count(*) FROM pg_subscription' | Should -Be '0'
     }
 }
