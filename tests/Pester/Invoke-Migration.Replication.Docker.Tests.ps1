@@ -67,6 +67,15 @@ GRANT SELECT, INSERT ON items TO shop_app;
         Get-Content -Raw $run.Log
     }
 
+    # A wrapper for ssh on a node that records every call's arguments (the database tunnel's, with -DirectDatabase).
+    function Set-TunnelSshWrapper($Node) {
+        $wrapper = "#!/bin/sh`nprintf '%s\n' `"`$*`" >> /var/tmp/tunnel-ssh.log`nexec /usr/bin/ssh `"`$@`""
+        $null = Invoke-RigCommand $Node 'printf "%s\n" "$1" > /usr/local/bin/ssh && chmod 755 /usr/local/bin/ssh' -ArgumentList $wrapper
+    }
+
+    # What the wrapper recorded; the wrapper and its log are removed.
+    function Get-TunnelSshLog($Node) { Invoke-RigCommand $Node 'cat /var/tmp/tunnel-ssh.log 2>/dev/null; rm -f /usr/local/bin/ssh /var/tmp/tunnel-ssh.log' }
+
     function Get-Keys($Node, [string] $Prefix) {
         @((Invoke-StackSql $Node "SELECT key FROM items WHERE key LIKE '$Prefix-%' ORDER BY id") -split "`n" | ForEach-Object Trim | Where-Object { $_ })
     }
@@ -224,8 +233,7 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         $null = Invoke-RigCommand $b 'cd /srv/shop && docker-compose down >/dev/null 2>&1; rm -rf /var/lib/shop/pgdata/* /var/lib/shop/uploads/*'
         $null = Invoke-StackSql $a 'DROP TABLE nokey'
         $keysBefore = Invoke-RigCommand $a 'cat ~/.ssh/authorized_keys'
-        $wrapper = "#!/bin/sh`nprintf '%s\n' `"`$*`" >> /var/tmp/tunnel-ssh.log`nexec /usr/bin/ssh `"`$@`""
-        $null = Invoke-RigCommand $b 'printf "%s\n" "$1" > /usr/local/bin/ssh && chmod 755 /usr/local/bin/ssh' -ArgumentList $wrapper
+        Set-TunnelSshWrapper $b
         $command = "Invoke-Migration -Source `$nodes.A -Target `$nodes.B -Project shop -StackPath /srv/shop -Database shop -DnsZone countable.ca -DnsName shop -TargetAddress 127.0.0.87 " +
             "-SourceAddress 127.0.0.86 -RedirectPort $port -RedirectListenAddress 127.0.0.86 -DnsTimeout 00:00:20 -AllowDatabaseRestart -DirectDatabase -Force @ssh"
         $earlier = @(Get-Migration -Project shop | ForEach-Object Id)
@@ -242,7 +250,7 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         $j.DatabaseMethod | Should -Be 'Replication'
         # The subscription copied through b's own ssh: a forward on b's 127.0.0.1 to a's database, with b's key; the
         # subscription points at that port. The key is gone from a, its folder from b, and with the process the tunnel.
-        $log = Invoke-RigCommand $b 'cat /var/tmp/tunnel-ssh.log; rm -f /usr/local/bin/ssh /var/tmp/tunnel-ssh.log'
+        $log = Get-TunnelSshLog $b
         $log | Should -Match '-N -o ExitOnForwardFailure=yes'
         $log | Should -Match 'IdentityFile=/tmp/releaseops-direct-[0-9a-f]{16}\.[A-Za-z0-9]{10}/id'
         $log -match '-L 127\.0\.0\.1:(\d+):127\.0\.0\.86:5432 releaseops-old-node' | Should -BeTrue -Because $log
@@ -271,14 +279,13 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
     It 'completes a migration whose replication goes node to node (-DirectDatabase) under load, losing no write and leaving no key or tunnel' {
         $null = Invoke-RigCommand $b 'cd /srv/shop && docker-compose down >/dev/null 2>&1; rm -rf /var/lib/shop/pgdata/* /var/lib/shop/uploads/*'
         $keysBefore = Invoke-RigCommand $a 'cat ~/.ssh/authorized_keys'
-        $wrapper = "#!/bin/sh`nprintf '%s\n' `"`$*`" >> /var/tmp/tunnel-ssh.log`nexec /usr/bin/ssh `"`$@`""
-        $null = Invoke-RigCommand $b 'printf "%s\n" "$1" > /usr/local/bin/ssh && chmod 755 /usr/local/bin/ssh' -ArgumentList $wrapper
+        Set-TunnelSshWrapper $b
         $script:load3 = Start-LoadGenerator -Url $urlA -Directory (Join-Path $TestDrive 'load') -Prefix r3 -Rate 25 -Duration 300
         Start-Sleep -Seconds 1
         try {
             $m = Invoke-Migration @migrate -Source $a -Target $b -TargetAddress 127.0.0.87 -SourceAddress 127.0.0.86 -RedirectListenAddress 127.0.0.86 -AllowDatabaseRestart -DirectDatabase -ErrorAction Stop
         }
-        finally { $log = Invoke-RigCommand $b 'cat /var/tmp/tunnel-ssh.log 2>/dev/null; rm -f /usr/local/bin/ssh /var/tmp/tunnel-ssh.log' }
+        finally { $log = Get-TunnelSshLog $b }
         $m.Status | Should -Be 'Completed'
         $m.DatabaseMethod | Should -Be 'Replication'
         $m.ReplicationSlot | Should -BeNullOrEmpty

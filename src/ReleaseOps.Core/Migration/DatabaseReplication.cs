@@ -608,11 +608,7 @@ $releaseops$;
             }
         }
 
-        /// <summary>
-        /// The relay between the databases: a local forward on this machine (127.0.0.1, a free port) through the old
-        /// node's connection to its database, and a remote forward on the new node's 127.0.0.1 to that local port.
-        /// Returns the new node's port.
-        /// </summary>
+        /// <summary>The new node's port on its 127.0.0.1 to the old database: the tunnel (node to node) when Direct is set, else the relay.</summary>
         private async Task<uint> OpenRelayAsync(ReplicationCheck check, CancellationToken token)
         {
             if (tunnel is not null)
@@ -629,6 +625,11 @@ $releaseops$;
             return OpenRelay(check);
         }
 
+        /// <summary>
+        /// The relay between the databases: a local forward on this machine (127.0.0.1, a free port) through the old
+        /// node's connection to its database, and a remote forward on the new node's 127.0.0.1 to that local port.
+        /// Returns the new node's port.
+        /// </summary>
         private uint OpenRelay(ReplicationCheck check)
         {
             if (remote is not null)

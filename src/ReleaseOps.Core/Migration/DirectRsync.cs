@@ -30,14 +30,15 @@ namespace ReleaseOps.Core.Migration
     /// </remarks>
     internal sealed class DirectRsync
     {
-        // Run as the login user on the new node (no sudo). Leftover folders of this tag, and of any tag after a day, go
+        // Run as the login user on the new node (no sudo); $5 is the tool that will use the key besides ssh (rsync, or none
+        // for the database's tunnel). Leftover folders of this tag, and of any tag after a day, go
         // first (find -type d never matches a link; rm -rf never follows one). Prints the folder, the public key, the
         // connection's own address (SSH_CONNECTION's third field) and the source address of the route to the old node.
         private const string PrepareScript = @"set -u; umask 077; cd /
-tag=""$1""; hosts=""$2""; old=""$3""; stale=""$4""
+tag=""$1""; hosts=""$2""; old=""$3""; stale=""$4""; tool=""$5""
 me=$(id -u)
 find /tmp -maxdepth 1 -type d -user ""$me"" \( -name ""releaseops-direct-$tag.??????????"" -o \( -name 'releaseops-direct-*.??????????' -mmin +""$stale"" \) \) -exec rm -rf -- {} + 2>/dev/null
-for t in ssh ssh-keygen rsync; do command -v ""$t"" >/dev/null 2>&1 || { echo ""releaseops: $t is not installed on this node (apt-get install openssh-client rsync)"" >&2; exit 3; }; done
+for t in ssh ssh-keygen $tool; do command -v ""$t"" >/dev/null 2>&1 || { echo ""releaseops: $t is not installed on this node (apt-get install openssh-client rsync)"" >&2; exit 3; }; done
 d=$(mktemp -d ""/tmp/releaseops-direct-$tag.XXXXXXXXXX"") || exit 6
 ssh-keygen -q -t ed25519 -N '' -C ""releaseops-direct-$tag"" -f ""$d/id"" </dev/null >/dev/null 2>&1 || { rm -rf -- ""$d""; echo 'releaseops: ssh-keygen failed' >&2; exit 6; }
 printf '%s\n' ""$hosts"" > ""$d/known_hosts"" || { rm -rf -- ""$d""; exit 6; }
@@ -147,31 +148,38 @@ rm -rf -- ""$d""; [ ! -e ""$d"" ]";
             request.DirectTag ?? DirectPath.Tag(source.Endpoint, source.User, target.Endpoint, target.User, request.Path, request.TargetPathOrSame);
 
         /// <summary>The old node's address for the new node: the request's, else the one this machine uses.</summary>
-        public static (string Host, int Port) AddressOf(NodeSession source, FileSyncRequest request) =>
-            string.IsNullOrWhiteSpace(request.DirectAddress) ? (source.Settings.HostName, source.Settings.Port) : DirectPath.ParseAddress(request.DirectAddress!, source.Settings.Port);
+        public static (string Host, int Port) AddressOf(NodeSession source, string? address) =>
+            string.IsNullOrWhiteSpace(address) ? (source.Settings.HostName, source.Settings.Port) : DirectPath.ParseAddress(address!, source.Settings.Port);
 
-        /// <summary>Makes the key pair and the known_hosts file on the new node; nothing on the old node yet.</summary>
-        public static async Task<DirectRsync> PrepareAsync(NodeSession source, NodeSession target, FileSyncRequest request, IOperationReporter reporter, CancellationToken token)
+        /// <summary>The key of a direct file sync (rsync on the new node).</summary>
+        public static Task<DirectRsync> PrepareAsync(NodeSession source, NodeSession target, FileSyncRequest request, IOperationReporter reporter, CancellationToken token) =>
+            PrepareAsync(source, target, TagOf(source, target, request), request.DirectAddress, request.DirectFrom, "rsync", reporter, token);
+
+        /// <summary>
+        /// Makes the key pair and the known_hosts file on the new node, under <paramref name="tag"/>; nothing on the old node
+        /// yet; <paramref name="moreFrom"/> joins the new node's own addresses in from=. <paramref name="tool"/> is what will use the key besides ssh ("rsync", or empty for the database's tunnel).
+        /// </summary>
+        public static async Task<DirectRsync> PrepareAsync(NodeSession source, NodeSession target, string tag, string? address, IReadOnlyList<string> moreFrom, string tool,
+            IOperationReporter reporter, CancellationToken token)
         {
-            var (host, port) = AddressOf(source, request);
+            var (host, port) = AddressOf(source, address);
             if (string.IsNullOrEmpty(source.HostKey))
             {
                 throw new ReleaseOpsException(ErrorIds.HostKeyUnverified, FailureCategory.SecurityError,
                     $"{source.Name}: this connection did not record the host key it verified, so the new node could not check it.", "Open a new session to the old node and run again.", source.Name);
             }
 
-            var tag = TagOf(source, target, request);
             var known = DirectPath.KnownHostsLine(source.HostKey);
             var r = await NodeCommandRunner.RunAsync(target, new NodeCommandRequest
             {
                 Command = PrepareScript,
-                Arguments = new[] { tag, known, host, ((int)DirectPath.StaleFolderAfter.TotalMinutes).ToString(CultureInfo.InvariantCulture) },
+                Arguments = new[] { tag, known, host, ((int)DirectPath.StaleFolderAfter.TotalMinutes).ToString(CultureInfo.InvariantCulture), tool },
                 Timeout = TimeSpan.FromMinutes(2),
             }, null, reporter, token).ConfigureAwait(false);
             if (r.ExitCode == 3)
             {
                 throw new ReleaseOpsException(ErrorIds.NodeCommandFailed, FailureCategory.NotInstalled,
-                    $"{target.Name}: {NodeStream.Brief(r.Error).Replace("releaseops: ", string.Empty)}; a direct sync runs rsync and ssh on the new node.", "Install them on the new node, or run without -Direct.", target.Name);
+                    $"{target.Name}: {NodeStream.Brief(r.Error).Replace("releaseops: ", string.Empty)}; the direct path runs ssh{(tool.Length > 0 ? " and " + tool : string.Empty)} on the new node.", "Install them on the new node, or leave the direct path out (-Direct, -DirectFileSync, -DirectDatabase).", target.Name);
             }
 
             var fields = r.Output.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0)
@@ -196,7 +204,7 @@ rm -rf -- ""$d""; [ ! -e ""$d"" ]";
             candidates.Add(conn.Length >= 3 ? conn[2] : null);
             candidates.Add(fields.TryGetValue("src", out var s) ? s : null);
             candidates.Add(target.Settings.HostName);
-            candidates.AddRange(request.DirectFrom);
+            candidates.AddRange(moreFrom);
             if (!IPAddress.TryParse(target.Settings.HostName, out _))
             {
                 try

@@ -64,8 +64,7 @@ namespace ReleaseOps.Core.Migration
             string databaseHost, int databasePort, IOperationReporter reporter, CancellationToken token)
         {
             var to = (databaseHost.Contains(':') ? "[" + databaseHost + "]" : databaseHost) + ":" + databasePort.ToString(CultureInfo.InvariantCulture);
-            var request = new FileSyncRequest { Path = "/", Direct = true, DirectAddress = address, DirectFrom = from, DirectTag = tag };
-            var key = await DirectRsync.PrepareAsync(source, target, request, reporter, token).ConfigureAwait(false);
+            var key = await DirectRsync.PrepareAsync(source, target, tag, address, from, string.Empty, reporter, token).ConfigureAwait(false);
             try
             {
                 await key.InstallForwardAsync(to, reporter, token).ConfigureAwait(false);

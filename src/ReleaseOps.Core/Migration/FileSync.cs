@@ -197,7 +197,7 @@ namespace ReleaseOps.Core.Migration
             if (request.Direct)
             {
                 // A bad address is refused before any node is touched.
-                _ = DirectRsync.AddressOf(source, request);
+                _ = DirectRsync.AddressOf(source, request.DirectAddress);
             }
 
             var watch = Stopwatch.StartNew();

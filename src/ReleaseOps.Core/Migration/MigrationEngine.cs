@@ -470,11 +470,13 @@ namespace ReleaseOps.Core.Migration
 
         private static string DataText(MigrationPlan plan, bool verify)
         {
+            var old = plan.DirectAddress ?? "the old node's address as this machine uses it";
+            var from = "its addresses" + ((plan.DirectFrom?.Length ?? 0) > 0 ? " and " + string.Join(", ", plan.DirectFrom!) : string.Empty);
             var parts = new List<string> { "files " + string.Join(", ", new[] { plan.StackPath }.Concat(plan.Files).Distinct(StringComparer.Ordinal))
-                + (plan.DirectFiles ? $" node to node (the new node's rsync connects to {(plan.DirectAddress ?? "the old node's address as this machine uses it")} with a temporary key restricted to its addresses{((plan.DirectFrom?.Length ?? 0) > 0 ? " and " + string.Join(", ", plan.DirectFrom!) : string.Empty)} and to rsync's sender, removed afterwards)" : string.Empty) };
+                + (plan.DirectFiles ? $" node to node (the new node's rsync connects to {old} with a temporary key restricted to {from} and to rsync's sender, removed afterwards)" : string.Empty) };
             if (plan.Database is { } db)
             {
-                parts.Add("database " + db.Database + (plan.DirectDatabase ? $" (replication node to node: the new node's ssh to {(plan.DirectAddress ?? "the old node's address as this machine uses it")} forwards its 127.0.0.1 to the old database, with a temporary key allowed only that forward{((plan.DirectFrom?.Length ?? 0) > 0 ? " from its addresses and " + string.Join(", ", plan.DirectFrom!) : " from its addresses")}, removed once it has logged in)" : string.Empty) + (verify
+                parts.Add("database " + db.Database + (plan.DirectDatabase ? $" (replication node to node: the new node's ssh to {old} forwards its 127.0.0.1 to the old database, with a temporary key allowed only that forward from {from}, removed once it has logged in)" : string.Empty) + (verify
                     ? " (replication: the subscriber catches up, sequences copied, row counts compared, subscription and slot dropped; dump and restore: verified copy)"
                     : " (by PostgreSQL logical replication through an SSH forward over this machine when wal_level is logical" + (plan.AllowDatabaseRestart ? " (set and restarted if not)" : string.Empty)
                       + " and every table has a key; else pg_dump into pg_restore, and the reason is on the migration)"));

@@ -64,7 +64,7 @@ namespace ReleaseOps.Commands
         protected override bool DirectDatabaseRelay => DirectDatabase;
 
         /// <inheritdoc />
-        protected override bool DirectFiles => DirectFileSync || (!DirectDatabase && (DirectAddress is not null || DirectFrom.Length > 0));
+        protected override bool DirectFiles => DirectFileSync;
 
         /// <inheritdoc />
         protected override IReadOnlyList<string> DirectFilesFrom => DirectFrom;
