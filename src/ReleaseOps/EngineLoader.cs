@@ -39,7 +39,7 @@ namespace ReleaseOps.Commands
 #if NET
             // PowerShell 7: a private load context. The default context asks it only for the engine; the engine's
             // own references then resolve inside it, so our SSH.NET, AWS SDK and LibGit2Sharp never meet others'.
-            var context = new EngineLoadContext(deps);
+            var context = new EngineLoadContext(deps, ReadyToRunDirectory(deps, EngineLoadContext.RuntimeId(), Environment.Version.Major));
             AssemblyLoadContext.Default.Resolving += (_, name) =>
                 string.Equals(name.Name, EngineAssembly, StringComparison.Ordinal) ? context.LoadFromAssemblyName(name) : null;
 #else
@@ -60,17 +60,29 @@ namespace ReleaseOps.Commands
             };
 #endif
         }
+
+        /// <summary>
+        /// deps/readytorun/&lt;rid&gt;-net&lt;major&gt;, when the build compiled the engine ahead of time for this runtime
+        /// (build.ps1 does for linux-x64 and .NET 10); otherwise null, and everything loads from deps.
+        /// </summary>
+        internal static string? ReadyToRunDirectory(string deps, string runtimeId, int runtimeMajor)
+        {
+            var folder = Path.Combine(deps, "readytorun", runtimeId + "-net" + runtimeMajor.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return Directory.Exists(folder) ? folder : null;
+        }
     }
 
 #if NET
     internal sealed class EngineLoadContext : AssemblyLoadContext
     {
         private readonly string deps;
+        private readonly string? readyToRun;
 
-        public EngineLoadContext(string deps)
+        public EngineLoadContext(string deps, string? readyToRun)
             : base("ReleaseOps.Engine", isCollectible: false)
         {
             this.deps = deps;
+            this.readyToRun = readyToRun;
         }
 
         protected override Assembly? Load(AssemblyName assemblyName)
@@ -79,6 +91,13 @@ namespace ReleaseOps.Commands
             if (string.Equals(assemblyName.Name, "ReleaseOps.Model", StringComparison.Ordinal))
             {
                 return null;
+            }
+
+            // The same assembly compiled ahead of time for this runtime, when the build made one; else the IL.
+            var compiled = readyToRun is null ? null : Path.Combine(readyToRun, assemblyName.Name + ".dll");
+            if (compiled is not null && File.Exists(compiled))
+            {
+                return LoadFromAssemblyPath(compiled);
             }
 
             var path = Path.Combine(deps, assemblyName.Name + ".dll");
@@ -104,7 +123,7 @@ namespace ReleaseOps.Commands
             return IntPtr.Zero;
         }
 
-        private static string RuntimeId()
+        internal static string RuntimeId()
         {
             var os = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "win"
                 : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "osx"

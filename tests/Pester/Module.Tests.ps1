@@ -153,6 +153,69 @@ Import-Module '$($env:RELEASEOPS_MODULE)' -ErrorAction Stop
         foreach ($lib in $libs) { $lib | Should -BeLike "$moduleDir/core/deps/runtimes/*/native/libgit2*" }
     }
 
+    It 'ships the engine compiled ahead of time for linux-x64 on .NET 10, from the very IL in deps' {
+        $folder = Join-Path $moduleDir 'core/deps/readytorun/linux-x64-net10'
+        $compiled = @(Get-ChildItem $folder -Filter *.dll)
+        $compiled.Name | Sort-Object | Should -Be @('DnsClient.dll', 'Microsoft.Extensions.Logging.Abstractions.dll', 'Polly.Core.dll', 'ReleaseOps.Core.dll', 'Renci.SshNet.dll')
+        function Read-Pe([string] $Path) {
+            $stream = [System.IO.File]::OpenRead($Path)
+            try {
+                $pe = [System.Reflection.PortableExecutable.PEReader]::new($stream)
+                $md = [System.Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
+                [pscustomobject]@{
+                    Mvid = $md.GetGuid($md.GetModuleDefinition().Mvid)
+                    # A ReadyToRun image carries a native header in its CLI header; an IL-only one does not.
+                    Native = $pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0
+                    Machine = $pe.PEHeaders.CoffHeader.Machine
+                }
+            }
+            finally { $stream.Dispose() }
+        }
+        foreach ($file in $compiled) {
+            $r2r = Read-Pe $file.FullName
+            $il = Read-Pe (Join-Path $moduleDir "core/deps/$($file.Name)")
+            $r2r.Mvid | Should -Be $il.Mvid -Because "$($file.Name) must be the same build as deps' copy"
+            $r2r.Native | Should -BeTrue -Because "$($file.Name) must carry ReadyToRun code"
+            $il.Native | Should -BeFalse
+            # Linux x64 ReadyToRun images mark their machine as AMD64 xor 0x7B79 (the runtime's per-OS mark).
+            [int]$r2r.Machine | Should -Be (0x8664 -bxor 0x7B79)
+        }
+        Test-Path (Join-Path $folder 'ReleaseOps.Core.pdb') | Should -BeTrue
+    }
+
+    It 'loads the compiled engine on linux-x64 .NET 10, and the IL from deps without it' {
+        $sshd = Start-TestSshd
+        $copy = Join-Path ([System.IO.Path]::GetTempPath()) ("ro-nor2r-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        try {
+            # A copy of the module without the compiled folder stands for every other runtime and platform.
+            Copy-Item $moduleDir $copy -Recurse
+            Remove-Item (Join-Path $copy 'core/deps/readytorun') -Recurse -Force
+            foreach ($case in @(@{ Dir = $moduleDir; Expect = 'core/deps/readytorun/linux-x64-net10' }, @{ Dir = $copy; Expect = 'core/deps' })) {
+                $r = Invoke-FreshPwsh -Script @"
+Import-Module '$($case.Dir)/ReleaseOps.psd1' -ErrorAction Stop
+`$r = Invoke-NodeCommand -HostName 127.0.0.1 -Port $($sshd.Port) -User '$($sshd.User)' -IdentityFile '$($sshd.IdentityFile)' -KnownHostsFile '$($sshd.Directory)/known' -HostKeyPolicy AcceptNew -Command 'echo ran' -WarningAction SilentlyContinue
+`$r.Output.Trim()
+[Environment]::Version.Major
+[System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+[AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'ReleaseOps.Core', 'Renci.SshNet' } | ForEach-Object { `$_.GetName().Name + '=' + `$_.Location }
+"@
+                $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+                $r.Output[0] | Should -Be 'ran'
+                $expect = if ($r.Output[1] -eq '10' -and $r.Output[2] -like 'linux*-x64' -and $r.Output[2] -notlike '*musl*') { $case.Expect } else { 'core/deps' }
+                $loaded = @($r.Output | Where-Object { $_ -match '^(ReleaseOps\.Core|Renci\.SshNet)=' })
+                $loaded.Count | Should -Be 2
+                foreach ($line in $loaded) {
+                    $name, $path = $line -split '=', 2
+                    $path | Should -Be (Join-Path $case.Dir "$expect/$name.dll")
+                }
+            }
+        }
+        finally {
+            Stop-TestSshd $sshd
+            Remove-Item $copy -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'has about_ReleaseOps' {
         $text = Get-Help about_ReleaseOps | Out-String
         $text | Should -Match 'Start-Release|weekly release'
