@@ -261,6 +261,62 @@ public class NodeSyncTests
     }
 
     [Fact]
+    public void The_receiving_hasher_passes_lines_on_in_batches_and_at_once_when_rsync_goes_quiet_and_hashes_nothing_for_NoVerify()
+    {
+        // 400 lines written one at a time (as rsync writes its itemized lines), a quiet second (a big file on its way),
+        // then one more line. With "-" (-NoVerify) nothing is hashed and no hash section follows.
+        var dir = Path.Combine(Path.GetTempPath(), "ro-batch-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(Path.Combine(dir, "f0"), "x");
+            const string P = "releaseops-item ";
+            var fake = $"i=0; while [ $i -lt 400 ]; do printf '%s\\n' \"{P}>f+++++++++ f$i\"; i=$((i + 1)); done; sleep 1.5; printf '%s\\n' '{P}>f+++++++++ last'; exit 24";
+            var psi = new ProcessStartInfo("python3") { WorkingDirectory = dir, RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+            psi.Environment["PYTHONUNBUFFERED"] = "1"; // python's own buffering off: the batches must be the program's
+            foreach (var a in new[] { "-c", FileSync.ReceiveAndHashPython, "-", P, "sh", "-c", fake })
+            {
+                psi.ArgumentList.Add(a);
+            }
+
+            var watch = Stopwatch.StartNew();
+            using var p = Process.Start(psi)!;
+            p.StandardInput.Close();
+            var stream = p.StandardOutput.BaseStream;
+            var buffer = new byte[1 << 20];
+            var text = new StringBuilder();
+            var reads = 0;
+            var sawAllBeforeQuiet = TimeSpan.MaxValue;
+            int n;
+            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                text.Append(Encoding.UTF8.GetString(buffer, 0, n));
+                if (!text.ToString().Contains(" last\n", StringComparison.Ordinal))
+                {
+                    reads++;
+                    if (text.ToString().Contains(" f399\n", StringComparison.Ordinal) && sawAllBeforeQuiet == TimeSpan.MaxValue)
+                    {
+                        sawAllBeforeQuiet = watch.Elapsed;
+                    }
+                }
+            }
+
+            p.WaitForExit();
+            var end = watch.Elapsed;
+            Assert.Equal(24, p.ExitCode);
+            var expected = string.Concat(Enumerable.Range(0, 400).Select(i => $"{P}>f+++++++++ f{i}\n")) + $"{P}>f+++++++++ last\n";
+            Assert.Equal(expected, text.ToString()); // unchanged, in order, and no hash section
+            Assert.True(reads <= 20, $"the 400 lines came in {reads} reads, not in batches");
+            // The lines before the quiet second were passed on during it, not held until rsync's next line.
+            Assert.True(end - sawAllBeforeQuiet > TimeSpan.FromSeconds(0.8), $"the 400th line arrived at {sawAllBeforeQuiet}, the end at {end}");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void A_file_hashed_while_rsync_ran_is_hashed_again_when_its_hash_is_missing_or_not_the_sources()
     {
         var check = new[] { "a", "b", "c", "d" };

@@ -102,9 +102,10 @@ echo ""removed $removed""";
 rm -rf -- ""$d""; [ ! -e ""$d"" ]";
 
         // rsync's client, as root, in the checked target folder, over the new node's own ssh to the old node. Its
-        // itemized lines and --stats go to standard output, ssh's and rsync's messages to standard error. With a hasher
-        // ($3: FileSync.ReceiveAndHashPython, $4: the itemized lines' prefix, $5: the number of sample files on standard input) and python3 on the node, rsync runs under it, and
-        // the files are hashed as they arrive; else rsync runs alone.
+        // itemized lines and --stats go to standard output, ssh's and rsync's messages to standard error. With python3 on
+        // the node, rsync runs under $3 (FileSync.ReceiveAndHashPython; $4: the itemized lines' prefix, $5: the number of
+        // sample files on standard input, or "-" with -NoVerify), which hashes the files as they arrive and passes the
+        // lines on in batches; else rsync runs alone.
         private const string ReceiverScript = "mkdir -p -- \"$1\" || exit 4; " + "cd -P -- \"$1\" 2>/dev/null || { echo \"releaseops: no folder $1\" >&2; exit 4; }; [ \"$(pwd -P)\" = \"$1\" ] || { echo \"releaseops: $1 is reached through a symbolic link ($(pwd -P))\" >&2; exit 5; }; "
             + "shift; e=\"$1\"; h=\"$2\"; p=\"$3\"; n=\"$4\"; shift 4; LC_ALL=C; export LC_ALL; "
             + "if [ -n \"$h\" ] && command -v python3 >/dev/null 2>&1; then exec python3 -c \"$h\" \"$n\" \"$p\" rsync \"$@\" -e \"$e\" " + DirectPath.HostAlias + ":./ ./; fi; "
@@ -287,7 +288,7 @@ rm -rf -- ""$d""; [ ! -e ""$d"" ]";
             var r = await NodeCommandRunner.RunAsync(target, new NodeCommandRequest
             {
                 Command = ReceiverScript,
-                Arguments = new[] { request.TargetPathOrSame, ssh, hash is null ? string.Empty : FileSync.ReceiveAndHashPython, RsyncRelay.ItemPrefix, (hash?.Count ?? 0).ToString(CultureInfo.InvariantCulture) }.Concat(client).ToArray(),
+                Arguments = new[] { request.TargetPathOrSame, ssh, FileSync.ReceiveAndHashPython, RsyncRelay.ItemPrefix, hash is null ? "-" : hash.Count.ToString(CultureInfo.InvariantCulture) }.Concat(client).ToArray(),
                 Sudo = true,
                 Input = hash is null || hash.Count == 0 ? null : FileSync.Nul(hash),
             }, (text, isError) =>
