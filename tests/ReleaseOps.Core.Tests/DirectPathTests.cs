@@ -256,10 +256,27 @@ public class DirectPathTests
         Assert.True(DirectPath.IsOurLine(line, out var tag, out _));
         Assert.Equal("0123456789abcdef", tag);
         Assert.Contains("permitopen=\"[fd00::5]:5432\"", DirectPath.ForwardKeysLine(new[] { "10.0.0.9" }, "[fd00::5]:5432", Key, marker), StringComparison.Ordinal);
-        foreach (var bad in new[] { "", "5432", "db:0", "db:70000", "a b:5432", "*:5432", "db:5432\",command=\"sh", "fd00::5:5432", "[db]:5432" })
+        foreach (var bad in new[] { "", "5432", "db:0", "db:70000", "a b:5432", "*:5432", "db:5432\",command=\"sh", "fd00::5:5432", "[db]:5432", "[fe80::1%eth0]:5432" })
         {
             Assert.Throws<ArgumentException>(() => DirectPath.ForwardKeysLine(new[] { "10.0.0.9" }, bad, Key, marker));
         }
+    }
+
+    [Theory]
+    [InlineData("10.0.0.5", true)]
+    [InlineData("db.internal", true)]
+    [InlineData("fd00::5", true)]
+    [InlineData("fe80::1%eth0", false)] // a zone: not an address another node's forward can use
+    [InlineData("10.0.0.5 10.0.0.6", false)]
+    [InlineData("*", false)]
+    [InlineData("db;id", false)]
+    [InlineData("10.0.0.0/8", false)]
+    [InlineData("", false)]
+    [InlineData("-oProxyCommand=id", false)]
+    public void An_old_databases_listen_address_is_used_for_a_forward_only_when_it_is_plainly_an_address_or_a_name(string listen, bool usable)
+    {
+        // DatabaseReplication's check: an unusable one is a reason to fall back to dump and restore, said before any data moves.
+        Assert.Equal(usable, DirectPath.IsForwardHost(listen));
     }
 
     [Fact]

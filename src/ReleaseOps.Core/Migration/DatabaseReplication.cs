@@ -196,6 +196,11 @@ $releaseops$;
             {
                 check.SourceHost = s.IsCompose && s.ContainerId is not null ? await ContainerAddressAsync(s.ContainerId, token).ConfigureAwait(false) ?? "127.0.0.1" : "127.0.0.1";
             }
+            else if (!DirectPath.IsForwardHost(listen[0]))
+            {
+                // The relay's and the tunnel's forwards go to this address; one that is not plainly an address or a name is not used.
+                check.Reasons.Add($"the old database listens on '{listen[0]}', which is not an IP address or host name that a forward can reach");
+            }
             else
             {
                 check.SourceHost = listen[0];

@@ -211,7 +211,7 @@ namespace ReleaseOps.Core.Migration
             var cut = (to ?? string.Empty).LastIndexOf(':');
             var host = cut > 0 ? to!.Substring(0, cut) : string.Empty;
             var bare = host.StartsWith("[", StringComparison.Ordinal) && host.EndsWith("]", StringComparison.Ordinal) ? host.Substring(1, host.Length - 2) : host;
-            var hostOk = bare != host ? IPAddress.TryParse(bare, out _) && bare.Contains(':') : (IPAddress.TryParse(host, out _) && host.Count(c => c == '.') == 3) || HostName.IsMatch(host);
+            var hostOk = bare != host ? bare.Contains(':') && IsForwardHost(bare) : !host.Contains(':') && IsForwardHost(host);
             if (!hostOk || !int.TryParse(to!.Substring(cut + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port < 1 || port > 65535)
             {
                 throw new ArgumentException($"'{to}' is not a host:port to forward to.", nameof(to));
@@ -221,6 +221,15 @@ namespace ReleaseOps.Core.Migration
             var command = ",command=" + QuoteOption("/bin/false");
             return line.Replace(command, ",port-forwarding,permitopen=" + QuoteOption(to) + command);
         }
+
+        /// <summary>
+        /// Whether a forward can be pointed at this host (the old database's listen address): an IPv4 address in dotted
+        /// quads, an IPv6 address without a zone, or a DNS name. Anything else (a zone, a pattern, a list) is not.
+        /// </summary>
+        public static bool IsForwardHost(string host) =>
+            !string.IsNullOrEmpty(host) && (host.Contains(':')
+                ? IPAddress.TryParse(host, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !host.Contains('%')
+                : (IPAddress.TryParse(host, out _) && host.Count(c => c == '.') == 3) || HostName.IsMatch(host));
 
         /// <summary>The type and base64 of a .pub line (its comment dropped); anything else is refused.</summary>
         public static (string Type, string Base64) SplitKey(string publicKey)
