@@ -40,6 +40,22 @@ public class NodeConnectorTests : IClassFixture<SandboxKeys>
     }
 
     [Fact]
+    public async Task Connecting_raises_the_thread_pools_minimum_so_that_a_sessions_commands_do_not_wait_for_threads()
+    {
+        // SSH.NET blocks pool threads; at the default minimum (one per core) a sync's checksums waited 0.6-0.8 s for the
+        // pool to add threads. Lowered to that default first, then a connection (refused here) raises it before anything.
+        ThreadPool.GetMinThreads(out _, out var io);
+        ThreadPool.SetMinThreads(Environment.ProcessorCount, io);
+        await Assert.ThrowsAnyAsync<Exception>(() => NodeConnector.ConnectAsync("127.0.0.1", Options(NewKnownHosts()).With(o => o.Port = 1), NullReporter.Instance, CancellationToken.None));
+        ThreadPool.GetMinThreads(out var workers, out _);
+        Assert.True(workers >= Environment.ProcessorCount + PoolThreads.PerSession, $"min worker threads {workers}");
+        // Never lowered by a smaller wish.
+        PoolThreads.Ensure(1);
+        ThreadPool.GetMinThreads(out var after, out _);
+        Assert.True(after >= workers, $"lowered to {after}");
+    }
+
+    [Fact]
     public async Task A_host_key_that_changes_under_the_same_address_and_port_is_refused_even_with_AcceptNew()
     {
         var known = NewKnownHosts();

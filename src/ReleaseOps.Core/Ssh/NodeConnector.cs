@@ -42,6 +42,7 @@ namespace ReleaseOps.Core.Ssh
                 throw new ReleaseOpsException(ErrorIds.InvalidHostName, FailureCategory.InvalidArgument, "The host name is empty.", "Pass a host name, an address or an ssh_config alias.");
             }
 
+            PoolThreads.Ensure(Environment.ProcessorCount + PoolThreads.PerSession);
             var config = options.ConfigFile is null ? SshConfig.LoadDefault() : SshConfig.Load(options.ConfigFile);
             var settings = config.Resolve(name.Trim(), options.User, options.Port);
             var chain = new List<IDisposable>();

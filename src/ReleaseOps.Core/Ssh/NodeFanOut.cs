@@ -11,21 +11,6 @@ namespace ReleaseOps.Core.Ssh
     {
         public const int ProgressActivity = ProgressIds.FanOut;
 
-        /// <summary>
-        /// SSH.NET blocks a pool thread per session while it connects, opens channels and waits for replies. With the
-        /// pool's default minimum (one thread per core), the pool adds threads slowly and a fan-out to many nodes runs
-        /// a few at a time. Raising the minimum to the fan-out width lets every session start at once.
-        /// </summary>
-        private static void EnsureThreads(int width)
-        {
-            ThreadPool.GetMinThreads(out var workers, out var io);
-            var wanted = Math.Min(width + Environment.ProcessorCount + 4, 512);
-            if (workers < wanted)
-            {
-                ThreadPool.SetMinThreads(wanted, io);
-            }
-        }
-
         public static async Task RunAsync<T>(
             IReadOnlyList<NodeTarget> targets,
             SshConnectOptions options,
@@ -41,7 +26,8 @@ namespace ReleaseOps.Core.Ssh
                 return;
             }
 
-            EnsureThreads(Math.Min(throttleLimit, targets.Count));
+            // Every session of the fan-out may start at once (PoolThreads says why).
+            PoolThreads.Ensure(Math.Min(throttleLimit, targets.Count) + Environment.ProcessorCount + 4);
             using var gate = new SemaphoreSlim(Math.Max(1, throttleLimit));
             var done = 0;
             reporter.Progress(ProgressActivity, activity, $"0 of {targets.Count} nodes", 0);
