@@ -4,7 +4,9 @@
 .DESCRIPTION
     Starts two sandbox nodes (root needed), writes -Files files of -FileKB KB on the source (half compressible text,
     half random bytes), then:
-      - rsync -a --delete, run on the source node with -e ssh to the target node (the nodes share loopback);
+      - rsync -a --delete, run on the source node with -e ssh to the target node (the nodes share loopback), started
+        through the bench's open session; and the same as an admin types it (ssh old-node rsync ..., OpenSSH from this
+        machine's shell, its start and handshake included), into a folder of its own;
       - Sync-NodeFile (rsync's protocol relayed through this machine), and Sync-NodeFile -NoVerify;
       - Sync-NodeFile -Direct (node to node, with a temporary key), and Sync-NodeFile -Direct -NoVerify;
       - Sync-NodeFile -Direct again, in a process that has run one sync already (of a small folder), as in a migration;
@@ -62,6 +64,10 @@ try {
     foreach ($phase in 'initial', 'incremental') {
         if ($phase -eq 'incremental') { $null = $src | Invoke-NodeCommand -Command $change -ArgumentList $Changed @ssh }
         $t = Measure-Command { $r = $src | Invoke-NodeCommand -Command $rsyncCmd -ArgumentList $rsyncArgs @ssh; if (-not $r.Succeeded) { throw "rsync failed: $($r.Error)" } }
+        # The same rsync as an admin types it: OpenSSH from this machine's shell to the old node (its process start and
+        # handshake included), into a folder of its own so that it does the same work.
+        $typed = "rsync -a --delete -e 'ssh -F $config -i $dir/id_ed25519 -o UserKnownHostsFile=$known -o StrictHostKeyChecking=yes -o BatchMode=yes -p $($dst.Port)' /srv/data/ root@127.0.0.1:/srv/rsync-typed/"
+        $u = Measure-Command { & ssh -F $config -i "$dir/id_ed25519" -o "UserKnownHostsFile=$known" -o StrictHostKeyChecking=yes -o BatchMode=yes -p $src.Port root@127.0.0.1 $typed; if ($LASTEXITCODE -ne 0) { throw "ssh rsync failed: $LASTEXITCODE" } }
         $a = Measure-Child "`$r = Sync-NodeFile -Source 127.0.0.1:$($src.Port) -Target 127.0.0.1:$($dst.Port) -Path /srv/data -TargetPath /srv/sync-copy -IdentityFile '$dir/id_ed25519' -KnownHostsFile '$known' -ConfigFile '$config'; 'CHANGED ' + `$r.ChangedFiles + ' via ' + `$r.Transport + ', ' + `$r.Bytes + ' bytes relayed, ' + `$r.Hashed + ' hashed'"
         $b = Measure-Child "`$r = Sync-NodeFile -Source 127.0.0.1:$($src.Port) -Target 127.0.0.1:$($dst.Port) -Path /srv/data -TargetPath /srv/sync-copy2 -NoVerify -IdentityFile '$dir/id_ed25519' -KnownHostsFile '$known' -ConfigFile '$config'"
         # The direct path, in the same run: the new node's rsync fetches from the old node over its own ssh.
@@ -70,12 +76,14 @@ try {
         # The same -Direct sync in a process that has run one already (a small folder, first), as within a migration.
         $warm = "Sync-NodeFile -Source 127.0.0.1:$($src.Port) -Target 127.0.0.1:$($dst.Port) -Path /srv/warmup -TargetPath /srv/warmup-copy-$phase -Direct -IdentityFile '$dir/id_ed25519' -KnownHostsFile '$known' -ConfigFile '$config'"
         $e = Measure-Child "`$r = Sync-NodeFile -Source 127.0.0.1:$($src.Port) -Target 127.0.0.1:$($dst.Port) -Path /srv/data -TargetPath /srv/direct-copy3 -Direct -IdentityFile '$dir/id_ed25519' -KnownHostsFile '$known' -ConfigFile '$config'; if (-not `$r.Verified) { throw 'not verified' }" -Warmup $warm
-        $fileRuns[$phase] = [pscustomobject]@{ Rsync = $t.TotalSeconds; Sync = $a.Seconds; SyncNoVerify = $b.Seconds; Direct = $c.Seconds; DirectNoVerify = $d.Seconds; DirectWarm = $e.Seconds; Peak = $a.PeakMB; Changed = (($a.Output | Where-Object { "$_" -like 'CHANGED *' }) -replace 'CHANGED ', '') }
+        $fileRuns[$phase] = [pscustomobject]@{ Rsync = $t.TotalSeconds; RsyncTyped = $u.TotalSeconds; Sync = $a.Seconds; SyncNoVerify = $b.Seconds; Direct = $c.Seconds; DirectNoVerify = $d.Seconds; DirectWarm = $e.Seconds; Peak = $a.PeakMB; Changed = (($a.Output | Where-Object { "$_" -like 'CHANGED *' }) -replace 'CHANGED ', '') }
         Write-Host ("Files {0,-11} rsync {1,6:N1} s | Sync-NodeFile {2,6:N1} s (ratio {3:N2}; {4} changed), -NoVerify {5,6:N1} s (ratio {6:N2}) | peak {7:N0} MB" -f `
                 $phase, $t.TotalSeconds, $a.Seconds, ($t.TotalSeconds / $a.Seconds), $fileRuns[$phase].Changed, $b.Seconds, ($t.TotalSeconds / $b.Seconds), $a.PeakMB)
         Write-Host ("Files {0,-11} rsync {1,6:N1} s | Sync-NodeFile -Direct {2,6:N1} s (ratio {3:N2}; {4}), -Direct -NoVerify {5,6:N1} s (ratio {6:N2}) | target 0.9" -f `
                 $phase, $t.TotalSeconds, $c.Seconds, ($t.TotalSeconds / $c.Seconds), (($c.Output | Where-Object { "$_" -like 'CHANGED *' }) -replace 'CHANGED ', ''), $d.Seconds, ($t.TotalSeconds / $d.Seconds))
         Write-Host ("Files {0,-11} rsync {1,6:N1} s | Sync-NodeFile -Direct in a process that ran one already {2,6:N1} s (ratio {3:N2}) | target 0.9" -f $phase, $t.TotalSeconds, $e.Seconds, ($t.TotalSeconds / $e.Seconds))
+        Write-Host ("Files {0,-11} rsync typed (ssh old-node rsync ..., OpenSSH from this shell) {1,6:N2} s | ratios: Sync-NodeFile {2:N2} ({3:N2} -NoVerify), -Direct {4:N2} ({5:N2} -NoVerify), -Direct warm {6:N2}" -f `
+                $phase, $u.TotalSeconds, ($u.TotalSeconds / $a.Seconds), ($u.TotalSeconds / $b.Seconds), ($u.TotalSeconds / $c.Seconds), ($u.TotalSeconds / $d.Seconds), ($u.TotalSeconds / $e.Seconds))
     }
 }
 finally {
