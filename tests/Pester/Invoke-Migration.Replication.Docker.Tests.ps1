@@ -276,20 +276,48 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         Wait-StackHealthy -Url $urlA
     }
 
-    It 'completes a migration whose replication goes node to node (-DirectDatabase) under load, losing no write and leaving no key or tunnel' {
+    It 'completes a migration whose replication goes node to node (-DirectDatabase) under load, through a tunnel cut during the copy, losing no write and leaving no key or tunnel' {
         $null = Invoke-RigCommand $b 'cd /srv/shop && docker-compose down >/dev/null 2>&1; rm -rf /var/lib/shop/pgdata/* /var/lib/shop/uploads/*'
         $keysBefore = Invoke-RigCommand $a 'cat ~/.ssh/authorized_keys'
         Set-TunnelSshWrapper $b
         $script:load3 = Start-LoadGenerator -Url $urlA -Directory (Join-Path $TestDrive 'load') -Prefix r3 -Rate 25 -Duration 300
         Start-Sleep -Seconds 1
         try {
-            $m = Invoke-Migration @migrate -Source $a -Target $b -TargetAddress 127.0.0.87 -SourceAddress 127.0.0.86 -RedirectListenAddress 127.0.0.86 -AllowDatabaseRestart -DirectDatabase -ErrorAction Stop
+            # As soon as the subscription copies tables on b, the tunnel's ssh on b is killed (the sessions of this
+            # machine stay up): the run must stop with NodeConnectionLost, and a resume must open a new tunnel.
+            $command = "Invoke-Migration -Source `$nodes.A -Target `$nodes.B -Project shop -StackPath /srv/shop -Database shop -DnsZone countable.ca -DnsName shop -TargetAddress 127.0.0.87 " +
+                "-SourceAddress 127.0.0.86 -RedirectPort $port -RedirectListenAddress 127.0.0.86 -DnsTimeout 00:00:20 -AllowDatabaseRestart -DirectDatabase -Force @ssh"
+            $earlier = @(Get-Migration -Project shop | ForEach-Object Id)
+            $run = Start-MigrationProcess $command
+            $copying = $false
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            $cid = $null
+            while (-not $copying -and -not $run.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+                if (-not $cid) { try { $cid = Invoke-RigCommand $b 'cd /srv/shop && docker-compose ps -q db' } catch { } }
+                else { try { $copying = [int] (Invoke-RigCommand $b 'docker exec "$1" psql --username=postgres -X -At -c "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate NOT IN (''r'', ''s'')" shop' -ArgumentList $cid) -gt 0 } catch { } }
+                if (-not $copying) { Start-Sleep -Milliseconds 20 }
+            }
+            $copying | Should -BeTrue -Because "the subscription copies on b ($(Get-Content -Raw "$($run.Log).err" -ErrorAction SilentlyContinue))"
+            [int] (Invoke-RigCommand $b 'n=0; for p in $(pgrep -f "ssh .*-N .*[r]eleaseops-old-node"); do kill -9 "$p" && n=$((n + 1)); done; echo $n') | Should -BeGreaterThan 0
+            $run.Process.WaitForExit(90000) | Should -BeTrue
+            $run.Process.ExitCode | Should -Not -Be 0
+            $err = "$(Get-Content -Raw "$($run.Log).err" -ErrorAction SilentlyContinue)"
+            $err | Should -Match "node-to-node tunnel to the old node ended.*Resume with: Resume-Migration"
+            $j = Get-Migration -Project shop | Sort-Object Id | Select-Object -Last 1
+            $j.Id | Should -Not -BeIn $earlier
+            $j.Status | Should -Be 'Failed' -Because $err
+            $step = $j.Steps | Where-Object Name -EQ 'InitialSync'
+            $step.State | Should -Be 'Failed' -Because 'the cut came while the subscription copied'
+            $step.Error | Should -Match 'tunnel to the old node ended'
+            $m = Resume-Migration -Id $j.Id -Force -ErrorAction Stop
         }
         finally { $log = Get-TunnelSshLog $b }
         $m.Status | Should -Be 'Completed'
         $m.DatabaseMethod | Should -Be 'Replication'
         $m.ReplicationSlot | Should -BeNullOrEmpty
-        $log | Should -Match '-N -o ExitOnForwardFailure=yes .*-L 127\.0\.0\.1:\d+:127\.0\.0\.86:5432 releaseops-old-node'
+        # Two tunnels: the one cut, and the resume's.
+        $tunnels = @($log -split "`n" | Where-Object { $_ -match '-N -o ExitOnForwardFailure=yes .*-L 127\.0\.0\.1:\d+:127\.0\.0\.86:5432 releaseops-old-node' })
+        $tunnels.Count | Should -BeGreaterOrEqual 2 -Because $log
         Start-Sleep -Seconds 1
         $r = Wait-LoadGenerator $load3 -Stop
         Write-Information -InformationAction Continue "Replication node to node: downtime $($m.Downtime.TotalSeconds) s; users' longest gap $($r.LongestGap) s; $($r.Acked) acknowledged"
