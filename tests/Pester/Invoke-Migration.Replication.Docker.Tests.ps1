@@ -67,6 +67,25 @@ GRANT SELECT, INSERT ON items TO shop_app;
         Get-Content -Raw $run.Log
     }
 
+    # The migration command of these tests (a -> b), run in a process of its own; $More adds switches.
+    function New-MigrateCommand([string] $More) {
+        "Invoke-Migration -Source `$nodes.A -Target `$nodes.B -Project shop -StackPath /srv/shop -Database shop -DnsZone countable.ca -DnsName shop -TargetAddress 127.0.0.87 " +
+            "-SourceAddress 127.0.0.86 -RedirectPort $port -RedirectListenAddress 127.0.0.86 -DnsTimeout 00:00:20 -AllowDatabaseRestart $More -Force @ssh"
+    }
+
+    # Waits (up to 120 s, or until the run ends) until the subscription on $Node copies tables; true when it does.
+    function Wait-SubscriptionCopying($Node, $Run) {
+        $deadline = [DateTime]::UtcNow.AddSeconds(120)
+        $cid = $null
+        while (-not $Run.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+            # The container's id once (docker-compose v1 costs half a second), then plain docker exec.
+            if (-not $cid) { try { $cid = Invoke-RigCommand $Node 'cd /srv/shop && docker-compose ps -q db' } catch { } }
+            else { try { if ([int] (Invoke-RigCommand $Node 'docker exec "$1" psql --username=postgres -X -At -c "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate NOT IN (''r'', ''s'')" shop' -ArgumentList $cid) -gt 0) { return $true } } catch { } }
+            Start-Sleep -Milliseconds 20
+        }
+        $false
+    }
+
     # A wrapper for ssh on a node that records every call's arguments (the database tunnel's, with -DirectDatabase).
     function Set-TunnelSshWrapper($Node) {
         $wrapper = "#!/bin/sh`nprintf '%s\n' `"`$*`" >> /var/tmp/tunnel-ssh.log`nexec /usr/bin/ssh `"`$@`""
@@ -117,20 +136,11 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         $maxBefore = [long] (Invoke-StackSql $a 'SELECT max(id) FROM items')
         $script:load1 = Start-LoadGenerator -Url $urlA -Directory (Join-Path $TestDrive 'load') -Prefix r1 -Rate 25 -Duration 300
 
-        $command = "Invoke-Migration -Source `$nodes.A -Target `$nodes.B -Project shop -StackPath /srv/shop -Database shop -DnsZone countable.ca -DnsName shop -TargetAddress 127.0.0.87 " +
-            "-SourceAddress 127.0.0.86 -RedirectPort $port -RedirectListenAddress 127.0.0.86 -DnsTimeout 00:00:20 -AllowDatabaseRestart -Force @ssh"
+        $command = New-MigrateCommand
         $aNamespace = Invoke-RigCommand $a 'readlink /proc/1/ns/pid'
         $run = Start-MigrationProcess $command
         # As soon as the subscription copies tables on b, every SSH connection of a (the old database's node) is cut.
-        $copying = $false
-        $deadline = [DateTime]::UtcNow.AddSeconds(120)
-        $cid = $null
-        while (-not $copying -and -not $run.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) {
-            # The container's id once (docker-compose v1 costs half a second), then plain docker exec.
-            if (-not $cid) { try { $cid = Invoke-RigCommand $b 'cd /srv/shop && docker-compose ps -q db' } catch { } }
-            else { try { $copying = [int] (Invoke-RigCommand $b 'docker exec "$1" psql --username=postgres -X -At -c "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate NOT IN (''r'', ''s'')" shop' -ArgumentList $cid) -gt 0 } catch { } }
-            if (-not $copying) { Start-Sleep -Milliseconds 20 }
-        }
+        $copying = Wait-SubscriptionCopying $b $run
         $copying | Should -BeTrue -Because "the subscription copies on b ($(Get-Content -Raw "$($run.Log).err" -ErrorAction SilentlyContinue))"
         # From this machine, in one pass over /proc (the copy must still be running): SIGKILL to the node's sshd sessions.
         $cut = & bash -c 'n=0; for p in /proc/[0-9]*; do [ "$(readlink "$p/ns/pid" 2>/dev/null)" = "$1" ] || continue; c=$(tr "\0" " " < "$p/cmdline" 2>/dev/null); case "$c" in "sshd: "*"[priv]"*|"sshd: "*@*) kill -9 "${p#/proc/}" && n=$((n + 1));; esac; done; echo $n' cut $aNamespace
@@ -234,8 +244,7 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         $null = Invoke-StackSql $a 'DROP TABLE nokey'
         $keysBefore = Invoke-RigCommand $a 'cat ~/.ssh/authorized_keys'
         Set-TunnelSshWrapper $b
-        $command = "Invoke-Migration -Source `$nodes.A -Target `$nodes.B -Project shop -StackPath /srv/shop -Database shop -DnsZone countable.ca -DnsName shop -TargetAddress 127.0.0.87 " +
-            "-SourceAddress 127.0.0.86 -RedirectPort $port -RedirectListenAddress 127.0.0.86 -DnsTimeout 00:00:20 -AllowDatabaseRestart -DirectDatabase -Force @ssh"
+        $command = New-MigrateCommand '-DirectDatabase'
         $earlier = @(Get-Migration -Project shop | ForEach-Object Id)
         $run = Start-MigrationProcess $command
         $deadline = [DateTime]::UtcNow.AddSeconds(120)
@@ -285,18 +294,10 @@ Describe 'Invoke-Migration moves the database by logical replication, or says wh
         try {
             # As soon as the subscription copies tables on b, the tunnel's ssh on b is killed (the sessions of this
             # machine stay up): the run must stop with NodeConnectionLost, and a resume must open a new tunnel.
-            $command = "Invoke-Migration -Source `$nodes.A -Target `$nodes.B -Project shop -StackPath /srv/shop -Database shop -DnsZone countable.ca -DnsName shop -TargetAddress 127.0.0.87 " +
-                "-SourceAddress 127.0.0.86 -RedirectPort $port -RedirectListenAddress 127.0.0.86 -DnsTimeout 00:00:20 -AllowDatabaseRestart -DirectDatabase -Force @ssh"
+            $command = New-MigrateCommand '-DirectDatabase'
             $earlier = @(Get-Migration -Project shop | ForEach-Object Id)
             $run = Start-MigrationProcess $command
-            $copying = $false
-            $deadline = [DateTime]::UtcNow.AddSeconds(120)
-            $cid = $null
-            while (-not $copying -and -not $run.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) {
-                if (-not $cid) { try { $cid = Invoke-RigCommand $b 'cd /srv/shop && docker-compose ps -q db' } catch { } }
-                else { try { $copying = [int] (Invoke-RigCommand $b 'docker exec "$1" psql --username=postgres -X -At -c "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate NOT IN (''r'', ''s'')" shop' -ArgumentList $cid) -gt 0 } catch { } }
-                if (-not $copying) { Start-Sleep -Milliseconds 20 }
-            }
+            $copying = Wait-SubscriptionCopying $b $run
             $copying | Should -BeTrue -Because "the subscription copies on b ($(Get-Content -Raw "$($run.Log).err" -ErrorAction SilentlyContinue))"
             [int] (Invoke-RigCommand $b 'n=0; for p in $(pgrep -f "ssh .*-N .*[r]eleaseops-old-node"); do kill -9 "$p" && n=$((n + 1)); done; echo $n') | Should -BeGreaterThan 0
             $run.Process.WaitForExit(90000) | Should -BeTrue

@@ -217,6 +217,23 @@ public class NodeSyncTests
         }
     }
 
+    // FileSync.ReceiveAndHashPython under a real python3, in dir, with a shell script standing in for rsync.
+    private static Process StartHasher(string dir, string sample, string prefix, string fakeRsync, bool unbuffered = false)
+    {
+        var psi = new ProcessStartInfo("python3") { WorkingDirectory = dir, RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (unbuffered)
+        {
+            psi.Environment["PYTHONUNBUFFERED"] = "1";
+        }
+
+        foreach (var a in new[] { "-c", FileSync.ReceiveAndHashPython, sample, prefix, "sh", "-c", fakeRsync })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return Process.Start(psi)!;
+    }
+
     [Fact]
     public void The_receiving_hasher_hashes_each_file_once_the_next_is_logged_passes_the_lines_and_keeps_rsyncs_status()
     {
@@ -232,13 +249,7 @@ public class NodeSyncTests
             const string P = "releaseops-item ";
             var fake = $"printf '%s\\n' '{P}>f.st...... one'; printf fresh > one; printf '%s\\n' '{P}cd+++++++++ sub/'; "
                 + $"printf '%s\\n' '{P}>f+++++++++ tw\\#157 x'; printf second > 'two x'; printf '%s\\n' '{P}>f+++++++++ link'; printf 'Total bytes received: 42\\n'; exit 23";
-            var psi = new ProcessStartInfo("python3") { WorkingDirectory = dir, RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var a in new[] { "-c", FileSync.ReceiveAndHashPython, "2", P, "sh", "-c", fake })
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            using var p = Process.Start(psi)!;
+            using var p = StartHasher(dir, "2", P, fake);
             p.StandardInput.Write("old.txt\0missing\0");
             p.StandardInput.Close();
             var output = p.StandardOutput.ReadToEnd();
@@ -272,15 +283,8 @@ public class NodeSyncTests
             File.WriteAllText(Path.Combine(dir, "f0"), "x");
             const string P = "releaseops-item ";
             var fake = $"i=0; while [ $i -lt 400 ]; do printf '%s\\n' \"{P}>f+++++++++ f$i\"; i=$((i + 1)); done; sleep 1.5; printf '%s\\n' '{P}>f+++++++++ last'; exit 24";
-            var psi = new ProcessStartInfo("python3") { WorkingDirectory = dir, RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-            psi.Environment["PYTHONUNBUFFERED"] = "1"; // python's own buffering off: the batches must be the program's
-            foreach (var a in new[] { "-c", FileSync.ReceiveAndHashPython, "-", P, "sh", "-c", fake })
-            {
-                psi.ArgumentList.Add(a);
-            }
-
             var watch = Stopwatch.StartNew();
-            using var p = Process.Start(psi)!;
+            using var p = StartHasher(dir, "-", P, fake, unbuffered: true); // the batches must be the program's, not python's
             p.StandardInput.Close();
             var stream = p.StandardOutput.BaseStream;
             var buffer = new byte[1 << 20];

@@ -108,7 +108,7 @@ rm -rf -- ""$d""; [ ! -e ""$d"" ]";
         // lines on in batches; else rsync runs alone.
         private const string ReceiverScript = "mkdir -p -- \"$1\" || exit 4; " + "cd -P -- \"$1\" 2>/dev/null || { echo \"releaseops: no folder $1\" >&2; exit 4; }; [ \"$(pwd -P)\" = \"$1\" ] || { echo \"releaseops: $1 is reached through a symbolic link ($(pwd -P))\" >&2; exit 5; }; "
             + "shift; e=\"$1\"; h=\"$2\"; p=\"$3\"; n=\"$4\"; shift 4; LC_ALL=C; export LC_ALL; "
-            + "if [ -n \"$h\" ] && command -v python3 >/dev/null 2>&1; then exec python3 -c \"$h\" \"$n\" \"$p\" rsync \"$@\" -e \"$e\" " + DirectPath.HostAlias + ":./ ./; fi; "
+            + "if command -v python3 >/dev/null 2>&1; then exec python3 -c \"$h\" \"$n\" \"$p\" rsync \"$@\" -e \"$e\" " + DirectPath.HostAlias + ":./ ./; fi; "
             + "rsync \"$@\" -e \"$e\" " + DirectPath.HostAlias + ":./ ./ </dev/null";
 
         private readonly NodeSession source;
